@@ -1,0 +1,77 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createClient, type Client } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import * as schema from "./schema";
+
+export type Db = LibSQLDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Something queries can run on: the database or an open transaction. */
+export type Queryable = Db | Tx;
+
+export interface Database {
+  db: Db;
+  client: Client;
+  /** True for `file:` URLs: the embedded default. */
+  embedded: boolean;
+  /**
+   * Runs `fn` in one write transaction. Writes are serialised in-process:
+   * the embedded driver busy-waits synchronously on a locked file, so two
+   * interleaved write transactions on one event loop would stall each other
+   * until the busy timeout. Every service write goes through here.
+   */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): void;
+}
+
+const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), "migrations");
+
+/** Busy timeout for the embedded file: another process (a backup, `npm run seed`) may hold the lock. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+export async function openDatabase(url: string, authToken?: string): Promise<Database> {
+  const embedded = url.startsWith("file:") || url === ":memory:";
+  if (url.startsWith("file:")) {
+    const path = url.slice("file:".length).split("?")[0]!;
+    if (path !== ":memory:" && path !== "") mkdirSync(dirname(resolve(path)), { recursive: true });
+  }
+  const client = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS });
+  if (embedded) {
+    // WAL persists in the file; foreign keys are on by default in libsql's
+    // build and stated again here for the connection that runs migrations.
+    await client.execute("PRAGMA journal_mode=WAL");
+    await client.execute("PRAGMA synchronous=NORMAL");
+    await client.execute("PRAGMA foreign_keys=ON");
+  }
+  const db = drizzle(client, { schema });
+  await migrate(db, { migrationsFolder });
+
+  let tail: Promise<unknown> = Promise.resolve();
+  const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    const run = tail.then(() => db.transaction(fn));
+    tail = run.catch(() => undefined);
+    return run;
+  };
+
+  return {
+    db,
+    client,
+    embedded,
+    write,
+    async ping() {
+      try {
+        await client.execute("SELECT 1");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close() {
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * `npm run seed`: a fresh database with regions and the demo.
+ * For the embedded file it deletes the file first; a libsql server must be empty.
+ */
+import { existsSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { loadConfig } from "../../server/config";
+import { openDatabase } from "../client";
+import { seedDemo } from "./demo";
+import { seedRegions } from "./regions";
+
+const config = loadConfig();
+const url = config.DATABASE_URL;
+if (url.startsWith("file:")) {
+  const path = resolve(url.slice("file:".length).split("?")[0]!);
+  for (const suffix of ["", "-wal", "-shm"]) if (existsSync(path + suffix)) rmSync(path + suffix);
+  console.log(`removed ${path}`);
+}
+const database = await openDatabase(url, config.DATABASE_AUTH_TOKEN);
+const regionCount = await seedRegions(database);
+const seeded = await seedDemo(database);
+database.close();
+if (!seeded) {
+  console.log("The database already has users: nothing seeded. Point DATABASE_URL at an empty database.");
+  process.exit(1);
+}
+console.log(`seeded ${regionCount} regions and the demo organisations and users into ${url}`);

@@ -1,0 +1,80 @@
+/**
+ * The door to the realtime server: owns upgrades under /realtime/ and
+ * nothing else (other paths — Vite's HMR in development — pass untouched).
+ * It authenticates with the same session cookie and validateSessionToken as
+ * the web, before any upgrade: no session, no socket.
+ *
+ * Which documents exist and who may open them is answered by the document
+ * kinds registered here (plans arrive with the plans issue); a name no kind
+ * claims is 404.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { Database } from "../db/client";
+import { readSessionToken, validateSessionToken } from "../server/identity";
+import type { Actor } from "../server/identity/permissions";
+
+export const REALTIME_PREFIX = "/realtime/";
+
+export type Access = "edit" | "read" | "none";
+
+export interface DocumentKind {
+  /** Claims a document name (e.g. `plan:12`), or returns false. */
+  matches(name: string): boolean;
+  /** The actor's access to that document, through the permission module. */
+  access(actor: Actor, name: string): Promise<Access>;
+  /** Serves an authorised connection. */
+  connect(socket: WebSocket, ctx: { actor: Actor; name: string; access: Exclude<Access, "none"> }): void;
+}
+
+const reasons: Record<number, string> = {
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  500: "Internal Server Error",
+};
+
+function refuse(socket: Duplex, status: number): void {
+  const body = reasons[status] ?? "Error";
+  socket.end(
+    `HTTP/1.1 ${status} ${body}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export function createRealtimeGateway(database: Database, kinds: DocumentKind[] = []) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+
+  async function accept(req: IncomingMessage, socket: Duplex, head: Buffer, name: string) {
+    const token = readSessionToken(req.headers.cookie);
+    const validated = token ? await validateSessionToken(database, token) : null;
+    if (!validated) return refuse(socket, 401);
+    const kind = kinds.find((k) => k.matches(name));
+    if (!kind) return refuse(socket, 404);
+    const access = await kind.access(validated.actor, name);
+    if (access === "none") return refuse(socket, 403);
+    wss.handleUpgrade(req, socket, head, (ws) => kind.connect(ws, { actor: validated.actor, name, access }));
+  }
+
+  return {
+    /** Returns false, touching nothing, for paths that are not ours. */
+    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+      const path = (req.url ?? "").split("?")[0]!;
+      if (!path.startsWith(REALTIME_PREFIX)) return false;
+      socket.on("error", () => socket.destroy());
+      let name: string;
+      try {
+        name = decodeURIComponent(path.slice(REALTIME_PREFIX.length));
+      } catch {
+        refuse(socket, 404);
+        return true;
+      }
+      accept(req, socket, head, name).catch(() => refuse(socket, 500));
+      return true;
+    },
+    close() {
+      for (const client of wss.clients) client.close(1001, "server shutting down");
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import "./context";
+/**
+ * One process, one port: Express serves the Remix app (the production build,
+ * or Vite in middleware mode for development), static files, /healthz, and
+ * hands WebSocket upgrades under /realtime/ to the realtime gateway.
+ */
+import { createServer, type Server } from "node:http";
+import type { Socket } from "node:net";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import { openDatabase, type Database } from "../db/client";
+import { seedDemo } from "../db/seed/demo";
+import { seedRegions } from "../db/seed/regions";
+import { createRealtimeGateway } from "../realtime/gateway";
+import type { Config } from "./config";
+import { deleteExpiredSessions } from "./identity";
+import { originGuard } from "./http/origin-guard";
+import { secureCookies, sessionMiddleware, type RequestSession } from "./http/session-middleware";
+
+export interface Portal {
+  server: Server;
+  database: Database;
+  /** Resolves with the bound port (useful with PORT=0). */
+  listen(): Promise<number>;
+  /** Stops accepting, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+export interface PortalOptions {
+  /** Development: Vite in middleware mode with hot reload on the same port. */
+  dev?: boolean;
+  /** Where the production build lives (default ./build). */
+  buildDir?: string;
+  log?: (line: string) => void;
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+const HOUR = 60 * 60 * 1000;
+
+export async function createPortal(config: Config, options: PortalOptions = {}): Promise<Portal> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const regionsSeeded = await seedRegions(database);
+  if (regionsSeeded) log(`seeded ${regionsSeeded} regions`);
+  if (config.SEED_DEMO && (await seedDemo(database)))
+    log("seeded the demo organisations and users (password: roundtable-demo)");
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.TRUST_PROXY);
+  const server = createServer(app);
+  const gateway = createRealtimeGateway(database);
+
+  app.get("/healthz", (_req, res) => {
+    void database.ping().then((ok) => {
+      res.status(ok ? 200 : 503).json({ ok });
+    });
+  });
+
+  app.use(compression());
+
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  if (options.dev) {
+    const vite = await import("vite");
+    const viteServer = await vite.createServer({ server: { middlewareMode: true, hmr: { server } } });
+    app.use(viteServer.middlewares);
+    build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+    server.on("close", () => void viteServer.close());
+  } else {
+    const buildDir = resolve(options.buildDir ?? "build");
+    // Fingerprinted assets never change; everything else (public/) may.
+    app.use("/assets", express.static(resolve(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(resolve(buildDir, "client"), { maxAge: "1h" }));
+    build = (await import(pathToFileURL(resolve(buildDir, "server/index.js")).href)) as ServerBuild;
+  }
+
+  app.use(originGuard(config.TRUSTED_ORIGINS));
+  app.use(sessionMiddleware(database, config));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: options.dev ? "development" : "production",
+      getLoadContext: (req, res): AppLoadContext => {
+        const locals = res.locals as RequestSession;
+        return {
+          database,
+          config,
+          actor: locals.actor,
+          sessionId: locals.sessionId,
+          clientIp: req.ip ?? "unknown",
+          secureCookies: secureCookies(config, req),
+        };
+      },
+    }),
+  );
+
+  server.on("upgrade", (req, socket, head) => {
+    gateway.handleUpgrade(req, socket, head);
+  });
+
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  const sweep = setInterval(() => void deleteExpiredSessions(database).catch(() => undefined), HOUR);
+  sweep.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    database,
+    listen: () =>
+      new Promise((resolveListen, reject) => {
+        server.once("error", reject);
+        server.listen(config.PORT, config.HOST, () => {
+          const address = server.address();
+          resolveListen(typeof address === "object" && address ? address.port : config.PORT);
+        });
+      }),
+    close() {
+      closing ??= new Promise<void>((resolveClose) => {
+        clearInterval(sweep);
+        gateway.close();
+        const force = setTimeout(() => {
+          for (const s of sockets) s.destroy();
+        }, SHUTDOWN_GRACE_MS);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          database.close();
+          resolveClose();
+        });
+        // Idle keep-alive connections would hold close() open; busy ones finish first.
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,370 @@
+/**
+ * Organisations and their members: listing what the actor may see, creating
+ * organisations (admin), invitations by link, role changes and removals.
+ */
+import { and, asc, count, desc, eq, gt, inArray, isNull, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "../../db/client";
+import { auditLog, invitations, memberships, organisations, orgKinds, regions, roles, users } from "../../db/schema";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
+import { parseOrThrow } from "./accounts";
+import { audit } from "./audit";
+import { can, rolesByOrgKind, scopesFor, type Actor } from "./permissions";
+import { generateToken, hashToken } from "./tokens";
+import { regionPath } from "../regions";
+
+interface Meta {
+  ip: string;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+/** Long enough to reach someone over a weekend and a holiday, short enough that a leaked link goes stale. */
+export const INVITATION_LIFETIME_MS = 7 * DAY;
+
+/** Organisations the actor may read, with member counts. */
+export async function listOrganisations(database: Database, actor: Actor) {
+  const scopes = scopesFor(actor, "read:organisation");
+  if (scopes.length === 0) throw new ForbiddenError();
+  const ownOrgIds = actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId]));
+  const where: SQL | undefined = scopes.includes("any") ? undefined : inArray(organisations.id, ownOrgIds);
+  return database.db
+    .select({
+      id: organisations.id,
+      name: organisations.name,
+      kind: organisations.kind,
+      regionCode: organisations.regionCode,
+      regionName: regions.name,
+      members: count(memberships.id),
+    })
+    .from(organisations)
+    .innerJoin(regions, eq(organisations.regionCode, regions.code))
+    .leftJoin(memberships, eq(memberships.orgId, organisations.id))
+    .where(where)
+    .groupBy(organisations.id)
+    .orderBy(asc(organisations.kind), asc(organisations.name));
+}
+
+export async function getOrganisation(database: Database, actor: Actor, orgId: number, now = new Date()) {
+  const org = await database.db
+    .select({
+      id: organisations.id,
+      name: organisations.name,
+      kind: organisations.kind,
+      regionCode: organisations.regionCode,
+      regionName: regions.name,
+    })
+    .from(organisations)
+    .innerJoin(regions, eq(organisations.regionCode, regions.code))
+    .where(eq(organisations.id, orgId))
+    .get();
+  if (!org) throw new NotFoundError("组织不存在");
+  if (!can(actor, "read:organisation", { orgId })) throw new ForbiddenError();
+  const seeMembers = can(actor, "read:membership", { orgId });
+  const members = seeMembers
+    ? await database.db
+        .select({
+          membershipId: memberships.id,
+          userId: users.id,
+          username: users.username,
+          displayName: users.displayName,
+          status: users.status,
+          role: memberships.role,
+          manager: memberships.manager,
+        })
+        .from(memberships)
+        .innerJoin(users, eq(memberships.userId, users.id))
+        .where(eq(memberships.orgId, orgId))
+        .orderBy(desc(memberships.manager), asc(users.displayName))
+    : [];
+  const openInvitations = can(actor, "invite:user", { orgId })
+    ? await database.db
+        .select({
+          id: invitations.id,
+          role: invitations.role,
+          manager: invitations.manager,
+          note: invitations.note,
+          expiresAt: invitations.expiresAt,
+        })
+        .from(invitations)
+        .where(
+          and(
+            eq(invitations.orgId, orgId),
+            isNull(invitations.acceptedAt),
+            isNull(invitations.revokedAt),
+            gt(invitations.expiresAt, now),
+          ),
+        )
+        .orderBy(desc(invitations.createdAt))
+    : [];
+  return {
+    org,
+    members,
+    invitations: openInvitations,
+    assignableRoles: rolesByOrgKind[org.kind],
+    canManage: can(actor, "manage:membership", { orgId }),
+    canInvite: can(actor, "invite:user", { orgId }),
+  };
+}
+
+export const organisationSchema = z.object({
+  name: z.string().trim().min(2, "请输入组织名称").max(60, "名称过长"),
+  kind: z.enum(orgKinds, { message: "请选择组织类型" }),
+  regionCode: z.string().regex(/^\d{6,12}$/, "请选择所属区域"),
+});
+
+export async function createOrganisation(database: Database, actor: Actor, input: unknown, meta: Meta) {
+  if (!can(actor, "manage:organisation")) throw new ForbiddenError();
+  const data = parseOrThrow(organisationSchema, input);
+  return database.write(async (tx) => {
+    const region = await tx.query.regions.findFirst({ where: eq(regions.code, data.regionCode) });
+    if (!region) throw new ValidationError("请选择所属区域", { regionCode: ["区域不存在"] });
+    const clash = await tx.query.organisations.findFirst({
+      where: and(eq(organisations.name, data.name), eq(organisations.regionCode, data.regionCode)),
+    });
+    if (clash) throw new ValidationError("该区域已有同名组织", { name: ["该区域已有同名组织"] });
+    const [org] = await tx.insert(organisations).values(data).returning({ id: organisations.id });
+    await audit(tx, {
+      actorUserId: actor.userId,
+      action: "organisation.created",
+      entity: "organisation",
+      entityId: org!.id,
+      detail: data,
+      ip: meta.ip,
+    });
+    return org!.id;
+  });
+}
+
+export const invitationSchema = z.object({
+  role: z.enum(roles, { message: "请选择角色" }),
+  manager: z
+    .union([z.boolean(), z.literal("on"), z.literal("true"), z.literal("false")])
+    .optional()
+    .transform((v) => v === true || v === "on" || v === "true"),
+  note: z.string().trim().max(100, "备注过长").optional(),
+});
+
+/** Creates a single-use invitation link; returns the token (shown once, stored only as a hash). */
+export async function createInvitation(
+  database: Database,
+  actor: Actor,
+  orgId: number,
+  input: unknown,
+  meta: Meta,
+  now = new Date(),
+) {
+  const data = parseOrThrow(invitationSchema, input);
+  return database.write(async (tx) => {
+    const org = await tx.query.organisations.findFirst({ where: eq(organisations.id, orgId) });
+    if (!org) throw new NotFoundError("组织不存在");
+    if (!can(actor, "invite:user", { orgId })) throw new ForbiddenError();
+    if (!rolesByOrgKind[org.kind].includes(data.role)) {
+      throw new ValidationError("该组织不能设此角色", { role: ["该组织不能设此角色"] });
+    }
+    const token = generateToken();
+    const expiresAt = new Date(now.getTime() + INVITATION_LIFETIME_MS);
+    const [row] = await tx
+      .insert(invitations)
+      .values({
+        tokenHash: hashToken(token),
+        orgId,
+        role: data.role,
+        manager: data.manager,
+        note: data.note || null,
+        createdBy: actor.userId,
+        createdAt: now,
+        expiresAt,
+      })
+      .returning({ id: invitations.id });
+    await audit(tx, {
+      actorUserId: actor.userId,
+      action: "invitation.created",
+      entity: "organisation",
+      entityId: orgId,
+      detail: { invitationId: row!.id, role: data.role, manager: data.manager },
+      ip: meta.ip,
+    });
+    return { token, expiresAt, invitationId: row!.id };
+  });
+}
+
+export async function revokeInvitation(database: Database, actor: Actor, invitationId: number, meta: Meta) {
+  await database.write(async (tx) => {
+    const inv = await tx.query.invitations.findFirst({ where: eq(invitations.id, invitationId) });
+    if (!inv) throw new NotFoundError("邀请不存在");
+    if (!can(actor, "invite:user", { orgId: inv.orgId })) throw new ForbiddenError();
+    if (inv.acceptedAt || inv.revokedAt) throw new ConflictError("邀请已使用或已撤销");
+    await tx.update(invitations).set({ revokedAt: new Date() }).where(eq(invitations.id, invitationId));
+    await audit(tx, {
+      actorUserId: actor.userId,
+      action: "invitation.revoked",
+      entity: "organisation",
+      entityId: inv.orgId,
+      detail: { invitationId },
+      ip: meta.ip,
+    });
+  });
+}
+
+export const membershipChangeSchema = z.object({
+  role: z.enum(roles, { message: "请选择角色" }),
+  manager: invitationSchema.shape.manager,
+});
+
+async function loadMembershipForChange(database: Database, actor: Actor, membershipId: number) {
+  const m = await database.db
+    .select({ id: memberships.id, userId: memberships.userId, orgId: memberships.orgId, kind: organisations.kind })
+    .from(memberships)
+    .innerJoin(organisations, eq(memberships.orgId, organisations.id))
+    .where(eq(memberships.id, membershipId))
+    .get();
+  if (!m || m.orgId == null) throw new NotFoundError("成员不存在");
+  if (!can(actor, "manage:membership", { orgId: m.orgId })) throw new ForbiddenError();
+  return { ...m, orgId: m.orgId };
+}
+
+/** Changes a member's role or manager rights: a permission change, audited with before and after. */
+export async function changeMembership(
+  database: Database,
+  actor: Actor,
+  membershipId: number,
+  input: unknown,
+  meta: Meta,
+) {
+  const data = parseOrThrow(membershipChangeSchema, input);
+  const m = await loadMembershipForChange(database, actor, membershipId);
+  if (!rolesByOrgKind[m.kind].includes(data.role)) {
+    throw new ValidationError("该组织不能设此角色", { role: ["该组织不能设此角色"] });
+  }
+  if (m.userId === actor.userId && !data.manager) {
+    // Keeps an organisation from losing its last manager by accident.
+    throw new ConflictError("不能撤销自己的管理权限");
+  }
+  await database.write(async (tx) => {
+    const before = await tx.query.memberships.findFirst({ where: eq(memberships.id, membershipId) });
+    await tx
+      .update(memberships)
+      .set({ role: data.role, manager: data.manager })
+      .where(eq(memberships.id, membershipId));
+    await audit(tx, {
+      actorUserId: actor.userId,
+      action: "membership.changed",
+      entity: "organisation",
+      entityId: m.orgId,
+      detail: {
+        membershipId,
+        userId: m.userId,
+        before: { role: before?.role, manager: before?.manager },
+        after: data,
+      },
+      ip: meta.ip,
+    });
+  });
+}
+
+export async function removeMembership(database: Database, actor: Actor, membershipId: number, meta: Meta) {
+  const m = await loadMembershipForChange(database, actor, membershipId);
+  if (m.userId === actor.userId) throw new ConflictError("不能将自己移出组织");
+  await database.write(async (tx) => {
+    const before = await tx.query.memberships.findFirst({ where: eq(memberships.id, membershipId) });
+    await tx.delete(memberships).where(eq(memberships.id, membershipId));
+    await audit(tx, {
+      actorUserId: actor.userId,
+      action: "membership.removed",
+      entity: "organisation",
+      entityId: m.orgId,
+      detail: { membershipId, userId: m.userId, role: before?.role, manager: before?.manager },
+      ip: meta.ip,
+    });
+  });
+}
+
+/** Admin: every account with its roles. */
+export async function listUsers(database: Database, actor: Actor) {
+  if (!can(actor, "manage:user")) throw new ForbiddenError();
+  const rows = await database.db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      status: users.status,
+      role: memberships.role,
+      orgName: organisations.name,
+    })
+    .from(users)
+    .leftJoin(memberships, eq(memberships.userId, users.id))
+    .leftJoin(organisations, eq(memberships.orgId, organisations.id))
+    .orderBy(asc(users.username));
+  const byUser = new Map<
+    number,
+    { id: number; username: string; displayName: string; status: string; roles: string[] }
+  >();
+  for (const r of rows) {
+    const u = byUser.get(r.id) ?? {
+      id: r.id,
+      username: r.username,
+      displayName: r.displayName,
+      status: r.status,
+      roles: [],
+    };
+    if (r.role) u.roles.push(r.orgName ? `${r.role}@${r.orgName}` : r.role);
+    byUser.set(r.id, u);
+  }
+  return [...byUser.values()];
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** Admin: the audit log, newest first. */
+export async function listAudit(database: Database, actor: Actor, page = 1) {
+  if (!can(actor, "read:audit")) throw new ForbiddenError();
+  const rows = await database.db
+    .select({
+      id: auditLog.id,
+      at: auditLog.at,
+      action: auditLog.action,
+      entity: auditLog.entity,
+      entityId: auditLog.entityId,
+      detail: auditLog.detail,
+      ip: auditLog.ip,
+      actor: users.username,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(auditLog.actorUserId, users.id))
+    .orderBy(desc(auditLog.id))
+    .limit(AUDIT_PAGE_SIZE + 1)
+    .offset((Math.max(1, page) - 1) * AUDIT_PAGE_SIZE);
+  return { rows: rows.slice(0, AUDIT_PAGE_SIZE), hasMore: rows.length > AUDIT_PAGE_SIZE };
+}
+
+/** The actor's roles with their organisation and place, for the home page. */
+export async function describeGrants(database: Database, actor: Actor) {
+  const orgIds = actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId]));
+  const orgs = orgIds.length
+    ? await database.db
+        .select({ id: organisations.id, name: organisations.name })
+        .from(organisations)
+        .where(inArray(organisations.id, orgIds))
+    : [];
+  const names = new Map(orgs.map((o) => [o.id, o.name]));
+  return Promise.all(
+    actor.grants.map(async (g) => ({
+      role: g.role,
+      manager: g.manager,
+      orgId: g.orgId,
+      orgName: g.orgId == null ? null : (names.get(g.orgId) ?? null),
+      regionPath: g.regionCode ? (await regionPath(database, g.regionCode)).map((r) => r.name) : [],
+    })),
+  );
+}
+
+/** Admin overview numbers. */
+export async function identitySummary(database: Database, actor: Actor) {
+  if (!can(actor, "manage:organisation")) throw new ForbiddenError();
+  const [[u], [o], [r]] = await Promise.all([
+    database.db.select({ n: count() }).from(users),
+    database.db.select({ n: count() }).from(organisations),
+    database.db.select({ n: count() }).from(regions),
+  ]);
+  return { users: u!.n, organisations: o!.n, regions: r!.n };
+}

@@ -1,0 +1,207 @@
+/**
+ * The one permission module (DESIGN.md): who may do what, as a table of
+ * `action:entity:scope` grants per role. Routes, services and the realtime
+ * server all ask `can()`; its test is a decision table over every role.
+ * Pure and isomorphic, so the UI can hide what the server would refuse —
+ * hiding is courtesy, the server check is the enforcement.
+ */
+import type { OrgKind, Role } from "../../db/schema/identity";
+import { regionContains } from "../regions/codes";
+
+export const scopes = ["any", "own-area", "own-org", "managed-org", "own"] as const;
+export type Scope = (typeof scopes)[number];
+
+export const permissions = [
+  // identity and administration
+  "manage:organisation",
+  "read:organisation",
+  "read:membership",
+  "manage:membership",
+  "invite:user",
+  "manage:user",
+  "read:audit",
+  // places
+  "read:region",
+  // the portal's sections; later issues narrow them per record
+  "read:ticket",
+  "read:council",
+  "read:plan",
+  "read:map",
+  "read:insight",
+] as const;
+export type Permission = (typeof permissions)[number];
+export type Grant = `${Permission}:${Scope}`;
+
+const staffSections: Grant[] = ["read:council:own-area", "read:plan:own-area", "read:map:any"];
+
+/** The table. A role has exactly the grants listed; nothing is implied. */
+export const grantsByRole: Record<Role, readonly Grant[]> = {
+  admin: [
+    "manage:organisation:any",
+    "read:organisation:any",
+    "read:membership:any",
+    "manage:membership:any",
+    "invite:user:any",
+    "manage:user:any",
+    "read:audit:any",
+    "read:region:any",
+    "read:ticket:any",
+    "read:council:any",
+    "read:plan:any",
+    "read:map:any",
+    "read:insight:any",
+  ],
+  operator: [
+    "read:organisation:any",
+    "read:region:any",
+    "read:ticket:any",
+    "read:council:any",
+    "read:plan:any",
+    "read:map:any",
+    "read:insight:any",
+  ],
+  street_officer: [
+    "read:organisation:own-org",
+    "read:membership:own-org",
+    "read:region:any",
+    "read:ticket:own-area",
+    "read:insight:own-area",
+    ...staffSections,
+  ],
+  community_secretary: [
+    "read:organisation:own-org",
+    "read:membership:own-org",
+    "read:region:any",
+    "read:ticket:own-area",
+    "read:insight:own-area",
+    ...staffSections,
+  ],
+  community_worker: [
+    "read:organisation:own-org",
+    "read:membership:own-org",
+    "read:region:any",
+    "read:ticket:own-area",
+    ...staffSections,
+  ],
+  department_officer: [
+    "read:organisation:own-org",
+    "read:membership:own-org",
+    "read:region:any",
+    "read:ticket:own-org",
+    "read:council:own-org",
+    "read:plan:own-org",
+    "read:map:any",
+    "read:insight:own-area",
+  ],
+  property_manager: [
+    "read:organisation:own-org",
+    "read:membership:own-org",
+    "read:region:any",
+    "read:ticket:own-org",
+    "read:council:own-org",
+    "read:plan:own-org",
+    "read:map:any",
+  ],
+  committee_member: [
+    "read:organisation:own-org",
+    "read:membership:own-org",
+    "read:region:any",
+    "read:council:own-org",
+    "read:plan:own-org",
+    "read:map:any",
+  ],
+  resident: ["read:region:any", "read:ticket:own", "read:council:own-area", "read:plan:own-area", "read:map:any"],
+};
+
+/** What an organisation's managers may do in it, whatever their role. */
+export const managerGrants: readonly Grant[] = [
+  "read:membership:managed-org",
+  "manage:membership:managed-org",
+  "invite:user:managed-org",
+];
+
+/** Which roles a member of each kind of organisation can hold. */
+export const rolesByOrgKind: Record<OrgKind, readonly Role[]> = {
+  hotline_centre: ["operator"],
+  street_office: ["street_officer"],
+  community_committee: ["community_secretary", "community_worker"],
+  department: ["department_officer"],
+  property_company: ["property_manager"],
+  owners_committee: ["committee_member"],
+  co_building_unit: ["committee_member"],
+};
+
+export interface ActorGrant {
+  role: Role;
+  orgId: number | null;
+  orgKind: OrgKind | null;
+  /** The organisation's region, or a resident's community. */
+  regionCode: string | null;
+  manager: boolean;
+}
+
+export interface Actor {
+  userId: number;
+  username: string;
+  displayName: string;
+  grants: ActorGrant[];
+}
+
+/** What a permission is asked about. Omit it to ask "in any scope at all?". */
+export interface Target {
+  orgId?: number | null;
+  regionCode?: string | null;
+  ownerUserId?: number | null;
+}
+
+function scopeAllows(scope: Scope, g: ActorGrant, actor: Actor, target: Target | undefined): boolean {
+  if (target === undefined) return true;
+  switch (scope) {
+    case "any":
+      return true;
+    case "own-area":
+      return g.regionCode != null && target.regionCode != null && regionContains(g.regionCode, target.regionCode);
+    case "own-org":
+      return g.orgId != null && target.orgId === g.orgId;
+    case "managed-org":
+      return g.manager && g.orgId != null && target.orgId === g.orgId;
+    case "own":
+      return target.ownerUserId != null && target.ownerUserId === actor.userId;
+  }
+}
+
+function grantsOf(g: ActorGrant): readonly Grant[] {
+  return g.manager ? [...grantsByRole[g.role], ...managerGrants] : grantsByRole[g.role];
+}
+
+/** The scopes in which the actor holds `permission` (for filtering queries). */
+export function scopesFor(actor: Actor | null, permission: Permission): Scope[] {
+  if (!actor) return [];
+  const found = new Set<Scope>();
+  for (const g of actor.grants) {
+    for (const grant of grantsOf(g)) {
+      const at = grant.lastIndexOf(":");
+      if (grant.slice(0, at) === permission) found.add(grant.slice(at + 1) as Scope);
+    }
+  }
+  return [...found];
+}
+
+/**
+ * May `actor` do `permission` on `target`? With no target: does the actor
+ * hold the permission in any scope (e.g. to show a menu entry)?
+ */
+export function can(actor: Actor | null, permission: Permission, target?: Target): boolean {
+  if (!actor) return false;
+  return actor.grants.some((g) =>
+    grantsOf(g).some((grant) => {
+      const at = grant.lastIndexOf(":");
+      return grant.slice(0, at) === permission && scopeAllows(grant.slice(at + 1) as Scope, g, actor, target);
+    }),
+  );
+}
+
+/** May the actor give `role` (and manager rights) in an organisation of this kind? */
+export function canAssignRole(actor: Actor | null, orgId: number, orgKind: OrgKind, role: Role): boolean {
+  return rolesByOrgKind[orgKind].includes(role) && can(actor, "manage:membership", { orgId });
+}

@@ -1,0 +1,135 @@
+/**
+ * Sessions the way the Lucia guide describes them now that the `lucia`
+ * package is retired (docs/decisions/0002): a random token in an httpOnly
+ * cookie, its SHA-256 as the row id, sliding expiry, revocation by deletion.
+ */
+import { eq, lt } from "drizzle-orm";
+import type { Database, Tx } from "../../db/client";
+import { memberships, organisations, sessions, users } from "../../db/schema";
+import type { Actor } from "./permissions";
+import { generateToken, hashToken } from "./tokens";
+
+export const SESSION_COOKIE = "rt_session";
+const DAY = 24 * 60 * 60 * 1000;
+export const SESSION_LIFETIME_MS = 30 * DAY;
+/** Past half its life, a used session is extended: active people stay signed in. */
+const RENEW_WHEN_LEFT_MS = 15 * DAY;
+
+export interface SessionInfo {
+  id: string;
+  userId: number;
+  expiresAt: Date;
+}
+
+export interface ValidatedSession {
+  session: SessionInfo;
+  actor: Actor;
+  /** True when the expiry moved and the cookie must be sent again. */
+  renewed: boolean;
+}
+
+/** Creates a session inside the caller's transaction (with its audit row). */
+export async function insertSession(
+  tx: Tx,
+  userId: number,
+  meta: { ip?: string | null; userAgent?: string | null } = {},
+  now = new Date(),
+): Promise<{ token: string; session: SessionInfo }> {
+  const token = generateToken();
+  const session = { id: hashToken(token), userId, expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS) };
+  await tx.insert(sessions).values({
+    ...session,
+    createdAt: now,
+    ip: meta.ip ?? null,
+    userAgent: meta.userAgent?.slice(0, 300) ?? null,
+  });
+  return { token, session };
+}
+
+export async function loadActor(database: Database, userId: number): Promise<Actor | null> {
+  const user = await database.db.query.users.findFirst({ where: eq(users.id, userId) });
+  if (!user || user.status !== "active") return null;
+  const rows = await database.db
+    .select({
+      role: memberships.role,
+      orgId: memberships.orgId,
+      orgKind: organisations.kind,
+      orgRegion: organisations.regionCode,
+      ownRegion: memberships.regionCode,
+      manager: memberships.manager,
+    })
+    .from(memberships)
+    .leftJoin(organisations, eq(memberships.orgId, organisations.id))
+    .where(eq(memberships.userId, userId));
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    grants: rows.map((r) => ({
+      role: r.role,
+      orgId: r.orgId,
+      orgKind: r.orgKind,
+      regionCode: r.orgRegion ?? r.ownRegion,
+      manager: r.manager,
+    })),
+  };
+}
+
+export async function validateSessionToken(
+  database: Database,
+  token: string,
+  now = new Date(),
+): Promise<ValidatedSession | null> {
+  const id = hashToken(token);
+  const row = await database.db.query.sessions.findFirst({ where: eq(sessions.id, id) });
+  if (!row) return null;
+  if (row.expiresAt.getTime() <= now.getTime()) {
+    await database.write((tx) => tx.delete(sessions).where(eq(sessions.id, id)));
+    return null;
+  }
+  const actor = await loadActor(database, row.userId);
+  if (!actor) return null;
+  let expiresAt = row.expiresAt;
+  let renewed = false;
+  if (expiresAt.getTime() - now.getTime() < RENEW_WHEN_LEFT_MS) {
+    expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
+    renewed = true;
+    await database.write((tx) => tx.update(sessions).set({ expiresAt }).where(eq(sessions.id, id)));
+  }
+  return { session: { id, userId: row.userId, expiresAt }, actor, renewed };
+}
+
+export async function deleteExpiredSessions(database: Database, now = new Date()): Promise<void> {
+  await database.write((tx) => tx.delete(sessions).where(lt(sessions.expiresAt, now)));
+}
+
+export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
+  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${maxAge}`,
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
+}
+
+export function clearSessionCookie(secure: boolean): string {
+  return [`${SESSION_COOKIE}=`, "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=0", ...(secure ? ["Secure"] : [])].join(
+    "; ",
+  );
+}
+
+export function readSessionToken(cookieHeader: string | undefined | null): string | null {
+  if (!cookieHeader) return null;
+  for (const part of cookieHeader.split(";")) {
+    const eqAt = part.indexOf("=");
+    if (eqAt < 0) continue;
+    if (part.slice(0, eqAt).trim() === SESSION_COOKIE) {
+      const value = part.slice(eqAt + 1).trim();
+      return /^[a-z2-7]{32}$/.test(value) ? value : null;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,31 @@
+import { vitePlugin as remix } from "@remix-run/dev";
+import { defineConfig } from "vite";
+
+declare module "@remix-run/node" {
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+
+export default defineConfig({
+  plugins: [
+    remix({
+      future: {
+        v3_fetcherPersist: true,
+        v3_relativeSplatPath: true,
+        v3_throwAbortReason: true,
+        v3_singleFetch: true,
+        v3_lazyRouteDiscovery: true,
+      },
+    }),
+  ],
+  resolve: {
+    alias: { "~": new URL("./app", import.meta.url).pathname },
+  },
+  // Listed up front so the first dev page load does not reload while Vite
+  // discovers them (STACK.md: flaky browser tests otherwise).
+  optimizeDeps: {
+    include: ["react", "react-dom", "react-dom/client"],
+  },
+  server: { fs: { allow: ["."] } },
+});

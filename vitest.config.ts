@@ -1,0 +1,37 @@
+import { defineConfig } from "vitest/config";
+
+// The Remix Vite plugin is not loaded here: it cannot run under Vitest.
+export default defineConfig({
+  resolve: {
+    alias: { "~": new URL("./app", import.meta.url).pathname },
+  },
+  test: {
+    setupFiles: ["tests/helpers/fail-on-console-error.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: [
+            "app/**/*.test.ts",
+            "server/**/*.test.ts",
+            "db/**/*.test.ts",
+            "realtime/**/*.test.ts",
+            "tests/integration/**/*.test.ts",
+          ],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          // One Chromium at a time: the machine has two cores.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
