@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `npm test`: every test, against the production build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Browser tests drive Debian's Chromium. A fresh machine of our kind lacks it;
+# as root we can install it, otherwise say what is missing.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's chromium for the browser tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Chromium is missing: install Debian's 'chromium' package (apt-get install -y chromium)." >&2
+    exit 1
+  fi
+fi
+
+npm run build --silent
+npx vitest run "$@"
