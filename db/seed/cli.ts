@@ -13,8 +13,8 @@ const config = loadConfig();
 const url = config.DATABASE_URL;
 if (url.startsWith("file:")) {
   const path = resolve(url.slice("file:".length).split("?")[0]!);
-  for (const suffix of ["", "-wal", "-shm"]) if (existsSync(path + suffix)) rmSync(path + suffix);
-  console.log(`removed ${path}`);
+  if (existsSync(path)) console.log(`removing ${path}`);
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
 }
 const database = await openDatabase(url, config.DATABASE_AUTH_TOKEN);
 const regionCount = await seedRegions(database);
