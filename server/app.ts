@@ -51,7 +51,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
 
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", config.TRUST_PROXY);
+  app.set("trust proxy", config.TRUST_PROXY ? 1 : false);
   const server = createServer(app);
   const gateway = createRealtimeGateway(database);
 
@@ -78,7 +78,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     build = (await import(pathToFileURL(resolve(buildDir, "server/index.js")).href)) as ServerBuild;
   }
 
-  app.use(originGuard(config.TRUSTED_ORIGINS));
+  app.use(originGuard(config.TRUST_PROXY));
   app.use(sessionMiddleware(database, config));
   app.all(
     "*",
@@ -100,7 +100,10 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   );
 
   server.on("upgrade", (req, socket, head) => {
-    gateway.handleUpgrade(req, socket, head);
+    if (gateway.handleUpgrade(req, socket, head)) return;
+    // In development Vite's HMR listens for upgrades too and must find the socket untouched.
+    // In production nobody else does: say so rather than leave the socket hanging.
+    if (!options.dev) socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
   });
 
   const sockets = new Set<Socket>();

@@ -16,19 +16,11 @@ export const configSchema = z.object({
   SEED_DEMO: flag.default(true),
   /** auto: Secure cookies whenever the request arrived over HTTPS (directly or via a trusted proxy). */
   COOKIE_SECURE: z.enum(["auto", "always", "never"]).default("auto"),
-  /** Express "trust proxy": set when a reverse proxy terminates TLS and forwards client addresses. */
+  /**
+   * Set when one reverse proxy in front terminates TLS and sets X-Forwarded-For/-Proto/-Host.
+   * Exactly one hop is trusted: a client-supplied X-Forwarded-For entry further left is ignored.
+   */
   TRUST_PROXY: flag.default(false),
-  /** Extra origins allowed to post forms (comma-separated), e.g. the public address behind a proxy. */
-  TRUSTED_ORIGINS: z
-    .string()
-    .default("")
-    .transform((s) =>
-      s
-        .split(",")
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.url())),
 });
 
 export type Config = z.infer<typeof configSchema>;

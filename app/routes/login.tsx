@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Field, FormError } from "~/components/Field";
@@ -8,6 +8,9 @@ import { formObject, handleForm } from "~/lib/forms.server";
 import { login, loginSchema, parseOrThrow, sessionCookie } from "../../server/identity";
 
 export const meta: MetaFunction = () => [{ title: `${t.login.title} · ${t.app.name}` }];
+
+/** Passes the action's headers on: a throttled sign-in must carry its Retry-After. */
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export function loader({ context, request }: LoaderFunctionArgs) {
   if (context.actor) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));

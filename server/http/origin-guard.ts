@@ -8,15 +8,17 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * `Sec-Fetch-Site`) on a cross-site POST, so a mismatch is refused. Requests
  * with neither header come from non-browser clients, which cannot carry a
  * victim's cookies; API routes authenticate with keys instead.
+ *
+ * The portal's own origin is the request's scheme and host — behind a
+ * trusted proxy, the forwarded ones (the same rule Remix applies to actions).
  */
-export function originGuard(trustedOrigins: string[]): RequestHandler {
-  const trusted = new Set(trustedOrigins.map((o) => new URL(o).origin));
+export function originGuard(trustProxy: boolean): RequestHandler {
   return (req, res, next) => {
     if (SAFE_METHODS.has(req.method)) return next();
     const origin = req.get("origin");
-    const fetchSite = req.get("sec-fetch-site");
-    const own = `${req.protocol}://${req.get("host")}`;
-    const crossSite = origin ? origin !== own && !trusted.has(origin) : fetchSite === "cross-site";
+    const forwardedHost = trustProxy ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
+    const own = `${req.protocol}://${forwardedHost || req.get("host")}`;
+    const crossSite = origin ? origin !== own : req.get("sec-fetch-site") === "cross-site";
     if (!crossSite) return next();
     res.status(403).type("text/plain; charset=utf-8").send("跨站请求已拒绝 (cross-site request refused)");
   };

@@ -5,7 +5,17 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
-import { auditLog, invitations, memberships, organisations, orgKinds, regions, roles, users } from "../../db/schema";
+import {
+  auditLog,
+  invitations,
+  memberships,
+  organisations,
+  orgKinds,
+  regions,
+  roles,
+  users,
+  type Role,
+} from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { parseOrThrow } from "./accounts";
 import { audit } from "./audit";
@@ -297,7 +307,15 @@ export async function listUsers(database: Database, actor: Actor) {
     .orderBy(asc(users.username));
   const byUser = new Map<
     number,
-    { id: number; username: string; displayName: string; status: string; roles: string[] }
+    {
+      id: number;
+      username: string;
+      displayName: string;
+      status: (typeof users.$inferSelect)["status"];
+      roles: string[];
+      /** The same roles, structured, for labels in the UI. */
+      memberships: { role: Role; orgName: string | null }[];
+    }
   >();
   for (const r of rows) {
     const u = byUser.get(r.id) ?? {
@@ -306,8 +324,12 @@ export async function listUsers(database: Database, actor: Actor) {
       displayName: r.displayName,
       status: r.status,
       roles: [],
+      memberships: [],
     };
-    if (r.role) u.roles.push(r.orgName ? `${r.role}@${r.orgName}` : r.role);
+    if (r.role) {
+      u.roles.push(r.orgName ? `${r.role}@${r.orgName}` : r.role);
+      u.memberships.push({ role: r.role, orgName: r.orgName });
+    }
     byUser.set(r.id, u);
   }
   return [...byUser.values()];

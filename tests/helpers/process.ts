@@ -1,0 +1,87 @@
+/**
+ * The portal as a real child process (`server/main.ts` under tsx, as
+ * `npm start` runs it), for boot and shutdown behaviour.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { configSchema } from "../../server/config";
+
+export interface PortalProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when stdout has matched `pattern` (rejects if the process exits first). */
+  waitForOutput(pattern: RegExp): Promise<void>;
+  /** Resolves with how the process ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Ends the process if it is still running (cleanup). */
+  kill(): void;
+}
+
+/** A port that was free a moment ago: listen on 0, note the port, close. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Starts `server/main.ts` with `env` on top of this process's environment,
+ * minus every variable the portal reads (so the test states them all).
+ */
+export function spawnPortal(env: Record<string, string>): PortalProcess {
+  const base = { ...process.env };
+  for (const key of Object.keys(configSchema.shape)) delete base[key];
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    cwd: resolve("."),
+    env: { ...base, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  const watchers = new Set<() => void>();
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+    out += chunk;
+    for (const w of watchers) w();
+  });
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    err += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
+    child.once("exit", (code, signal) => {
+      for (const w of watchers) w();
+      resolveExit({ code, signal });
+    });
+  });
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitForOutput(pattern) {
+      return new Promise((resolveWait, reject) => {
+        const check = () => {
+          if (pattern.test(out)) {
+            watchers.delete(check);
+            resolveWait();
+          } else if (child.exitCode !== null || child.signalCode !== null) {
+            watchers.delete(check);
+            reject(new Error(`process exited before printing ${pattern}; stdout: ${out}; stderr: ${err}`));
+          }
+        };
+        watchers.add(check);
+        check();
+      });
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    },
+  };
+}

@@ -1,0 +1,278 @@
+/**
+ * The server as a whole: health, static files, the 404 page, the realtime
+ * door, and the process's boot and graceful shutdown.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { t } from "~/i18n";
+import { sessions } from "../../db/schema";
+import { userId } from "../helpers/database";
+import { get } from "../helpers/http";
+import { signIn, startPortal, type TestPortal } from "../helpers/portal";
+import { freePort, spawnPortal, type PortalProcess } from "../helpers/process";
+
+describe("HTTP", () => {
+  let p: TestPortal;
+  beforeAll(async () => {
+    p = await startPortal();
+  });
+  afterAll(() => p?.close());
+
+  it("answers /healthz with 200 {ok:true} while the database answers", async () => {
+    const res = await get(`${p.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it("renders the Chinese 404 page for a path no route claims", async () => {
+    const res = await get(`${p.url}/no/such/page`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toContain('<html lang="zh-CN"');
+    expect(html).toContain(t.errors.notFoundTitle);
+    expect(html).toContain(t.errors.notFound);
+  });
+
+  it("serves the favicon from public/", async () => {
+    const res = await get(`${p.url}/favicon.svg`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(await res.text()).toBe(readFileSync("public/favicon.svg", "utf8"));
+  });
+
+  it("does not announce Express", async () => {
+    const res = await get(`${p.url}/healthz`);
+    expect(res.headers.get("x-powered-by")).toBeNull();
+  });
+});
+
+describe("/healthz with the database gone", () => {
+  let p: TestPortal;
+  beforeAll(async () => {
+    p = await startPortal({ SEED_DEMO: "0" });
+  });
+  afterAll(() => p?.close());
+
+  it("answers 503 {ok:false} once the database client is closed", async () => {
+    expect((await get(`${p.url}/healthz`)).status).toBe(200);
+    p.portal.database.close();
+    const res = await get(`${p.url}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ ok: false });
+  });
+});
+
+/** Opens a WebSocket and reports the HTTP status it was refused with, or "open". */
+function tryUpgrade(url: string, headers: Record<string, string> = {}): Promise<number | "open"> {
+  return new Promise((resolveUpgrade, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on("unexpected-response", (req, res) => {
+      res.resume();
+      ws.on("error", () => undefined); // the aborted handshake reports itself; we already know why
+      req.destroy();
+      resolveUpgrade(res.statusCode ?? 0);
+    });
+    ws.on("open", () => {
+      ws.close();
+      resolveUpgrade("open");
+    });
+    ws.on("error", reject);
+  });
+}
+
+/** A raw TCP client that records everything the server writes and whether it hung up. */
+function rawUpgrade(port: number, path: string) {
+  const socket: Socket = connect(port, "127.0.0.1");
+  let received = "";
+  let closed = false;
+  socket.setEncoding("utf8");
+  socket.on("data", (chunk: string) => (received += chunk));
+  socket.on("close", () => (closed = true));
+  socket.on("error", () => undefined);
+  socket.write(
+    [
+      `GET ${path} HTTP/1.1`,
+      `Host: 127.0.0.1:${port}`,
+      "Upgrade: websocket",
+      "Connection: Upgrade",
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+      "Sec-WebSocket-Version: 13",
+      "",
+      "",
+    ].join("\r\n"),
+  );
+  return {
+    socket,
+    received: () => received,
+    closed: () => closed,
+    /** Resolves once the server has written something (hang guard: the test timeout). */
+    answered: () =>
+      new Promise<string>((resolveAnswer) => {
+        if (received) return resolveAnswer(received);
+        socket.once("data", () => resolveAnswer(received));
+      }),
+  };
+}
+
+describe("the realtime door", () => {
+  let p: TestPortal;
+  let ws: string;
+  beforeAll(async () => {
+    p = await startPortal();
+    ws = `ws://127.0.0.1:${p.port}`;
+  });
+  afterAll(() => p?.close());
+
+  it("refuses an upgrade without a session with HTTP 401, before upgrading", async () => {
+    expect(await tryUpgrade(`${ws}/realtime/plan:1`)).toBe(401);
+  });
+
+  it("refuses a malformed, unknown or expired session cookie with 401", async () => {
+    expect(await tryUpgrade(`${ws}/realtime/plan:1`, { cookie: "rt_session=nonsense" })).toBe(401);
+    expect(await tryUpgrade(`${ws}/realtime/plan:1`, { cookie: `rt_session=${"a".repeat(32)}` })).toBe(401);
+
+    const cookie = await signIn(p.url, "worker");
+    const workerId = await userId(p.portal.database, "worker");
+    await p.portal.database.write((tx) =>
+      tx
+        .update(sessions)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(sessions.userId, workerId)),
+    );
+    expect(await tryUpgrade(`${ws}/realtime/plan:1`, { cookie })).toBe(401);
+  });
+
+  it("answers 404 to a signed-in user for a document no kind claims", async () => {
+    const cookie = await signIn(p.url, "street");
+    expect(await tryUpgrade(`${ws}/realtime/plan:1`, { cookie })).toBe(404);
+    expect(await tryUpgrade(`${ws}/realtime/unknown-kind?x=1`, { cookie })).toBe(404);
+  });
+
+  it("answers 404 to a name that is not valid percent-encoding", async () => {
+    const raw = rawUpgrade(p.port, "/realtime/%E0%A4%A");
+    expect(await raw.answered()).toMatch(/^HTTP\/1\.1 404 /);
+    raw.socket.destroy();
+  });
+
+  it("in production, answers 404 to upgrades on other paths instead of leaving them hanging", async () => {
+    const other = rawUpgrade(p.port, "/other");
+    expect(await other.answered()).toMatch(/^HTTP\/1\.1 404 /);
+    other.socket.destroy();
+  });
+});
+
+describe("the process", () => {
+  let proc: PortalProcess | undefined;
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "roundtable-proc-"));
+  });
+  afterEach(() => {
+    proc?.kill();
+    proc = undefined;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(
+    "on SIGTERM stops accepting, finishes the in-flight request, closes the database and exits 0",
+    { timeout: 120_000 },
+    async () => {
+      const port = await freePort();
+      proc = spawnPortal({
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATABASE_URL: `file:${join(dir, "shutdown.db")}`,
+      });
+      await proc.waitForOutput(/listening on http:\/\/localhost:\d+/);
+      expect(proc.stdout()).toContain(`listening on http://localhost:${port}`);
+
+      // A sign-in whose body is still on its way when the signal arrives. Expect: 100-continue
+      // makes the server confirm it has the request before we send the signal.
+      const body = new URLSearchParams({ username: "street", password: "roundtable-demo" }).toString();
+      const req = request({
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/login",
+        agent: false,
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          "Content-Length": Buffer.byteLength(body),
+          Expect: "100-continue",
+        },
+      });
+      const response = new Promise<{ status: number; cookie: string | undefined }>((resolveRes, reject) => {
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () => resolveRes({ status: res.statusCode ?? 0, cookie: res.headers["set-cookie"]?.[0] }));
+        });
+        req.on("error", reject);
+      });
+      response.catch(() => undefined); // awaited below; keeps a failed run from also reporting it unhandled
+      const serverHasIt = new Promise<void>((r) => req.once("continue", () => r()));
+      req.flushHeaders();
+      await serverHasIt;
+
+      proc.child.kill("SIGTERM");
+      await proc.waitForOutput(/SIGTERM: finishing in-flight requests/);
+
+      // No longer accepting, while the request is still in flight (its body is not sent yet).
+      // The log line is printed just before the listener closes, so poll until refused.
+      let refused = false;
+      while (!refused) {
+        refused = await new Promise<boolean>((r) => {
+          const s = connect(port, "127.0.0.1");
+          s.on("connect", () => {
+            s.destroy();
+            setTimeout(() => r(false), 20);
+          });
+          s.on("error", (e: NodeJS.ErrnoException) => r(e.code === "ECONNREFUSED"));
+        });
+      }
+
+      // The in-flight request completes, against a database that is still open.
+      req.end(body);
+      const res = await response;
+      expect(res.status).toBe(302);
+      expect(res.cookie).toMatch(/^rt_session=[a-z2-7]{32};/);
+
+      expect(await proc.exited).toEqual({ code: 0, signal: null });
+      expect(proc.stdout()).toContain("closed the database");
+      expect(proc.stderr()).toBe("");
+    },
+  );
+
+  it.each([
+    ["PORT", { PORT: "abc" }],
+    ["PORT", { PORT: "70000" }],
+    ["DATABASE_URL", { DATABASE_URL: "ftp://x" }],
+    ["COOKIE_SECURE", { COOKIE_SECURE: "sometimes" }],
+    ["SEED_DEMO", { SEED_DEMO: "yes" }],
+  ])(
+    "refuses to start with a bad %s: exit 1 and one line on stderr naming it",
+    { timeout: 120_000 },
+    async (name, env) => {
+      proc = spawnPortal({
+        NODE_ENV: "production",
+        HOST: "127.0.0.1",
+        DATABASE_URL: `file:${join(dir, "never.db")}`,
+        ...env,
+      });
+      const { code } = await proc.exited;
+      expect(code).toBe(1);
+      const lines = proc.stderr().trimEnd().split("\n");
+      expect(lines, proc.stderr()).toHaveLength(1);
+      expect(lines[0]).toContain(name);
+      expect(proc.stdout()).not.toContain("listening");
+    },
+  );
+});
