@@ -94,6 +94,8 @@ describe("signing in as each demo user", () => {
 
     await page.getByRole("button", { name: zhCN.nav.logout }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe("/login");
+    await expect.poll(() => page.locator("h1").textContent()).toBe(zhCN.login.title);
+    await page.waitForLoadState("networkidle");
     await page.goto(`${portal.url}/`);
     expect(new URL(page.url()).pathname).toBe("/login");
     expect(problems).toEqual([]);
