@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
-import { Field, FormError } from "~/components/Field";
+import { AccountFields } from "~/components/AccountFields";
+import { FormError } from "~/components/Field";
 import { formatDateTime, t } from "~/i18n";
 import { requireActor } from "~/lib/auth.server";
 import { formObject, handleForm } from "~/lib/forms.server";
@@ -91,31 +92,7 @@ export default function Invite() {
           <p className="muted">{t.invite.newAccountIntro}</p>
           <FormError message={failure?.message} />
           <input type="hidden" name="intent" value="create" />
-          <Field
-            name="username"
-            label={t.register.username}
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-            errors={failure?.fieldErrors.username}
-          />
-          <Field
-            name="displayName"
-            label={t.register.displayName}
-            autoComplete="name"
-            required
-            errors={failure?.fieldErrors.displayName}
-          />
-          <Field
-            name="password"
-            label={t.register.password}
-            type="password"
-            autoComplete="new-password"
-            minLength={10}
-            required
-            errors={failure?.fieldErrors.password}
-          />
+          <AccountFields errors={failure?.fieldErrors} />
           <button type="submit" className="button primary" disabled={busy}>
             {t.invite.createAccount}
           </button>

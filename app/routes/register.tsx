@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { AccountFields } from "~/components/AccountFields";
 import { Field, FormError, SelectField } from "~/components/Field";
 import { t } from "~/i18n";
 import { formObject, handleForm } from "~/lib/forms.server";
@@ -54,39 +55,19 @@ export default function Register() {
       <p className="muted">{t.register.intro}</p>
       <Form method="post" className="card form" noValidate>
         <FormError message={failure?.message} />
-        <Field
-          name="username"
-          label={t.register.username}
-          autoComplete="username"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
+        <AccountFields
+          errors={failure?.fieldErrors}
           autoFocus
-          errors={failure?.fieldErrors.username}
-        />
-        <Field
-          name="displayName"
-          label={t.register.displayName}
-          autoComplete="name"
-          required
-          errors={failure?.fieldErrors.displayName}
-        />
-        <Field
-          name="phone"
-          label={t.register.phone}
-          type="tel"
-          inputMode="numeric"
-          autoComplete="tel-national"
-          errors={failure?.fieldErrors.phone}
-        />
-        <Field
-          name="password"
-          label={t.register.password}
-          type="password"
-          autoComplete="new-password"
-          minLength={10}
-          required
-          errors={failure?.fieldErrors.password}
+          between={
+            <Field
+              name="phone"
+              label={t.register.phone}
+              type="tel"
+              inputMode="numeric"
+              autoComplete="tel-national"
+              errors={failure?.fieldErrors.phone}
+            />
+          }
         />
         <SelectField
           name="communityCode"

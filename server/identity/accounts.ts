@@ -85,6 +85,11 @@ export async function registerResident(database: Database, input: unknown, meta:
   });
 }
 
+/** An invitation that can still be accepted: not used, not revoked, not expired. */
+export function isOpenInvitation(now: Date) {
+  return and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now));
+}
+
 /** The invitation a link stands for, if it can still be accepted. */
 export async function findOpenInvitation(database: Database, token: string, now = new Date()) {
   const row = await database.db
@@ -99,14 +104,7 @@ export async function findOpenInvitation(database: Database, token: string, now 
     })
     .from(invitations)
     .innerJoin(organisations, eq(invitations.orgId, organisations.id))
-    .where(
-      and(
-        eq(invitations.tokenHash, hashToken(token)),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, now),
-      ),
-    )
+    .where(and(eq(invitations.tokenHash, hashToken(token)), isOpenInvitation(now)))
     .get();
   return row ?? null;
 }
@@ -128,14 +126,7 @@ export async function acceptInvitation(
     const claimed = await tx
       .update(invitations)
       .set({ acceptedAt: now })
-      .where(
-        and(
-          eq(invitations.tokenHash, hashToken(token)),
-          isNull(invitations.acceptedAt),
-          isNull(invitations.revokedAt),
-          gt(invitations.expiresAt, now),
-        ),
-      )
+      .where(and(eq(invitations.tokenHash, hashToken(token)), isOpenInvitation(now)))
       .returning();
     const invitation = claimed[0];
     if (!invitation) throw new ConflictError("邀请链接无效、已使用或已过期");

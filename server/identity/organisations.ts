@@ -2,7 +2,7 @@
  * Organisations and their members: listing what the actor may see, creating
  * organisations (admin), invitations by link, role changes and removals.
  */
-import { and, asc, count, desc, eq, gt, inArray, isNull, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import {
@@ -17,7 +17,7 @@ import {
   type Role,
 } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
-import { parseOrThrow } from "./accounts";
+import { isOpenInvitation, parseOrThrow } from "./accounts";
 import { audit } from "./audit";
 import { can, rolesByOrgKind, scopesFor, type Actor } from "./permissions";
 import { generateToken, hashToken } from "./tokens";
@@ -96,14 +96,7 @@ export async function getOrganisation(database: Database, actor: Actor, orgId: n
           expiresAt: invitations.expiresAt,
         })
         .from(invitations)
-        .where(
-          and(
-            eq(invitations.orgId, orgId),
-            isNull(invitations.acceptedAt),
-            isNull(invitations.revokedAt),
-            gt(invitations.expiresAt, now),
-          ),
-        )
+        .where(and(eq(invitations.orgId, orgId), isOpenInvitation(now)))
         .orderBy(desc(invitations.createdAt))
     : [];
   return {

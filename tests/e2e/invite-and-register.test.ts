@@ -1,34 +1,23 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
 import { DEMO_PASSWORD } from "../../db/seed/demo";
-import { launchBrowser, watchPageErrors } from "../helpers/browser";
-import { startPortal, type TestPortal } from "../helpers/portal";
+import { watchPageErrors } from "../helpers/browser";
+import { useBrowserAndPortal } from "../helpers/e2e";
 
-let portal: TestPortal;
-let browser: Browser;
-
-beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-});
+const env = useBrowserAndPortal();
 
 async function signInAs(page: Page, username: string) {
-  await page.goto(`${portal.url}/login`);
+  await page.goto(`${env.portal.url}/login`);
   await page.getByLabel("用户名").fill(username);
   await page.getByLabel("密码").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL(`${portal.url}/`);
+  await page.waitForURL(`${env.portal.url}/`);
 }
 
 describe("a manager invites a colleague by link", () => {
   it("the secretary invites a community worker, who joins with a new account; the link then stops working", async () => {
-    const secretary = await browser.newContext();
+    const secretary = await env.browser.newContext();
     const page = await secretary.newPage();
     const problems = watchPageErrors(page);
     await signInAs(page, "secretary");
@@ -39,10 +28,10 @@ describe("a manager invites a colleague by link", () => {
     await page.getByLabel(zhCN.admin.org.inviteNote).fill("新来的网格员");
     await page.getByRole("button", { name: zhCN.admin.org.inviteSubmit }).click();
     const link = (await page.locator(".copy-box").textContent())!.trim();
-    expect(link).toMatch(new RegExp(`^${portal.url}/invite/[a-z2-7]{32}$`));
+    expect(link).toMatch(new RegExp(`^${env.portal.url}/invite/[a-z2-7]{32}$`));
     expect(problems).toEqual([]);
 
-    const newcomer = await browser.newContext();
+    const newcomer = await env.browser.newContext();
     const join = await newcomer.newPage();
     await join.goto(link);
     expect(await join.textContent("main")).toContain(
@@ -60,7 +49,7 @@ describe("a manager invites a colleague by link", () => {
     expect(await page.locator("main").textContent()).toContain("王网格");
     expect(await page.locator("main").textContent()).toContain(zhCN.admin.org.noInvitations);
 
-    const stranger = await browser.newContext();
+    const stranger = await env.browser.newContext();
     const again = await stranger.newPage();
     const second = await again.goto(link);
     expect(second?.status()).toBe(410);
@@ -69,11 +58,11 @@ describe("a manager invites a colleague by link", () => {
   });
 
   it("a street officer cannot open another organisation's page", async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     await signInAs(page, "street");
     // The 12345 centre was seeded first: id 1.
-    const res = await page.goto(`${portal.url}/admin/orgs/1`);
+    const res = await page.goto(`${env.portal.url}/admin/orgs/1`);
     expect(res?.status()).toBe(403);
     expect(await page.locator("h1").textContent()).toBe(zhCN.errors.forbiddenTitle);
     await context.close();
@@ -82,9 +71,9 @@ describe("a manager invites a colleague by link", () => {
 
 describe("a resident registers themself", () => {
   it("shows field errors for bad input, keeps what was typed, then registers and signs in", async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
     const page = await context.newPage();
-    await page.goto(`${portal.url}/register`);
+    await page.goto(`${env.portal.url}/register`);
     await page.getByLabel(zhCN.register.username).fill("Li Si!");
     await page.getByLabel(zhCN.register.displayName).fill("李四");
     await page.getByLabel(zhCN.register.password).fill("short");

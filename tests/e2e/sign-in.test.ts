@@ -1,22 +1,10 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoUsers, DEMO_PASSWORD } from "../../db/seed/demo";
 import { zhCN } from "../../app/i18n/zh-CN";
-import { launchBrowser, watchPageErrors } from "../helpers/browser";
-import { startPortal, type TestPortal } from "../helpers/portal";
+import { watchPageErrors } from "../helpers/browser";
+import { useBrowserAndPortal } from "../helpers/e2e";
 
-let portal: TestPortal;
-let browser: Browser;
-
-beforeAll(async () => {
-  portal = await startPortal();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await portal?.close();
-});
+const env = useBrowserAndPortal();
 
 /** The sections each role's navigation must offer (and, by omission, must not). */
 const expectedNav: Record<string, string[]> = {
@@ -34,11 +22,11 @@ const expectedNav: Record<string, string[]> = {
 describe("signing in as each demo user", () => {
   for (const user of demoUsers) {
     it(`${user.username} (${zhCN.roles[user.role]}) reaches their role's home`, async () => {
-      const context = await browser.newContext({ locale: "zh-CN" });
+      const context = await env.browser.newContext({ locale: "zh-CN" });
       const page = await context.newPage();
       const problems = watchPageErrors(page);
 
-      await page.goto(`${portal.url}/`);
+      await page.goto(`${env.portal.url}/`);
       expect(new URL(page.url()).pathname).toBe("/login");
       await page.getByLabel("用户名").fill(user.username);
       await page.getByLabel("密码").fill(DEMO_PASSWORD);
@@ -61,9 +49,9 @@ describe("signing in as each demo user", () => {
   }
 
   it("refuses a wrong password with a message and keeps the visitor on the login page", async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${portal.url}/login`);
+    await page.goto(`${env.portal.url}/login`);
     await page.getByLabel("用户名").fill("secretary");
     await page.getByLabel("密码").fill("not-the-password");
     await page.getByRole("button", { name: "登录" }).click();
@@ -73,10 +61,14 @@ describe("signing in as each demo user", () => {
   });
 
   it("works by keyboard alone and on a phone-sized screen, and signs out", async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const context = await env.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
     const problems = watchPageErrors(page);
-    await page.goto(`${portal.url}/login`);
+    await page.goto(`${env.portal.url}/login`);
     // The username field has focus on arrival; Tab moves to the password, Enter submits.
     await page.keyboard.type("resident");
     await page.keyboard.press("Tab");
@@ -96,16 +88,16 @@ describe("signing in as each demo user", () => {
     await expect.poll(() => new URL(page.url()).pathname).toBe("/login");
     await expect.poll(() => page.locator("h1").textContent()).toBe(zhCN.login.title);
     await page.waitForLoadState("networkidle");
-    await page.goto(`${portal.url}/`);
+    await page.goto(`${env.portal.url}/`);
     expect(new URL(page.url()).pathname).toBe("/login");
     expect(problems).toEqual([]);
     await context.close();
   });
 
   it("shows the Chinese 404 page for an unknown address", async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    const response = await page.goto(`${portal.url}/no-such-page`);
+    const response = await page.goto(`${env.portal.url}/no-such-page`);
     expect(response?.status()).toBe(404);
     expect(await page.locator("h1").textContent()).toBe(zhCN.errors.notFoundTitle);
     await context.close();
