@@ -35,7 +35,7 @@ export function AppShell({ children, data }: { children: ReactNode; data?: Shell
               aria-controls="primary-nav"
               onClick={() => setMenuOpen((o) => !o)}
             >
-              {t.nav.primary}
+              {t.nav.menu}
             </button>
             <nav id="primary-nav" className={menuOpen ? "primary-nav open" : "primary-nav"} aria-label={t.nav.primary}>
               <ul>

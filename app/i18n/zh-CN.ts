@@ -19,6 +19,7 @@ export const zhCN = {
     admin: "管理",
     comingSoon: "即将开放",
     primary: "主导航",
+    menu: "菜单",
     account: "账户",
     logout: "退出登录",
     login: "登录",

@@ -79,7 +79,7 @@ describe("signing in as each demo user", () => {
     // On a phone the navigation sits behind the menu button.
     const nav = page.locator("#primary-nav");
     expect(await nav.isVisible()).toBe(false);
-    await page.getByRole("button", { name: zhCN.nav.primary }).click();
+    await page.getByRole("button", { name: zhCN.nav.menu }).click();
     expect(await nav.isVisible()).toBe(true);
     const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(pageWidth).toBeLessThanOrEqual(390);
