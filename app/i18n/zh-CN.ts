@@ -44,6 +44,7 @@ export const zhCN = {
     property_company: "物业公司",
     owners_committee: "业委会/物管会",
     co_building_unit: "共建单位",
+    utility_company: "公共服务企业",
   },
   regionLevels: { city: "市", district: "区", street: "街道/乡镇", community: "社区/村" },
   login: {

@@ -24,6 +24,7 @@ export const orgKinds = [
   "property_company",
   "owners_committee",
   "co_building_unit",
+  "utility_company",
 ] as const;
 export type OrgKind = (typeof orgKinds)[number];
 

@@ -400,6 +400,7 @@ describe("roles by organisation kind", () => {
       property_company: ["property_manager"],
       owners_committee: ["committee_member"],
       co_building_unit: ["committee_member"],
+      utility_company: ["department_officer"],
     };
     expect(Object.keys(rolesByOrgKind).sort()).toEqual([...orgKinds].sort());
     for (const kind of orgKinds) expect([...rolesByOrgKind[kind]].sort(), kind).toEqual(expected[kind].sort());

@@ -129,6 +129,8 @@ export const rolesByOrgKind: Record<OrgKind, readonly Role[]> = {
   property_company: ["property_manager"],
   owners_committee: ["committee_member"],
   co_building_unit: ["committee_member"],
+  // Water, power, gas and heating companies handle tickets the way departments do.
+  utility_company: ["department_officer"],
 };
 
 export interface ActorGrant {
