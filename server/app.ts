@@ -14,7 +14,7 @@ import compression from "compression";
 import express from "express";
 import { openDatabase, type Database } from "../db/client";
 import { seedDemo } from "../db/seed/demo";
-import { seedRegions } from "../db/seed/regions";
+import { describeReferenceCounts, seedReference } from "../db/seed/reference";
 import { createRealtimeGateway } from "../realtime/gateway";
 import type { Config } from "./config";
 import { deleteExpiredSessions } from "./identity";
@@ -44,8 +44,8 @@ const HOUR = 60 * 60 * 1000;
 export async function createPortal(config: Config, options: PortalOptions = {}): Promise<Portal> {
   const log = options.log ?? ((line: string) => console.log(line));
   const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-  const regionsSeeded = await seedRegions(database);
-  if (regionsSeeded) log(`seeded ${regionsSeeded} regions`);
+  const referenceSeeded = describeReferenceCounts(await seedReference(database));
+  if (referenceSeeded) log(`seeded ${referenceSeeded}`);
   if (config.SEED_DEMO && (await seedDemo(database)))
     log("seeded the demo organisations and users (password: roundtable-demo)");
 

@@ -168,7 +168,7 @@ CREATE TABLE `tickets` (
 	`clock_started_at` integer,
 	`deadline_at` integer,
 	`time_limit_id` integer,
-	`extension_pending` integer DEFAULT false NOT NULL,
+	`pending_extension_days` integer,
 	`replied_at` integer,
 	`called_back_at` integer,
 	`closed_at` integer,

@@ -55,6 +55,12 @@ export const organisations = sqliteTable(
     regionCode: text("region_code")
       .notNull()
       .references(() => regions.code),
+    /**
+     * Departments and utilities: the function they perform (`handlerFunctions`
+     * in db/seed/taxonomy.ts). Dispatch matches it to a category leaf's
+     * `handlerFunction`, so a catalogue entry needs no organisation's name.
+     */
+    functionKey: text("function_key"),
     createdAt: createdAt(),
   },
   (t) => [

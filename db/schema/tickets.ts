@@ -175,7 +175,8 @@ export const tickets = sqliteTable(
     clockStartedAt: ts("clock_started_at"),
     deadlineAt: ts("deadline_at"),
     timeLimitId: integer("time_limit_id").references(() => timeLimits.id),
-    extensionPending: integer("extension_pending", { mode: "boolean" }).notNull().default(false),
+    /** Working days asked for by a pending extension request (延期申请), awaiting the centre. */
+    pendingExtensionDays: integer("pending_extension_days"),
     repliedAt: ts("replied_at"),
     calledBackAt: ts("called_back_at"),
     closedAt: ts("closed_at"),

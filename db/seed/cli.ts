@@ -1,5 +1,6 @@
 /**
- * `npm run seed`: a fresh database with regions and the demo.
+ * `npm run seed`: a fresh database with the reference data (regions, taxonomy,
+ * time limits, score weights, calendar) and the demo.
  * For the embedded file it deletes the file first; a libsql server must be empty.
  */
 import { existsSync, rmSync } from "node:fs";
@@ -7,7 +8,7 @@ import { resolve } from "node:path";
 import { loadConfig } from "../../server/config";
 import { openDatabase } from "../client";
 import { seedDemo } from "./demo";
-import { seedRegions } from "./regions";
+import { describeReferenceCounts, seedReference } from "./reference";
 
 const config = loadConfig();
 const url = config.DATABASE_URL;
@@ -17,11 +18,11 @@ if (url.startsWith("file:")) {
   for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
 }
 const database = await openDatabase(url, config.DATABASE_AUTH_TOKEN);
-const regionCount = await seedRegions(database);
+const reference = describeReferenceCounts(await seedReference(database));
 const seeded = await seedDemo(database);
 database.close();
 if (!seeded) {
   console.log("The database already has users: nothing seeded. Point DATABASE_URL at an empty database.");
   process.exit(1);
 }
-console.log(`seeded ${regionCount} regions and the demo organisations and users into ${url}`);
+console.log(`seeded ${reference ?? "no reference data"} and the demo organisations and users into ${url}`);

@@ -8,6 +8,7 @@ import type { Database } from "../client";
 import { memberships, organisations, users, type OrgKind, type Role } from "../schema";
 import { hashPassword } from "../../server/identity/passwords";
 import { audit } from "../../server/identity/audit";
+import type { HandlerFunction } from "./taxonomy";
 
 export const DEMO_PASSWORD = "roundtable-demo";
 
@@ -16,6 +17,8 @@ interface DemoOrg {
   name: string;
   kind: OrgKind;
   regionCode: string;
+  /** Departments and utilities: what dispatch matches against a category's handler function. */
+  functionKey?: HandlerFunction;
 }
 
 const demoOrgs: DemoOrg[] = [
@@ -35,13 +38,54 @@ const demoOrgs: DemoOrg[] = [
   { key: "shuguanghuayuan", name: "曙光花园社区居委会", kind: "community_committee", regionCode: "110108025901" },
   { key: "jinhuiyuan", name: "金辉苑社区居委会", kind: "community_committee", regionCode: "110107003901" },
   { key: "liuheyuan", name: "六合园社区居委会", kind: "community_committee", regionCode: "110107011901" },
-  { key: "housing", name: "西城区住房和城市建设委员会", kind: "department", regionCode: "110102" },
-  { key: "enforcement", name: "西城区城市管理综合行政执法局", kind: "department", regionCode: "110102" },
-  { key: "traffic", name: "北京市公安局公安交通管理局西城交通支队", kind: "department", regionCode: "110102" },
-  { key: "ecology", name: "北京市西城区生态环境局", kind: "department", regionCode: "110102" },
-  { key: "market", name: "北京市西城区市场监督管理局", kind: "department", regionCode: "110102" },
-  { key: "housingadmin", name: "西城区房屋管理局", kind: "department", regionCode: "110102" },
-  { key: "haidianum", name: "海淀区城市管理委员会", kind: "department", regionCode: "110108" },
+  {
+    key: "housing",
+    name: "西城区住房和城市建设委员会",
+    kind: "department",
+    regionCode: "110102",
+    functionKey: "housing",
+  },
+  {
+    key: "enforcement",
+    name: "西城区城市管理综合行政执法局",
+    kind: "department",
+    regionCode: "110102",
+    functionKey: "urban_management",
+  },
+  {
+    key: "traffic",
+    name: "北京市公安局公安交通管理局西城交通支队",
+    kind: "department",
+    regionCode: "110102",
+    functionKey: "traffic",
+  },
+  { key: "ecology", name: "北京市西城区生态环境局", kind: "department", regionCode: "110102", functionKey: "ecology" },
+  {
+    key: "market",
+    name: "北京市西城区市场监督管理局",
+    kind: "department",
+    regionCode: "110102",
+    functionKey: "market",
+  },
+  {
+    key: "housingadmin",
+    name: "西城区房屋管理局",
+    kind: "department",
+    regionCode: "110102",
+    functionKey: "housing_admin",
+  },
+  {
+    key: "haidianum",
+    name: "海淀区城市管理委员会",
+    kind: "department",
+    regionCode: "110108",
+    functionKey: "urban_management",
+  },
+  // City-wide utilities (水电气热): no demo accounts, but tickets can be dispatched to them.
+  { key: "water", name: "北京市自来水集团", kind: "utility_company", regionCode: "110000", functionKey: "water" },
+  { key: "power", name: "国网北京市电力公司", kind: "utility_company", regionCode: "110000", functionKey: "power" },
+  { key: "gas", name: "北京燃气集团", kind: "utility_company", regionCode: "110000", functionKey: "gas" },
+  { key: "heating", name: "北京热力集团", kind: "utility_company", regionCode: "110000", functionKey: "heating" },
   { key: "property1", name: "北京宣房大德物业管理有限公司", kind: "property_company", regionCode: "110102013" },
   { key: "property2", name: "北京德胜金泰物业服务有限公司", kind: "property_company", regionCode: "110102010" },
   { key: "property3", name: "北京华清物业管理有限公司", kind: "property_company", regionCode: "110102010" },
@@ -82,7 +126,7 @@ export async function seedDemo(database: Database): Promise<boolean> {
     for (const o of demoOrgs) {
       const [row] = await tx
         .insert(organisations)
-        .values({ name: o.name, kind: o.kind, regionCode: o.regionCode })
+        .values({ name: o.name, kind: o.kind, regionCode: o.regionCode, functionKey: o.functionKey ?? null })
         .returning({ id: organisations.id });
       orgIds.set(o.key, row!.id);
     }

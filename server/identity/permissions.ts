@@ -24,6 +24,18 @@ export const permissions = [
   "read:region",
   // the portal's sections; later issues narrow them per record
   "read:ticket",
+  // tickets (接诉即办)
+  "create:ticket",
+  "dispatch:ticket",
+  "handle:ticket",
+  "supervise:ticket",
+  "callback:ticket",
+  "appeal:ticket",
+  "read:ticket-contact",
+  "import:ticket",
+  "read:scorecard",
+  "manage:taxonomy",
+  "manage:api-key",
   "read:council",
   "read:plan",
   "read:map",
@@ -35,26 +47,27 @@ export type Grant = `${Permission}:${Scope}`;
 const staffSections: Grant[] = ["read:council:own-area", "read:plan:own-area", "read:map:any"];
 
 /** The table. A role has exactly the grants listed; nothing is implied. */
+/**
+ * The table. A role has exactly the grants listed; nothing is implied.
+ * Ticket rights: the centre dispatches, supervises and calls back anywhere;
+ * a unit handles what is assigned to it (own-org: lead, co-handler or first
+ * receiver, as the service states per action); streets and communities also
+ * read what happens in their area; residents see and rate their own.
+ */
 export const grantsByRole: Record<Role, readonly Grant[]> = {
-  admin: [
-    "manage:organisation:any",
-    "read:organisation:any",
-    "read:membership:any",
-    "manage:membership:any",
-    "invite:user:any",
-    "manage:user:any",
-    "read:audit:any",
-    "read:region:any",
-    "read:ticket:any",
-    "read:council:any",
-    "read:plan:any",
-    "read:map:any",
-    "read:insight:any",
-  ],
+  // The administrator may do everything, anywhere.
+  admin: permissions.map((p): Grant => `${p}:any`),
   operator: [
     "read:organisation:any",
     "read:region:any",
     "read:ticket:any",
+    "create:ticket:any",
+    "dispatch:ticket:any",
+    "supervise:ticket:any",
+    "callback:ticket:any",
+    "read:ticket-contact:any",
+    "import:ticket:any",
+    "read:scorecard:any",
     "read:council:any",
     "read:plan:any",
     "read:map:any",
@@ -65,6 +78,12 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:membership:own-org",
     "read:region:any",
     "read:ticket:own-area",
+    "read:ticket:own-org",
+    "dispatch:ticket:own-org",
+    "handle:ticket:own-org",
+    "appeal:ticket:own-org",
+    "read:ticket-contact:own-org",
+    "read:scorecard:own-org",
     "read:insight:own-area",
     ...staffSections,
   ],
@@ -73,6 +92,11 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:membership:own-org",
     "read:region:any",
     "read:ticket:own-area",
+    "read:ticket:own-org",
+    "handle:ticket:own-org",
+    "appeal:ticket:own-org",
+    "read:ticket-contact:own-org",
+    "read:scorecard:own-org",
     "read:insight:own-area",
     ...staffSections,
   ],
@@ -81,6 +105,9 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:membership:own-org",
     "read:region:any",
     "read:ticket:own-area",
+    "read:ticket:own-org",
+    "handle:ticket:own-org",
+    "read:ticket-contact:own-org",
     ...staffSections,
   ],
   department_officer: [
@@ -88,6 +115,10 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:membership:own-org",
     "read:region:any",
     "read:ticket:own-org",
+    "handle:ticket:own-org",
+    "appeal:ticket:own-org",
+    "read:ticket-contact:own-org",
+    "read:scorecard:own-org",
     "read:council:own-org",
     "read:plan:own-org",
     "read:map:any",
@@ -98,6 +129,8 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:membership:own-org",
     "read:region:any",
     "read:ticket:own-org",
+    "handle:ticket:own-org",
+    "read:ticket-contact:own-org",
     "read:council:own-org",
     "read:plan:own-org",
     "read:map:any",
@@ -110,7 +143,16 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:plan:own-org",
     "read:map:any",
   ],
-  resident: ["read:region:any", "read:ticket:own", "read:council:own-area", "read:plan:own-area", "read:map:any"],
+  resident: [
+    "read:region:any",
+    "read:ticket:own",
+    "create:ticket:own",
+    "callback:ticket:own",
+    "read:ticket-contact:own",
+    "read:council:own-area",
+    "read:plan:own-area",
+    "read:map:any",
+  ],
 };
 
 /** What an organisation's managers may do in it, whatever their role. */
@@ -152,8 +194,14 @@ export interface Actor {
 /** What a permission is asked about. Omit it to ask "in any scope at all?". */
 export interface Target {
   orgId?: number | null;
+  /** Several organisations (a ticket's lead, co-handlers, first receiver): any of them counts as the actor's own. */
+  orgIds?: readonly (number | null)[];
   regionCode?: string | null;
   ownerUserId?: number | null;
+}
+
+function isTargetOrg(orgId: number | null, target: Target): boolean {
+  return orgId != null && (target.orgId === orgId || (target.orgIds?.includes(orgId) ?? false));
 }
 
 function scopeAllows(scope: Scope, g: ActorGrant, actor: Actor, target: Target | undefined): boolean {
@@ -164,9 +212,9 @@ function scopeAllows(scope: Scope, g: ActorGrant, actor: Actor, target: Target |
     case "own-area":
       return g.regionCode != null && target.regionCode != null && regionContains(g.regionCode, target.regionCode);
     case "own-org":
-      return g.orgId != null && target.orgId === g.orgId;
+      return isTargetOrg(g.orgId, target);
     case "managed-org":
-      return g.manager && g.orgId != null && target.orgId === g.orgId;
+      return g.manager && isTargetOrg(g.orgId, target);
     case "own":
       return target.ownerUserId != null && target.ownerUserId === actor.userId;
   }

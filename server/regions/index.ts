@@ -35,3 +35,5 @@ export async function regionPath(database: Database, code: string): Promise<Regi
   const rows = await database.db.select().from(regions).where(inArray(regions.code, candidates));
   return rows.sort((a, b) => candidates.indexOf(a.code) - candidates.indexOf(b.code));
 }
+
+export { codesFrom, districtAt, distanceMetres, locate, type Located } from "./locate";

@@ -1,6 +1,6 @@
 /**
  * A real database for service tests: a fresh SQLite file in a temp folder,
- * migrated by openDatabase, optionally with the region tree and the demo.
+ * migrated by openDatabase, optionally with the reference data (as at start) and the demo.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import { openDatabase, type Database } from "../../db/client";
 import { organisations, users } from "../../db/schema";
 import { seedDemo } from "../../db/seed/demo";
-import { seedRegions } from "../../db/seed/regions";
+import { seedReference } from "../../db/seed/reference";
 import { loadActor } from "../../server/identity/sessions";
 import type { Actor } from "../../server/identity/permissions";
 
@@ -25,7 +25,7 @@ export async function openTestDatabase(options: { demo?: boolean } = {}): Promis
   const url = `file:${join(dir, "test.db")}`;
   const database = await openDatabase(url);
   if (options.demo) {
-    await seedRegions(database);
+    await seedReference(database);
     await seedDemo(database);
   }
   return {

@@ -1,0 +1,67 @@
+/**
+ * Full-text search for Chinese. SQLite's tokenizers split on spaces, and
+ * Chinese has none, so tickets are indexed as overlapping character bigrams
+ * ("楼下噪音" → "楼下 下噪 噪音") and queries are bigrammed the same way: a
+ * query matches when all its bigrams occur. Latin words and numbers stay whole.
+ */
+const HAN = /\p{Script=Han}/u;
+const WORD = /[\p{L}\p{N}]/u;
+
+function runs(text: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  let han = false;
+  const flush = () => {
+    if (current) out.push(current);
+    current = "";
+  };
+  for (const ch of text.normalize("NFKC")) {
+    if (HAN.test(ch)) {
+      if (!han) flush();
+      han = true;
+      current += ch;
+    } else if (WORD.test(ch)) {
+      if (han) flush();
+      han = false;
+      current += ch.toLowerCase();
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+function tokensOf(text: string): string[] {
+  const tokens: string[] = [];
+  for (const run of runs(text)) {
+    const chars = [...run];
+    if (!HAN.test(chars[0]!) || chars.length === 1) {
+      tokens.push(run);
+      continue;
+    }
+    for (let i = 0; i < chars.length - 1; i++) tokens.push(chars[i]! + chars[i + 1]!);
+  }
+  return tokens;
+}
+
+/** What goes into the FTS index for a ticket. */
+export function indexText(...parts: (string | null | undefined)[]): string {
+  return tokensOf(parts.filter(Boolean).join(" ")).join(" ");
+}
+
+/**
+ * An FTS5 MATCH expression for a person's query, or null when it has nothing
+ * searchable. Every token is quoted, so FTS syntax in the input is inert. A
+ * lone Chinese character matches as a prefix of the bigrams.
+ */
+export function matchExpression(query: string): string | null {
+  const tokens = tokensOf(query).slice(0, 32);
+  if (tokens.length === 0) return null;
+  return tokens
+    .map((t) => {
+      const quoted = `"${t.replaceAll('"', '""')}"`;
+      return [...t].length === 1 && HAN.test(t) ? `${quoted}*` : quoted;
+    })
+    .join(" ");
+}
