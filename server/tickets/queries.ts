@@ -1,0 +1,433 @@
+/**
+ * Reading tickets: work queues with server-side filters, search and keyset
+ * pagination; one ticket with its history; and the reporter's contact
+ * details, unmasked only for those who handle the ticket (and audited).
+ */
+import { aliasedTable, and, asc, desc, eq, exists, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "../../db/client";
+import {
+  categories,
+  organisations,
+  regions,
+  requestTypes,
+  ticketAppeals,
+  ticketEvents,
+  tickets,
+  ticketStatuses,
+  ticketUnits,
+  urgencies,
+  users,
+} from "../../db/schema";
+import { NotFoundError } from "../errors";
+import { parseOrThrow } from "../identity/accounts";
+import { audit } from "../identity/audit";
+import { can, scopesFor, type Actor } from "../identity/permissions";
+import { allowedFrom, type ActionKind } from "./lifecycle";
+import { maskName, maskPhone } from "./masking";
+import { matchExpression } from "./search";
+import { loadTicket, ticketTarget } from "./state";
+import { mayAct } from "./workflow";
+
+export const queues = [
+  "all",
+  "to_dispatch", // 待派单
+  "decisions", // 待审核: returns and extensions
+  "to_callback", // 待回访
+  "to_close", // 待办结
+  "overdue", // 超期
+  "to_accept", // 待签收
+  "in_hand", // 办理中
+  "co_handling", // 协办
+  "first_received", // 首接跟踪: handed down, still ours
+  "closed", // 已办结
+  "mine", // 我的诉求 (residents)
+] as const;
+export type Queue = (typeof queues)[number];
+
+export const PAGE_SIZE = 50;
+
+export const listSchema = z.object({
+  queue: z.enum(queues).default("all"),
+  q: z.string().trim().max(100).optional(),
+  status: z
+    .enum(ticketStatuses)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  type: z
+    .enum(requestTypes)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  urgency: z
+    .enum(urgencies)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  categoryId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** A district, street or community code: tickets located inside it. */
+  regionCode: z
+    .string()
+    .regex(/^\d{6,12}$/)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  from: z.iso
+    .date()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  to: z.iso
+    .date()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  sort: z.enum(["received_desc", "deadline_asc"]).default("received_desc"),
+  cursor: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(PAGE_SIZE),
+});
+export type ListInput = z.input<typeof listSchema>;
+
+const NO_DEADLINE = 253_402_300_799_999; // 9999-12-31: open tickets without a clock sort last
+
+function orgIdsOf(actor: Actor): number[] {
+  return actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId]));
+}
+
+function onTicketAs(orgIds: number[], role?: "co"): SQL {
+  return exists(
+    sql`select 1 from ${ticketUnits} where ${ticketUnits.ticketId} = ${tickets.id} and ${inArray(ticketUnits.orgId, orgIds)} and ${ticketUnits.endedAt} is null${role ? sql` and ${ticketUnits.role} = ${role}` : sql``}`,
+  );
+}
+
+function areaCondition(code: string): SQL {
+  if (code.length === 12) return eq(tickets.communityCode, code);
+  if (code.length === 9) return eq(tickets.streetCode, code);
+  if (code.endsWith("0000")) return sql`1 = 1`;
+  return eq(tickets.districtCode, code);
+}
+
+/** What the actor may read at all, as SQL — the permission module's scopes, translated. */
+export function visibility(actor: Actor): SQL | undefined {
+  const scopes = scopesFor(actor, "read:ticket");
+  if (scopes.includes("any")) return undefined;
+  const parts: SQL[] = [];
+  if (scopes.includes("own-org")) {
+    const orgs = orgIdsOf(actor);
+    if (orgs.length) {
+      parts.push(
+        or(inArray(tickets.leadOrgId, orgs), inArray(tickets.firstReceiverOrgId, orgs), onTicketAs(orgs, "co"))!,
+      );
+    }
+  }
+  if (scopes.includes("own-area")) {
+    for (const g of actor.grants) if (g.regionCode) parts.push(areaCondition(g.regionCode));
+  }
+  if (scopes.includes("own")) parts.push(eq(tickets.reporterUserId, actor.userId));
+  return parts.length ? or(...parts) : sql`0 = 1`;
+}
+
+function queueCondition(queue: Queue, actor: Actor, now: Date): SQL | undefined {
+  const orgs = orgIdsOf(actor);
+  const mine = orgs.length ? orgs : [-1];
+  switch (queue) {
+    case "all":
+      return undefined;
+    case "to_dispatch":
+      return eq(tickets.status, "received");
+    case "decisions":
+      return or(eq(tickets.status, "return_requested"), isNotNull(tickets.pendingExtensionDays));
+    case "to_callback":
+      return eq(tickets.status, "replied");
+    case "to_close":
+      return eq(tickets.status, "called_back");
+    case "overdue":
+      return and(inArray(tickets.status, ["accepted", "in_progress"]), lt(tickets.deadlineAt, now));
+    case "to_accept":
+      return and(eq(tickets.status, "dispatched"), inArray(tickets.leadOrgId, mine));
+    case "in_hand":
+      return and(inArray(tickets.status, ["accepted", "in_progress"]), inArray(tickets.leadOrgId, mine));
+    case "co_handling":
+      return and(sql`${tickets.status} <> 'closed'`, onTicketAs(mine, "co"));
+    case "first_received":
+      return and(inArray(tickets.firstReceiverOrgId, mine), sql`${tickets.leadOrgId} not in ${mine}`);
+    case "closed":
+      return eq(tickets.status, "closed");
+    case "mine":
+      return eq(tickets.reporterUserId, actor.userId);
+  }
+}
+
+function encodeCursor(key: number, id: number) {
+  return Buffer.from(`${key}:${id}`).toString("base64url");
+}
+function decodeCursor(cursor: string | undefined): [number, number] | null {
+  if (!cursor) return null;
+  const [key, id] = Buffer.from(cursor, "base64url").toString().split(":").map(Number);
+  return Number.isFinite(key) && Number.isFinite(id) ? [key!, id!] : null;
+}
+
+const leadOrg = aliasedTable(organisations, "lead_org");
+const community = aliasedTable(regions, "community");
+const street = aliasedTable(regions, "street");
+
+export interface Flags {
+  overdue: boolean;
+  nearDeadline: boolean;
+}
+
+/** Past the limit, or within the last quarter of it (at most a day): 临期. */
+export function deadlineFlags(
+  t: { status: string; deadlineAt: Date | null; clockStartedAt: Date | null },
+  now: Date,
+): Flags {
+  if (!t.deadlineAt || !["accepted", "in_progress"].includes(t.status)) return { overdue: false, nearDeadline: false };
+  const left = t.deadlineAt.getTime() - now.getTime();
+  const total = t.deadlineAt.getTime() - (t.clockStartedAt ?? t.deadlineAt).getTime();
+  return { overdue: left < 0, nearDeadline: left >= 0 && left <= Math.min(24 * 3_600_000, total / 4) };
+}
+
+export async function listTickets(database: Database, actor: Actor, input: unknown, now = new Date()) {
+  const f = parseOrThrow(listSchema, input);
+  const byDeadline = f.sort === "deadline_asc";
+  const sortKey = byDeadline ? sql<number>`coalesce(${tickets.deadlineAt}, ${NO_DEADLINE})` : tickets.receivedAt;
+  const cursor = decodeCursor(f.cursor);
+  const match = f.q ? matchExpression(f.q) : null;
+  const conditions = [
+    visibility(actor),
+    queueCondition(f.queue, actor, now),
+    f.status ? eq(tickets.status, f.status) : undefined,
+    f.type ? eq(tickets.type, f.type) : undefined,
+    f.urgency ? eq(tickets.urgency, f.urgency) : undefined,
+    f.categoryId ? eq(tickets.categoryId, f.categoryId) : undefined,
+    f.regionCode ? areaCondition(f.regionCode) : undefined,
+    f.from ? sql`${tickets.receivedAt} >= ${Date.parse(`${f.from}T00:00:00+08:00`)}` : undefined,
+    f.to ? sql`${tickets.receivedAt} < ${Date.parse(`${f.to}T00:00:00+08:00`) + 86_400_000}` : undefined,
+    match ? sql`${tickets.id} in (select rowid from ticket_fts where ticket_fts match ${match})` : undefined,
+    cursor
+      ? byDeadline
+        ? sql`(${sortKey} > ${cursor[0]} or (${sortKey} = ${cursor[0]} and ${tickets.id} > ${cursor[1]}))`
+        : or(
+            lt(tickets.receivedAt, new Date(cursor[0])),
+            and(eq(tickets.receivedAt, new Date(cursor[0])), lt(tickets.id, cursor[1])),
+          )
+      : undefined,
+  ].filter((c) => c !== undefined);
+  const rows = await database.db
+    .select({
+      id: tickets.id,
+      number: tickets.number,
+      type: tickets.type,
+      urgency: tickets.urgency,
+      status: tickets.status,
+      description: tickets.description,
+      address: tickets.address,
+      categoryName: categories.name,
+      communityName: community.name,
+      streetName: street.name,
+      leadName: leadOrg.name,
+      receivedAt: tickets.receivedAt,
+      deadlineAt: tickets.deadlineAt,
+      clockStartedAt: tickets.clockStartedAt,
+      reporterName: tickets.reporterName,
+      supervisionCount: tickets.supervisionCount,
+      pendingExtensionDays: tickets.pendingExtensionDays,
+      excluded: tickets.excluded,
+    })
+    .from(tickets)
+    .innerJoin(categories, eq(tickets.categoryId, categories.id))
+    .leftJoin(community, eq(tickets.communityCode, community.code))
+    .leftJoin(street, eq(tickets.streetCode, street.code))
+    .leftJoin(leadOrg, eq(tickets.leadOrgId, leadOrg.id))
+    .where(and(...conditions))
+    .orderBy(...(byDeadline ? [asc(sortKey), asc(tickets.id)] : [desc(tickets.receivedAt), desc(tickets.id)]))
+    .limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  const last = page.at(-1);
+  return {
+    rows: page.map(({ reporterName, description, ...r }) => ({
+      ...r,
+      summary: description.length > 80 ? `${description.slice(0, 80)}…` : description,
+      reporterName: maskName(reporterName),
+      ...deadlineFlags(r, now),
+    })),
+    nextCursor:
+      rows.length > f.limit && last
+        ? encodeCursor(byDeadline ? (last.deadlineAt?.getTime() ?? NO_DEADLINE) : last.receivedAt.getTime(), last.id)
+        : null,
+  };
+}
+
+/** One ticket with its history, its units and what the actor may do next. */
+export async function getTicket(database: Database, actor: Actor, ticketId: number, now = new Date()) {
+  const loaded = await loadTicket(database.db, ticketId);
+  if (!loaded || !can(actor, "read:ticket", ticketTarget(loaded.row, loaded.coOrgIds, "all"))) {
+    throw new NotFoundError("工单不存在");
+  }
+  const { row, coOrgIds } = loaded;
+  const [category, units, events, appeals, place] = await Promise.all([
+    categoryPath(database, row.categoryId),
+    database.db
+      .select({
+        orgId: ticketUnits.orgId,
+        name: organisations.name,
+        kind: organisations.kind,
+        role: ticketUnits.role,
+        assignedAt: ticketUnits.assignedAt,
+        endedAt: ticketUnits.endedAt,
+      })
+      .from(ticketUnits)
+      .innerJoin(organisations, eq(ticketUnits.orgId, organisations.id))
+      .where(eq(ticketUnits.ticketId, ticketId))
+      .orderBy(asc(ticketUnits.id)),
+    database.db
+      .select({
+        id: ticketEvents.id,
+        at: ticketEvents.at,
+        kind: ticketEvents.kind,
+        fromStatus: ticketEvents.fromStatus,
+        toStatus: ticketEvents.toStatus,
+        data: ticketEvents.data,
+        actorName: users.displayName,
+        orgName: organisations.name,
+      })
+      .from(ticketEvents)
+      .leftJoin(users, eq(ticketEvents.actorUserId, users.id))
+      .leftJoin(organisations, eq(ticketEvents.actorOrgId, organisations.id))
+      .where(eq(ticketEvents.ticketId, ticketId))
+      .orderBy(asc(ticketEvents.id)),
+    database.db.select().from(ticketAppeals).where(eq(ticketAppeals.ticketId, ticketId)).orderBy(asc(ticketAppeals.id)),
+    regionNames(database, [row.communityCode, row.streetCode, row.districtCode]),
+  ]);
+  const actions = (Object.keys(allowedFrom) as ActionKind[]).filter(
+    (kind) => allowedFrom[kind].includes(row.status) && mayAct(actor, kind, row, coOrgIds),
+  );
+  const leadName = units.find((u) => u.orgId === row.leadOrgId && !u.endedAt)?.name ?? null;
+  const firstReceiverName = units.find((u) => u.orgId === row.firstReceiverOrgId)?.name ?? null;
+  return {
+    ticket: {
+      ...row,
+      reporterName: maskName(row.reporterName),
+      reporterPhone: maskPhone(row.reporterPhone),
+      leadName,
+      firstReceiverName,
+      ...deadlineFlags(row, now),
+    },
+    category,
+    place,
+    units,
+    events,
+    appeals,
+    actions,
+    canRevealContact: can(actor, "read:ticket-contact", ticketTarget(row, coOrgIds, "all")),
+    canAppeal:
+      ["called_back", "closed"].includes(row.status) &&
+      !row.excluded &&
+      !appeals.some((a) => a.status === "pending") &&
+      can(actor, "appeal:ticket", ticketTarget(row, coOrgIds, "coordinators")),
+    canReviewAppeal: can(actor, "supervise:ticket", ticketTarget(row, coOrgIds, "all")),
+  };
+}
+
+async function categoryPath(database: Database, categoryId: number) {
+  const path: { id: number; name: string; code: string }[] = [];
+  let id: number | null = categoryId;
+  while (id != null) {
+    const c: typeof categories.$inferSelect | undefined = await database.db.query.categories.findFirst({
+      where: eq(categories.id, id),
+    });
+    if (!c) break;
+    path.unshift({ id: c.id, name: c.name, code: c.code });
+    id = c.parentId;
+  }
+  return path;
+}
+
+async function regionNames(database: Database, codes: (string | null)[]) {
+  const wanted = codes.filter((c): c is string => !!c);
+  const rows = wanted.length
+    ? await database.db
+        .select({ code: regions.code, name: regions.name, approximate: regions.approximate })
+        .from(regions)
+        .where(inArray(regions.code, wanted))
+    : [];
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  const [communityCode, streetCode, districtCode] = codes;
+  return {
+    community: communityCode ? (byCode.get(communityCode) ?? null) : null,
+    street: streetCode ? (byCode.get(streetCode) ?? null) : null,
+    district: districtCode ? (byCode.get(districtCode) ?? null) : null,
+  };
+}
+
+/**
+ * The reporter's name and phone in full — for the centre, the ticket's units
+ * and the reporter. Every such view writes an audit row (DOMAIN.md, Personal data).
+ */
+export async function revealContact(database: Database, actor: Actor, ticketId: number, meta: { ip: string }) {
+  const loaded = await loadTicket(database.db, ticketId);
+  if (!loaded) throw new NotFoundError("工单不存在");
+  if (!can(actor, "read:ticket-contact", ticketTarget(loaded.row, loaded.coOrgIds, "all"))) {
+    throw new NotFoundError("工单不存在");
+  }
+  await database.write((tx) =>
+    audit(tx, {
+      actorUserId: actor.userId,
+      action: "ticket.contact_viewed",
+      entity: "ticket",
+      entityId: ticketId,
+      ip: meta.ip,
+    }),
+  );
+  return { reporterName: loaded.row.reporterName, reporterPhone: loaded.row.reporterPhone };
+}
+
+/** Candidate units for dispatch (派单目录): the catalogue's kind of unit, matched by place and function. */
+export async function suggestUnits(database: Database, actor: Actor, ticketId: number) {
+  const loaded = await loadTicket(database.db, ticketId);
+  if (!loaded || !can(actor, "read:ticket", ticketTarget(loaded.row, loaded.coOrgIds, "all"))) {
+    throw new NotFoundError("工单不存在");
+  }
+  const { row } = loaded;
+  const category = await database.db.query.categories.findFirst({ where: eq(categories.id, row.categoryId) });
+  const all = await database.db
+    .select({
+      id: organisations.id,
+      name: organisations.name,
+      kind: organisations.kind,
+      regionCode: organisations.regionCode,
+      functionKey: organisations.functionKey,
+    })
+    .from(organisations)
+    .where(
+      inArray(organisations.kind, [
+        "street_office",
+        "community_committee",
+        "department",
+        "property_company",
+        "utility_company",
+      ]),
+    )
+    .orderBy(asc(organisations.name));
+  const place = row.communityCode ?? row.streetCode ?? row.districtCode ?? "";
+  const contains = (org: { regionCode: string }) => org.regionCode.endsWith("0000") || place.startsWith(org.regionCode);
+  const score = (org: (typeof all)[number]) => {
+    switch (category?.handlerKind) {
+      case "street":
+        return org.kind === "street_office" && row.streetCode === org.regionCode ? 3 : 0;
+      case "district_department":
+      case "city_department":
+        return org.kind === "department" && org.functionKey === category.handlerFunction && contains(org) ? 3 : 0;
+      case "utility_company":
+        return org.kind === "utility_company" && org.functionKey === category.handlerFunction ? 3 : 0;
+      default:
+        return 0;
+    }
+  };
+  const ranked = all.map((o) => ({ ...o, suggested: score(o) > 0 }));
+  return {
+    suggested: ranked.filter((o) => o.suggested),
+    others: ranked.filter((o) => !o.suggested),
+    handlerKind: category?.handlerKind ?? null,
+  };
+}
