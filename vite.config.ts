@@ -10,6 +10,8 @@ declare module "@remix-run/node" {
 export default defineConfig({
   plugins: [
     remix({
+      // Parallel work on one machine may build into separate folders; the server and tests read the same variable.
+      buildDirectory: process.env.ROUNDTABLE_BUILD_DIR ?? "build",
       future: {
         v3_fetcherPersist: true,
         v3_relativeSplatPath: true,

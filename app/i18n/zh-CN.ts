@@ -2,7 +2,16 @@
  * Every string the UI shows, in one place. zh-CN is the default; another
  * language is a file of the same shape (type `Messages`).
  */
+import { imports } from "./zh-CN/imports";
+import { rates } from "./zh-CN/rates";
+import { rules } from "./zh-CN/rules";
+import { tickets } from "./zh-CN/tickets";
+
 export const zhCN = {
+  tickets,
+  imports,
+  rates,
+  rules,
   app: {
     name: "圆桌",
     fullName: "圆桌 · 基层治理协同平台",

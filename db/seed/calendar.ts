@@ -100,8 +100,8 @@ export async function seedCalendar(database: Database): Promise<number> {
   const [existing] = await database.db.select({ n: count() }).from(calendarDays);
   if (existing!.n > 0) return 0;
   const rows = packageCalendarRows();
-  const packageYears = new Set(rows.map((r) => Number(r.date.slice(0, 4))));
-  const lastPackageYear = Math.max(...packageYears);
+  // Holidays only: a make-up workday can fall early in the next year.
+  const lastPackageYear = Math.max(...rows.filter((r) => r.kind === "holiday").map((r) => Number(r.date.slice(0, 4))));
   for (let year = lastPackageYear + 1; year <= PROVISIONAL_THROUGH_YEAR; year++) {
     rows.push(...(await provisionalHolidayRows(year)));
   }

@@ -81,17 +81,18 @@ const demoOrgs: DemoOrg[] = [
     regionCode: "110108",
     functionKey: "urban_management",
   },
-  // City-wide utilities (水电气热): no demo accounts, but tickets can be dispatched to them.
-  { key: "water", name: "北京市自来水集团", kind: "utility_company", regionCode: "110000", functionKey: "water" },
-  { key: "power", name: "国网北京市电力公司", kind: "utility_company", regionCode: "110000", functionKey: "power" },
-  { key: "gas", name: "北京燃气集团", kind: "utility_company", regionCode: "110000", functionKey: "gas" },
-  { key: "heating", name: "北京热力集团", kind: "utility_company", regionCode: "110000", functionKey: "heating" },
   { key: "property1", name: "北京宣房大德物业管理有限公司", kind: "property_company", regionCode: "110102013" },
   { key: "property2", name: "北京德胜金泰物业服务有限公司", kind: "property_company", regionCode: "110102010" },
   { key: "property3", name: "北京华清物业管理有限公司", kind: "property_company", regionCode: "110102010" },
   { key: "property4", name: "北京曙光物业服务有限公司", kind: "property_company", regionCode: "110108025901" },
   { key: "owners", name: "曙光花园业主委员会", kind: "owners_committee", regionCode: "110108025901" },
   { key: "cobuild", name: "大栅栏商会", kind: "co_building_unit", regionCode: "110102013" },
+  // Appended, so the ids of the organisations above stay as they were.
+  // City-wide utilities (水电气热): no demo accounts, but tickets can be dispatched to them.
+  { key: "water", name: "北京市自来水集团", kind: "utility_company", regionCode: "110000", functionKey: "water" },
+  { key: "power", name: "国网北京市电力公司", kind: "utility_company", regionCode: "110000", functionKey: "power" },
+  { key: "gas", name: "北京燃气集团", kind: "utility_company", regionCode: "110000", functionKey: "gas" },
+  { key: "heating", name: "北京热力集团", kind: "utility_company", regionCode: "110000", functionKey: "heating" },
 ];
 
 interface DemoUser {

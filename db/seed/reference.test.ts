@@ -15,6 +15,7 @@ import {
   timeLimits,
   timeLimitVersions,
 } from "../schema";
+import { provisionalHolidayRows } from "./calendar";
 import { seedDemo } from "./demo";
 import { seedReference } from "./reference";
 import { handlerFunctionLabels, handlerFunctions, isHandlerFunction } from "./taxonomy";
@@ -272,6 +273,16 @@ describe("the calendar", () => {
       expect(days.get(date)?.name, date).toMatch(/补假（暂定）$/);
     const statutory = y2027.filter((d) => !d.name.includes("补假"));
     expect(statutory).toHaveLength(1 + 4 + 1 + 2 + 1 + 1 + 3);
+  });
+
+  it("derives provisional dates the way the published 2025 and 2026 schedules fell", async () => {
+    // The rule behind 2027's provisional days, checked against years whose schedule is known:
+    // every statutory day and every 补假 it predicts was a holiday in the official schedule.
+    for (const year of [2025, 2026]) {
+      for (const row of await provisionalHolidayRows(year)) {
+        expect(days.get(row.date), `${row.date} ${row.name}`).toMatchObject({ kind: "holiday", source: "package" });
+      }
+    }
   });
 
   it("seeds the package's years and counts them", async () => {

@@ -18,7 +18,7 @@ export interface TestPortal {
   close(): Promise<void>;
 }
 
-export const BUILD_DIR = resolve("build");
+export const BUILD_DIR = resolve(process.env.ROUNDTABLE_BUILD_DIR ?? "build");
 
 export async function startPortal(env: Record<string, string> = {}): Promise<TestPortal> {
   if (!existsSync(join(BUILD_DIR, "server/index.js"))) {

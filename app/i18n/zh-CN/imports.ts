@@ -1,0 +1,2 @@
+/** Strings of the imports pages (zh-CN). */
+export const imports = {};

@@ -1,0 +1,2 @@
+/** Strings of the rates pages (zh-CN). */
+export const rates = {};

@@ -1,0 +1,2 @@
+/** Strings of the rules pages (zh-CN). */
+export const rules = {};

@@ -1,0 +1,2 @@
+/** Strings of the tickets pages (zh-CN). */
+export const tickets = {};
