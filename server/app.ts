@@ -71,7 +71,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
     server.on("close", () => void viteServer.close());
   } else {
-    const buildDir = resolve(options.buildDir ?? "build");
+    const buildDir = resolve(options.buildDir ?? process.env.ROUNDTABLE_BUILD_DIR ?? "build");
     // Fingerprinted assets never change; everything else (public/) may.
     app.use("/assets", express.static(resolve(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(resolve(buildDir, "client"), { maxAge: "1h" }));
