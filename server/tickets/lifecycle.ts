@@ -97,6 +97,26 @@ export const handlingKinds: readonly OrgKind[] = [
   "utility_company",
 ];
 
+/**
+ * Whether an action can be offered at all: its status is right and its own
+ * precondition holds. `decide` checks the same and more (it knows the input).
+ */
+export function isApplicable(state: TicketState, kind: ActionKind): boolean {
+  if (!allowedFrom[kind].includes(state.status)) return false;
+  switch (kind) {
+    case "answer":
+      return state.type === "inquiry";
+    case "request_extension":
+      return state.pendingExtensionDays == null;
+    case "decide_extension":
+      return state.pendingExtensionDays != null;
+    case "reopen":
+      return state.leadOrgId != null;
+    default:
+      return true;
+  }
+}
+
 export interface DecideContext {
   now: Date;
   rule: TimeLimitRule;

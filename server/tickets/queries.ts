@@ -3,7 +3,7 @@
  * pagination; one ticket with its history; and the reporter's contact
  * details, unmasked only for those who handle the ticket (and audited).
  */
-import { aliasedTable, and, asc, desc, eq, exists, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { aliasedTable, and, asc, desc, eq, inArray, isNotNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import {
@@ -23,10 +23,11 @@ import { NotFoundError } from "../errors";
 import { parseOrThrow } from "../identity/accounts";
 import { audit } from "../identity/audit";
 import { can, scopesFor, type Actor } from "../identity/permissions";
-import { allowedFrom, type ActionKind } from "./lifecycle";
+import { suitsCategory } from "./catalogue";
+import { allowedFrom, isApplicable, type ActionKind } from "./lifecycle";
 import { maskName, maskPhone } from "./masking";
 import { matchExpression } from "./search";
-import { loadTicket, ticketTarget } from "./state";
+import { loadTicket, stateOf, ticketTarget } from "./state";
 import { mayAct } from "./workflow";
 
 export const queues = [
@@ -95,9 +96,7 @@ function orgIdsOf(actor: Actor): number[] {
 }
 
 function onTicketAs(orgIds: number[], role?: "co"): SQL {
-  return exists(
-    sql`select 1 from ${ticketUnits} where ${ticketUnits.ticketId} = ${tickets.id} and ${inArray(ticketUnits.orgId, orgIds)} and ${ticketUnits.endedAt} is null${role ? sql` and ${ticketUnits.role} = ${role}` : sql``}`,
-  );
+  return sql`exists (select 1 from ${ticketUnits} where ${ticketUnits.ticketId} = ${tickets.id} and ${inArray(ticketUnits.orgId, orgIds)} and ${ticketUnits.endedAt} is null${role ? sql` and ${ticketUnits.role} = ${role}` : sql``})`;
 }
 
 function areaCondition(code: string): SQL {
@@ -150,7 +149,7 @@ function queueCondition(queue: Queue, actor: Actor, now: Date): SQL | undefined 
     case "co_handling":
       return and(sql`${tickets.status} <> 'closed'`, onTicketAs(mine, "co"));
     case "first_received":
-      return and(inArray(tickets.firstReceiverOrgId, mine), sql`${tickets.leadOrgId} not in ${mine}`);
+      return and(inArray(tickets.firstReceiverOrgId, mine), notInArray(tickets.leadOrgId, mine));
     case "closed":
       return eq(tickets.status, "closed");
     case "mine":
@@ -299,8 +298,9 @@ export async function getTicket(database: Database, actor: Actor, ticketId: numb
     database.db.select().from(ticketAppeals).where(eq(ticketAppeals.ticketId, ticketId)).orderBy(asc(ticketAppeals.id)),
     regionNames(database, [row.communityCode, row.streetCode, row.districtCode]),
   ]);
+  const state = stateOf(row, coOrgIds);
   const actions = (Object.keys(allowedFrom) as ActionKind[]).filter(
-    (kind) => allowedFrom[kind].includes(row.status) && mayAct(actor, kind, row, coOrgIds),
+    (kind) => isApplicable(state, kind) && mayAct(actor, kind, row, coOrgIds),
   );
   const leadName = units.find((u) => u.orgId === row.leadOrgId && !u.endedAt)?.name ?? null;
   const firstReceiverName = units.find((u) => u.orgId === row.firstReceiverOrgId)?.name ?? null;
@@ -409,22 +409,9 @@ export async function suggestUnits(database: Database, actor: Actor, ticketId: n
       ]),
     )
     .orderBy(asc(organisations.name));
-  const place = row.communityCode ?? row.streetCode ?? row.districtCode ?? "";
-  const contains = (org: { regionCode: string }) => org.regionCode.endsWith("0000") || place.startsWith(org.regionCode);
-  const score = (org: (typeof all)[number]) => {
-    switch (category?.handlerKind) {
-      case "street":
-        return org.kind === "street_office" && row.streetCode === org.regionCode ? 3 : 0;
-      case "district_department":
-      case "city_department":
-        return org.kind === "department" && org.functionKey === category.handlerFunction && contains(org) ? 3 : 0;
-      case "utility_company":
-        return org.kind === "utility_company" && org.functionKey === category.handlerFunction ? 3 : 0;
-      default:
-        return 0;
-    }
-  };
-  const ranked = all.map((o) => ({ ...o, suggested: score(o) > 0 }));
+  const place = { districtCode: row.districtCode, streetCode: row.streetCode, communityCode: row.communityCode };
+  const entry = category ? { handlerKind: category.handlerKind, handlerFunction: category.handlerFunction } : null;
+  const ranked = all.map((o) => ({ ...o, suggested: suitsCategory(entry, place, o) }));
   return {
     suggested: ranked.filter((o) => o.suggested),
     others: ranked.filter((o) => !o.suggested),
