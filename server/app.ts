@@ -14,8 +14,10 @@ import compression from "compression";
 import express from "express";
 import { openDatabase, type Database } from "../db/client";
 import { seedDemo } from "../db/seed/demo";
+import { seedDemoTickets } from "../db/seed/demo-tickets";
 import { describeReferenceCounts, seedReference } from "../db/seed/reference";
 import { createRealtimeGateway } from "../realtime/gateway";
+import { apiRouter } from "./api";
 import type { Config } from "./config";
 import { deleteExpiredSessions } from "./identity";
 import { originGuard } from "./http/origin-guard";
@@ -46,8 +48,10 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   const referenceSeeded = describeReferenceCounts(await seedReference(database));
   if (referenceSeeded) log(`seeded ${referenceSeeded}`);
-  if (config.SEED_DEMO && (await seedDemo(database)))
-    log("seeded the demo organisations and users (password: roundtable-demo)");
+  if (config.SEED_DEMO && (await seedDemo(database))) {
+    const tickets = await seedDemoTickets(database);
+    log(`seeded the demo organisations, users (password: roundtable-demo) and ${tickets} tickets`);
+  }
 
   const app = express();
   app.disable("x-powered-by");
@@ -62,6 +66,8 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   });
 
   app.use(compression());
+  // Key-authenticated APIs: before the cookie session and the cross-site check (docs/decisions/0009).
+  app.use("/api", apiRouter(database));
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (options.dev) {

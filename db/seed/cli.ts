@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { loadConfig } from "../../server/config";
 import { openDatabase } from "../client";
 import { seedDemo } from "./demo";
+import { seedDemoTickets } from "./demo-tickets";
 import { describeReferenceCounts, seedReference } from "./reference";
 
 const config = loadConfig();
@@ -20,9 +21,12 @@ if (url.startsWith("file:")) {
 const database = await openDatabase(url, config.DATABASE_AUTH_TOKEN);
 const reference = describeReferenceCounts(await seedReference(database));
 const seeded = await seedDemo(database);
+const demoTickets = seeded ? await seedDemoTickets(database) : 0;
 database.close();
 if (!seeded) {
   console.log("The database already has users: nothing seeded. Point DATABASE_URL at an empty database.");
   process.exit(1);
 }
-console.log(`seeded ${reference ?? "no reference data"} and the demo organisations and users into ${url}`);
+console.log(
+  `seeded ${reference ?? "no reference data"} and the demo organisations, users and ${demoTickets} tickets into ${url}`,
+);

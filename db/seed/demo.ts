@@ -3,9 +3,9 @@
  * one account per role. Passwords are `roundtable-demo` — demo only; the
  * README says so and SEED_DEMO=0 turns the demo off.
  */
-import { count } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import type { Database } from "../client";
-import { memberships, organisations, users, type OrgKind, type Role } from "../schema";
+import { memberships, organisations, regions, users, type OrgKind, type Role } from "../schema";
 import { hashPassword } from "../../server/identity/passwords";
 import { audit } from "../../server/identity/audit";
 import type { HandlerFunction } from "./taxonomy";
@@ -117,6 +117,11 @@ export const demoUsers: DemoUser[] = [
   { username: "resident", displayName: "周大爷", role: "resident", regionCode: "110102013901", phone: "13812345678" },
 ];
 
+/** 东华门街道 → 东华门街道办事处; 永定镇 → 永定镇人民政府 (a township's government is its office). */
+export function streetOfficeName(name: string): string {
+  return /[镇乡]$/.test(name) ? `${name}人民政府` : `${name}办事处`;
+}
+
 /** Seeds the demo into an empty database; returns false when users already exist. */
 export async function seedDemo(database: Database): Promise<boolean> {
   const [existing] = await database.db.select({ n: count() }).from(users);
@@ -131,6 +136,14 @@ export async function seedDemo(database: Database): Promise<boolean> {
         .returning({ id: organisations.id });
       orgIds.set(o.key, row!.id);
     }
+    // Every street-level unit receives dispatched tickets: each gets its office (without accounts),
+    // appended after the named organisations so their ids stay put.
+    const named = new Set(demoOrgs.filter((o) => o.kind === "street_office").map((o) => o.regionCode));
+    const streets = await tx.select().from(regions).where(eq(regions.level, "street"));
+    const offices = streets
+      .filter((s) => !named.has(s.code))
+      .map((s) => ({ name: streetOfficeName(s.name), kind: "street_office" as const, regionCode: s.code }));
+    for (let i = 0; i < offices.length; i += 200) await tx.insert(organisations).values(offices.slice(i, i + 200));
     for (const [i, u] of demoUsers.entries()) {
       const [row] = await tx
         .insert(users)
