@@ -6,7 +6,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "node_modules/", "data/", "coverage/", "tests/.artifacts/", "bench/"] },
+  { ignores: ["build/", "build-*/", "node_modules/", "data/", "coverage/", "tests/.artifacts/", "bench/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -27,7 +27,7 @@ export default defineConfig({
   // Listed up front so the first dev page load does not reload while Vite
   // discovers them (STACK.md: flaky browser tests otherwise).
   optimizeDeps: {
-    include: ["react", "react-dom", "react-dom/client"],
+    include: ["react", "react-dom", "react-dom/client", "mapbox-gl"],
   },
   server: { fs: { allow: ["."] } },
 });

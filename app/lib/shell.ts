@@ -16,7 +16,8 @@ export interface NavItem {
 }
 
 const sections: { key: NavItem["key"]; href: string; permission: Permission; available: boolean }[] = [
-  { key: "tickets", href: "/tickets", permission: "read:ticket", available: false },
+  { key: "tickets", href: "/tickets", permission: "read:ticket", available: true },
+  { key: "rates", href: "/rates", permission: "read:scorecard", available: true },
   { key: "councils", href: "/councils", permission: "read:council", available: false },
   { key: "plans", href: "/plans", permission: "read:plan", available: false },
   { key: "map", href: "/map", permission: "read:map", available: false },

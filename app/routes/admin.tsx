@@ -16,11 +16,16 @@ export function loader({ context, request }: LoaderFunctionArgs) {
   if (!can(actor, "manage:organisation") && !can(actor, "read:membership")) {
     throw new Response("Forbidden", { status: 403 });
   }
-  return { canUsers: can(actor, "manage:user"), canAudit: can(actor, "read:audit") };
+  return {
+    canUsers: can(actor, "manage:user"),
+    canAudit: can(actor, "read:audit"),
+    canApiKeys: can(actor, "manage:api-key"),
+    canRules: can(actor, "manage:taxonomy"),
+  };
 }
 
 export default function Admin() {
-  const { canUsers, canAudit } = useLoaderData<typeof loader>();
+  const { canUsers, canAudit, canApiKeys, canRules } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="page">
       <h1>{t.admin.title}</h1>
@@ -28,6 +33,8 @@ export default function Admin() {
         <NavLink to="/admin/orgs">{t.admin.organisations}</NavLink>
         {canUsers ? <NavLink to="/admin/users">{t.admin.users}</NavLink> : null}
         {canAudit ? <NavLink to="/admin/audit">{t.admin.audit}</NavLink> : null}
+        {canApiKeys ? <NavLink to="/admin/api-keys">{t.admin.apiKeys.nav}</NavLink> : null}
+        {canRules ? <NavLink to="/admin/rules">{t.rules.nav}</NavLink> : null}
       </nav>
       <Outlet />
     </main>

@@ -67,6 +67,9 @@ export default function Login() {
           {t.login.noAccount} <Link to="/register">{t.login.register}</Link>
         </p>
       </Form>
+      <p className="page-footer">
+        <Link to="/track">{t.tickets.track.loginLink}</Link>
+      </p>
     </main>
   );
 }

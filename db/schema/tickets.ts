@@ -4,7 +4,16 @@
  * events, co-handling units, appeals for exclusion, API keys and imports.
  */
 import { relations, sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from "drizzle-orm/sqlite-core";
 import { organisations, users } from "./identity";
 
 /** 诉求类型: 咨询 inquiry · 求助 help · 投诉 complaint · 举报 report · 建议 suggestion. */
@@ -219,7 +228,10 @@ export const ticketUnits = sqliteTable(
     /** Set when a lead unit is replaced (re-dispatch): the row stays, as history. */
     endedAt: ts("ended_at"),
   },
-  (t) => [index("ticket_units_org_idx").on(t.orgId, t.role, t.ticketId), index("ticket_units_ticket_idx").on(t.ticketId)],
+  (t) => [
+    index("ticket_units_org_idx").on(t.orgId, t.role, t.ticketId),
+    index("ticket_units_ticket_idx").on(t.ticketId),
+  ],
 );
 
 /** 件件有记录: the append-only history. Current state on `tickets` is derived from these. */
@@ -312,6 +324,18 @@ export const importJobs = sqliteTable("import_jobs", {
   createdBy: integer("created_by").references(() => users.id),
   startedAt: ts("started_at").notNull(),
   finishedAt: ts("finished_at"),
+  format: text("format", { enum: ["csv", "xlsx"] })
+    .notNull()
+    .default("csv"),
+  /** The text encoding a CSV was read in (detected or chosen). */
+  encoding: text("encoding"),
+  /** The mapping the job ran with: our field → the file's column header. */
+  mapping: text("mapping", { mode: "json" }).$type<Record<string, string>>(),
+  /** Progress by bytes: the file's size and how much of it has been read. */
+  bytesTotal: integer("bytes_total").notNull().default(0),
+  bytesRead: integer("bytes_read").notNull().default(0),
+  /** Written with every chunk: a running job whose heartbeat stops was interrupted (server restart). */
+  updatedAt: ts("updated_at"),
 });
 
 /** Every rejected row of an import: line number, reason, and the raw row, for the downloadable report. */
@@ -327,6 +351,39 @@ export const importRejections = sqliteTable(
     raw: text("raw").notNull(),
   },
   (t) => [index("import_rejections_job_idx").on(t.jobId, t.line)],
+);
+
+/**
+ * The three rates' counters (三率), per dispatch month × scope × level-1
+ * category: scope `all` (key ''), `org` (an organisation id: each ticket
+ * counts for its lead unit and, when different, its first receiver) and
+ * `street` (a street code). Maintained by triggers on `tickets` in the same
+ * transaction as every change (migration 0004 and docs/decisions/0010), so
+ * every writer — services, imports, seeds — keeps it exact and a year of
+ * tickets is read as a few thousand rows instead of millions.
+ * `dispatched` and `exclusions` count every ticket; the other counters only
+ * those not excluded (核减), so each rate's denominator is dispatched − exclusions.
+ */
+export const ticketRateRollups = sqliteTable(
+  "ticket_rate_rollups",
+  {
+    month: text("month").notNull(),
+    scope: text("scope", { enum: ["all", "org", "street"] }).notNull(),
+    scopeKey: text("scope_key").notNull(),
+    categoryL1Id: integer("category_l1_id").notNull(),
+    dispatched: integer("dispatched").notNull().default(0),
+    exclusions: integer("exclusions").notNull().default(0),
+    responded: integer("responded").notNull().default(0),
+    callbacks: integer("callbacks").notNull().default(0),
+    resolved: integer("resolved").notNull().default(0),
+    partly: integer("partly").notNull().default(0),
+    satisfied: integer("satisfied").notNull().default(0),
+    basic: integer("basic").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.month, t.scope, t.scopeKey, t.categoryL1Id] }),
+    index("ticket_rate_rollups_key_idx").on(t.scope, t.scopeKey, t.month),
+  ],
 );
 
 export const categoriesRelations = relations(categories, ({ one, many }) => ({

@@ -50,6 +50,20 @@ async function insertUser(tx: Tx, input: z.output<typeof accountSchema> & { phon
   return user!.id;
 }
 
+/**
+ * An account that acts for a machine (an API key), never for a person: pass a
+ * name registration refuses (e.g. with a colon); its password hash
+ * verifies nothing and it is disabled, so nobody can sign in as it. Events it
+ * causes name it, so the history shows that a machine acted.
+ */
+export async function insertSystemUser(tx: Tx, username: string, displayName: string): Promise<number> {
+  const [user] = await tx
+    .insert(users)
+    .values({ username, displayName, passwordHash: "!", status: "disabled" })
+    .returning({ id: users.id });
+  return user!.id;
+}
+
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;

@@ -260,7 +260,6 @@ describe("the grant table itself", () => {
       expect(new Set(grants).size, `${role} lists a grant twice`).toBe(grants.length);
     }
   });
-
 });
 
 describe.each(roles)("role %s", (role) => {

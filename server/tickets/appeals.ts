@@ -4,14 +4,14 @@
  * ticket and rows in the audit log; an approved appeal sets `excluded`, which
  * takes the ticket out of the rates' denominators.
  */
-import { and, eq } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
-import { ticketAppeals, ticketEvents, tickets } from "../../db/schema";
+import { appealStatuses, organisations, ticketAppeals, ticketEvents, tickets, users } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { parseOrThrow } from "../identity/accounts";
 import { audit } from "../identity/audit";
-import { can, type Actor } from "../identity/permissions";
+import { can, scopesFor, type Actor } from "../identity/permissions";
 import { loadTicket, ticketTarget } from "./state";
 
 export const appealSchema = z.object({ reason: z.string().trim().min(5, "请说明核减理由（至少 5 个字）").max(1000) });
@@ -114,4 +114,54 @@ export async function reviewAppeal(
       ip: meta.ip,
     });
   });
+}
+
+export const appealListSchema = z.object({
+  status: z.enum(appealStatuses).default("pending"),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+/**
+ * The appeals review queue (核减审核): for the centre every unit's appeals in a
+ * status, oldest request first (pending) or newest review first; for a unit
+ * with appeal rights, its own organisation's appeals.
+ */
+export async function listAppeals(database: Database, actor: Actor, input: z.input<typeof appealListSchema> = {}) {
+  const { status, limit } = parseOrThrow(appealListSchema, input);
+  let orgFilter: number[] | null = null;
+  if (!can(actor, "supervise:ticket", {})) {
+    if (!scopesFor(actor, "appeal:ticket").includes("own-org")) throw new ForbiddenError();
+    orgFilter = actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId]));
+  }
+  return database.db
+    .select({
+      id: ticketAppeals.id,
+      ticketId: ticketAppeals.ticketId,
+      number: tickets.number,
+      dispatchMonth: tickets.dispatchMonth,
+      ticketStatus: tickets.status,
+      orgId: ticketAppeals.orgId,
+      orgName: organisations.name,
+      reason: ticketAppeals.reason,
+      status: ticketAppeals.status,
+      requestedBy: users.displayName,
+      requestedAt: ticketAppeals.requestedAt,
+      reviewedAt: ticketAppeals.reviewedAt,
+      reviewNote: ticketAppeals.reviewNote,
+    })
+    .from(ticketAppeals)
+    .innerJoin(tickets, eq(tickets.id, ticketAppeals.ticketId))
+    .innerJoin(organisations, eq(organisations.id, ticketAppeals.orgId))
+    .leftJoin(users, eq(users.id, ticketAppeals.requestedBy))
+    .where(
+      and(
+        eq(ticketAppeals.status, status),
+        orgFilter ? inArray(ticketAppeals.orgId, orgFilter.length ? orgFilter : [-1]) : undefined,
+      ),
+    )
+    .orderBy(
+      status === "pending" ? asc(ticketAppeals.requestedAt) : desc(ticketAppeals.reviewedAt),
+      asc(ticketAppeals.id),
+    )
+    .limit(limit);
 }

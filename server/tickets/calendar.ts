@@ -23,6 +23,9 @@ export function beijingMonth(at: Date): string {
 }
 
 function nextDay(day: string): string {
+  // Most days are not a month's last: skip the Date round trip (bulk imports compute a deadline per row).
+  const date = Number(day.slice(8));
+  if (date < 28) return `${day.slice(0, 8)}${date < 9 ? "0" : ""}${date + 1}`;
   return new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 }
 
@@ -45,10 +48,14 @@ export function endOfBeijingDay(day: string): Date {
  */
 export function addWorkingDays(from: Date, n: number, calendar: CalendarExceptions): Date {
   let day = beijingDate(from);
+  let weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
   let counted = 0;
   while (counted < n) {
     day = nextDay(day);
-    if (isWorkingDay(day, calendar)) counted++;
+    weekday = (weekday + 1) % 7;
+    // isWorkingDay, with the weekday carried along instead of recomputed.
+    const exception = calendar.get(day);
+    if (exception ? exception === "workday" : weekday !== 0 && weekday !== 6) counted++;
   }
   return endOfBeijingDay(day);
 }

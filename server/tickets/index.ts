@@ -1,5 +1,20 @@
 /** The tickets domain's public face: routes, the API and other domains import from here only. */
-export { requestAppeal, reviewAppeal, appealSchema, appealReviewSchema } from "./appeals";
+export {
+  requestAppeal,
+  reviewAppeal,
+  appealSchema,
+  appealReviewSchema,
+  appealListSchema,
+  listAppeals,
+} from "./appeals";
+export {
+  mayReceiveRedispatch,
+  redispatchChoices,
+  suitsCategory,
+  type CandidateUnit,
+  type CatalogueEntry,
+} from "./catalogue";
+export { handlingUnits, leafCategories, type LeafCategory } from "./choices";
 export { addWorkingDays, beijingDate, beijingMonth, isWorkingDay, loadCalendar } from "./calendar";
 export { createTicket, intakeSchema, type IntakeInput } from "./intake";
 export { allowedFrom, decide, handlingKinds, type ActionKind, type TicketAction, type TicketState } from "./lifecycle";
@@ -19,6 +34,41 @@ export {
   type Queue,
 } from "./queries";
 export { currentRules, deadlineFrom, pickTimeLimit, type TimeLimitRule } from "./rules";
+export {
+  addCategory,
+  calendarYear,
+  createScoreWeightVersion,
+  createTimeLimitVersion,
+  deleteCalendarDay,
+  LEAF_LEVEL,
+  listCategoryTree,
+  listScoreWeightVersions,
+  listTimeLimitVersions,
+  renameCategory,
+  saveCalendarDay,
+  setCategoryActive,
+  setLeafHandler,
+} from "./rules-admin";
+export {
+  computeRates,
+  DEFAULT_BOTTOM,
+  monthlyScorecards,
+  monthSchema,
+  monthsEnding,
+  overdueByUnit,
+  scorecardMonths,
+  scoredOrgKinds,
+  shiftMonth,
+  streetRanking,
+  trend,
+  weightsFor,
+  type RateCounts,
+  type Rates,
+  type ScoredOrgKind,
+  type ScoreWeights,
+} from "./scorecards";
 export { indexText, matchExpression } from "./search";
-export { trackSchema, trackTicket } from "./tracking";
+export { callbackByReporter, trackSchema, trackTicket } from "./tracking";
 export { act, actionRights, actionSchema, mayAct, type ActionInput } from "./workflow";
+/** Integration: API keys, the hotline platform JSON API, Open311 (docs/decisions/0009). */
+export * from "./integration";

@@ -28,6 +28,7 @@ import { allowedFrom, isApplicable, type ActionKind } from "./lifecycle";
 import { maskName, maskPhone } from "./masking";
 import { matchExpression } from "./search";
 import { loadTicket, stateOf, ticketTarget } from "./state";
+import { forReporter } from "./tracking";
 import { mayAct } from "./workflow";
 
 export const queues = [
@@ -64,6 +65,13 @@ export const listSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   categoryId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** The current lead unit (drill-down from the supervision queue's overdue-by-unit table). */
+  leadOrgId: z.coerce
     .number()
     .int()
     .positive()
@@ -199,6 +207,7 @@ export async function listTickets(database: Database, actor: Actor, input: unkno
     f.type ? eq(tickets.type, f.type) : undefined,
     f.urgency ? eq(tickets.urgency, f.urgency) : undefined,
     f.categoryId ? eq(tickets.categoryId, f.categoryId) : undefined,
+    f.leadOrgId ? eq(tickets.leadOrgId, f.leadOrgId) : undefined,
     f.regionCode ? areaCondition(f.regionCode) : undefined,
     f.from ? sql`${tickets.receivedAt} >= ${Date.parse(`${f.from}T00:00:00+08:00`)}` : undefined,
     f.to ? sql`${tickets.receivedAt} < ${Date.parse(`${f.to}T00:00:00+08:00`) + 86_400_000}` : undefined,
@@ -302,6 +311,7 @@ export async function getTicket(database: Database, actor: Actor, ticketId: numb
   const actions = (Object.keys(allowedFrom) as ActionKind[]).filter(
     (kind) => isApplicable(state, kind) && mayAct(actor, kind, row, coOrgIds),
   );
+  const asReporter = !can(actor, "read:ticket", { ...ticketTarget(row, coOrgIds, "all"), ownerUserId: null });
   const leadName = units.find((u) => u.orgId === row.leadOrgId && !u.endedAt)?.name ?? null;
   const firstReceiverName = units.find((u) => u.orgId === row.firstReceiverOrgId)?.name ?? null;
   return {
@@ -316,8 +326,9 @@ export async function getTicket(database: Database, actor: Actor, ticketId: numb
     category,
     place,
     units,
-    events,
-    appeals,
+    // A reporter reading their own ticket sees what the public tracking page shows, no internal notes.
+    events: asReporter ? forReporter(events).map((e) => ({ ...e, actorName: null })) : events,
+    appeals: asReporter ? [] : appeals,
     actions,
     canRevealContact: can(actor, "read:ticket-contact", ticketTarget(row, coOrgIds, "all")),
     canAppeal:

@@ -7,6 +7,17 @@
 const HAN = /\p{Script=Han}/u;
 const WORD = /[\p{L}\p{N}]/u;
 
+/**
+ * 0 other, 1 Han, 2 letter or digit. Bulk imports index a ticket per row, so
+ * the common ranges (ASCII, the CJK Unified Ideographs block) skip the regexes.
+ */
+function classOf(ch: string): 0 | 1 | 2 {
+  const c = ch.charCodeAt(0);
+  if (c < 0x80) return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? 2 : 0;
+  if (c >= 0x4e00 && c <= 0x9fff) return 1;
+  return HAN.test(ch) ? 1 : WORD.test(ch) ? 2 : 0;
+}
+
 function runs(text: string): string[] {
   const out: string[] = [];
   let current = "";
@@ -16,11 +27,12 @@ function runs(text: string): string[] {
     current = "";
   };
   for (const ch of text.normalize("NFKC")) {
-    if (HAN.test(ch)) {
+    const kind = classOf(ch);
+    if (kind === 1) {
       if (!han) flush();
       han = true;
       current += ch;
-    } else if (WORD.test(ch)) {
+    } else if (kind === 2) {
       if (han) flush();
       han = false;
       current += ch.toLowerCase();
@@ -36,7 +48,7 @@ function tokensOf(text: string): string[] {
   const tokens: string[] = [];
   for (const run of runs(text)) {
     const chars = [...run];
-    if (!HAN.test(chars[0]!) || chars.length === 1) {
+    if (chars.length === 1 || classOf(chars[0]!) !== 1) {
       tokens.push(run);
       continue;
     }

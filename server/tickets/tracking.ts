@@ -7,10 +7,14 @@ import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { categories, organisations, ticketEvents, tickets } from "../../db/schema";
-import { TooManyRequestsError, ValidationError } from "../errors";
+import { NotFoundError, TooManyRequestsError, ValidationError } from "../errors";
 import { parseOrThrow } from "../identity/accounts";
 import { blockedFor, recordFailure, type ThrottlePolicy } from "../identity/throttle";
+import { loadCalendar } from "./calendar";
+import { decide } from "./lifecycle";
 import { maskName } from "./masking";
+import { loadTicket, stateOf } from "./state";
+import { actionSchema, applyDecision, ruleOf } from "./workflow";
 
 export const trackSchema = z.object({
   number: z
@@ -43,7 +47,23 @@ const publicKinds = new Set([
   "reopened",
 ]);
 
-export async function trackTicket(database: Database, input: unknown, meta: { ip: string }, now = new Date()) {
+/**
+ * What a reporter sees of a ticket's events (here and on their own ticket
+ * page): the public kinds only, and of their data only the reply to them and
+ * their own callback — notes between units stay internal.
+ */
+export function forReporter<E extends { kind: string; data: Record<string, unknown> | null }>(events: E[]): E[] {
+  return events
+    .filter((e) => publicKinds.has(e.kind))
+    .map((e) => (["replied", "answered", "called_back"].includes(e.kind) ? e : { ...e, data: null }));
+}
+
+/**
+ * The ticket with this number whose reporter's phone ends in these four
+ * digits — or a throttled failure. Both the public page and the reporter's
+ * callback go through here, so neither can be used to guess the digits.
+ */
+async function findTracked(database: Database, input: unknown, now: Date) {
   const { number, phoneLast4 } = parseOrThrow(trackSchema, input);
   const key = `track:${number}`;
   const wait = await blockedFor(database, key, now);
@@ -74,6 +94,11 @@ export async function trackTicket(database: Database, input: unknown, meta: { ip
     await database.write((tx) => recordFailure(tx, key, trackPolicy, now));
     throw new ValidationError("未找到匹配的工单，请核对工单编号和来电号码后四位");
   }
+  return row;
+}
+
+export async function trackTicket(database: Database, input: unknown, meta: { ip: string }, now = new Date()) {
+  const row = await findTracked(database, input, now);
   const events = await database.db
     .select({ at: ticketEvents.at, kind: ticketEvents.kind, data: ticketEvents.data, orgName: organisations.name })
     .from(ticketEvents)
@@ -99,4 +124,43 @@ export async function trackTicket(database: Database, input: unknown, meta: { ip
       })),
     canCallBack: row.status === "replied",
   };
+}
+
+/**
+ * The reporter's own callback (回访) from the public tracking page: the number
+ * and the phone's last four digits are checked again (same throttle), then the
+ * `callback` action goes through the state machine like any other, recorded
+ * with no user — the reporter has no account — and marked as theirs.
+ */
+export async function callbackByReporter(
+  database: Database,
+  number: string,
+  phoneLast4: string,
+  input: unknown,
+  now = new Date(),
+) {
+  const tracked = await findTracked(database, { number, phoneLast4 }, now);
+  const parsed = parseOrThrow(actionSchema, { ...(input as Record<string, unknown>), kind: "callback" });
+  if (parsed.kind !== "callback") throw new ValidationError("回访内容不完整");
+  return database.write(async (tx) => {
+    const loaded = await loadTicket(tx, tracked.id);
+    if (!loaded) throw new NotFoundError("工单不存在");
+    const { rule, extensionCapWorkingDays } = await ruleOf(tx, loaded.row);
+    const decision = decide(stateOf(loaded.row, loaded.coOrgIds), parsed, {
+      now,
+      rule,
+      calendar: await loadCalendar(tx),
+      extensionCapWorkingDays,
+      byCentre: false,
+      actorRegionCode: null,
+    });
+    await applyDecision(
+      tx,
+      loaded.row,
+      { ...decision, data: { ...decision.data, by: "reporter" } },
+      { userId: null, orgId: null },
+      now,
+    );
+    return { status: decision.toStatus };
+  });
 }

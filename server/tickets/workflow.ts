@@ -26,8 +26,9 @@ import { loadTicket, stateOf, ticketTarget, unitRef, type TicketRow } from "./st
 
 const text = (max: number, message: string) => z.string().trim().min(1, message).max(max, `不能超过 ${max} 字`);
 const optionalText = (max: number) => z.string().trim().max(max, `不能超过 ${max} 字`).optional();
-const orgId = z.coerce.number().int().positive("请选择单位");
-const score = z.coerce.number().int().min(1, "请评 1–5 分").max(5, "请评 1–5 分");
+// A field left empty coerces to NaN: the type message must be ours too, not zod's English.
+const orgId = z.coerce.number({ message: "请选择单位" }).int().positive("请选择单位");
+const score = z.coerce.number({ message: "请评 1–5 分" }).int().min(1, "请评 1–5 分").max(5, "请评 1–5 分");
 
 /** Every action's input, as a person or the API sends it. */
 export const actionSchema = z.discriminatedUnion("kind", [
@@ -49,7 +50,7 @@ export const actionSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("contact"), note: text(500, "请记录联系情况") }),
   z.object({
     kind: z.literal("request_extension"),
-    days: z.coerce.number().int().min(1, "至少 1 个工作日").max(15, "最多 15 个工作日"),
+    days: z.coerce.number({ message: "请填写延期天数" }).int().min(1, "至少 1 个工作日").max(15, "最多 15 个工作日"),
     reason: text(500, "请说明延期理由"),
   }),
   z.object({
@@ -130,7 +131,8 @@ async function toAction(tx: Tx, input: z.output<typeof actionSchema>): Promise<T
   }
 }
 
-async function ruleOf(tx: Tx, row: TicketRow) {
+/** The time-limit rule fixed on the ticket at intake, and its version's extension cap. */
+export async function ruleOf(tx: Tx, row: TicketRow) {
   if (row.timeLimitId == null) throw new ConflictError("工单缺少时限规则");
   const rule = await tx.select().from(timeLimits).where(eq(timeLimits.id, row.timeLimitId)).get();
   const version = rule

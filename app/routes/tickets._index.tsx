@@ -1,0 +1,287 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Field, SelectField } from "~/components/Field";
+import { DeadlineBadges } from "~/components/tickets/Deadline";
+import { formatDateTime, t } from "~/i18n";
+import { requirePermission } from "~/lib/auth.server";
+import { loadOrThrow } from "~/lib/forms.server";
+import { regionGroups } from "~/lib/region-options";
+import { keysOf } from "~/lib/keys";
+import { can } from "../../server/identity";
+import { listRegions } from "../../server/regions";
+import { leafCategories, listTickets, type Queue } from "../../server/tickets";
+
+const T = t.tickets;
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data ? T.queues[data.queue] : T.title} · ${T.title} · ${t.app.name}` },
+];
+
+/** The queues that make sense for the actor's part in the loop (server/tickets/queries.ts `queues`). */
+const queueSets: Record<"centre" | "unit" | "resident", Queue[]> = {
+  centre: ["to_dispatch", "decisions", "to_callback", "to_close", "overdue", "all"],
+  unit: ["to_accept", "in_hand", "co_handling", "first_received", "overdue", "closed", "all"],
+  resident: ["mine"],
+};
+
+/** Filters the page keeps in the URL; everything else (cursor, queue) is handled apart. */
+const filterKeys = ["q", "status", "type", "urgency", "categoryId", "regionCode", "from", "to", "sort", "leadOrgId"];
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const actor = requirePermission(context, request, "read:ticket");
+  const role = can(actor, "dispatch:ticket", {}) ? "centre" : can(actor, "handle:ticket") ? "unit" : "resident";
+  const queues = queueSets[role];
+  const url = new URL(request.url);
+  const asked = url.searchParams.get("queue") as Queue | null;
+  const queue = asked && queues.includes(asked) ? asked : queues[0]!;
+  const filters = Object.fromEntries(filterKeys.map((k) => [k, url.searchParams.get(k) ?? ""]));
+  const cursor = url.searchParams.get("cursor") || undefined;
+  const staff = role !== "resident";
+  const [result, categories, regions] = await Promise.all([
+    loadOrThrow(() =>
+      listTickets(context.database, actor, {
+        ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)),
+        queue,
+        cursor,
+      }),
+    ),
+    staff ? leafCategories(context.database) : Promise.resolve([]),
+    staff ? listRegions(context.database) : Promise.resolve([]),
+  ]);
+  return {
+    queue,
+    queues,
+    staff,
+    filters,
+    paged: !!cursor,
+    rows: result.rows,
+    nextCursor: result.nextCursor,
+    categories: categories.map((c) => ({ id: c.id, top: c.path[0] ?? "", label: c.path.slice(1).join(" › ") })),
+    regions: regionGroups(
+      regions.filter((r) => r.level !== "city"),
+      { district: T.list.wholeDistrict },
+    ),
+    canCreate: can(actor, "create:ticket"),
+  };
+}
+
+/** The current URL's filters with some keys replaced (empty values dropped). */
+function hrefWith(filters: Record<string, string>, changes: Record<string, string | null>) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...filters, ...changes })) if (v) params.set(k, v);
+  const query = params.toString();
+  return query ? `/tickets?${query}` : "/tickets";
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return [...groups.entries()];
+}
+
+export default function TicketQueue() {
+  const data = useLoaderData<typeof loader>();
+  const { queue, queues, filters, rows, staff } = data;
+  const busy = useNavigation().state === "loading";
+  const heading = staff ? T.list.heading : T.list.mineHeading;
+  return (
+    <main id="main" className="page tickets-page">
+      <div className="page-head">
+        <h1>{heading}</h1>
+        {data.canCreate ? (
+          <Link className="button primary" to="/tickets/new">
+            {staff ? T.list.newTicket : T.list.newRequest}
+          </Link>
+        ) : null}
+      </div>
+
+      {queues.length > 1 ? (
+        <nav aria-label={T.list.queuesLabel}>
+          <ul className="queue-tabs">
+            {queues.map((q) => (
+              <li key={q}>
+                <Link
+                  to={hrefWith(filters, { queue: q })}
+                  aria-current={q === queue ? "page" : undefined}
+                  className={q === queue ? "active" : undefined}
+                >
+                  {T.queues[q]}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
+
+      <details className="card filters" open={Object.values(filters).some(Boolean) || undefined}>
+        <summary>{T.list.filters}</summary>
+        <Form method="get" className="filter-form">
+          <input type="hidden" name="queue" value={queue} />
+          {filters.leadOrgId ? <input type="hidden" name="leadOrgId" value={filters.leadOrgId} /> : null}
+          <Field
+            name="q"
+            type="search"
+            label={T.list.q}
+            hint={T.list.qHint}
+            defaultValue={filters.q}
+            maxLength={100}
+            id="filter-q"
+          />
+          <SelectField name="status" id="filter-status" label={T.list.status} defaultValue={filters.status}>
+            <option value="">{T.list.anyStatus}</option>
+            {keysOf(T.statuses).map((s) => (
+              <option key={s} value={s}>
+                {T.statuses[s]}
+              </option>
+            ))}
+          </SelectField>
+          {staff ? (
+            <>
+              <SelectField name="type" id="filter-type" label={T.list.type} defaultValue={filters.type}>
+                <option value="">{T.list.anyType}</option>
+                {keysOf(T.types).map((v) => (
+                  <option key={v} value={v}>
+                    {T.types[v]}
+                  </option>
+                ))}
+              </SelectField>
+              <SelectField name="urgency" id="filter-urgency" label={T.list.urgency} defaultValue={filters.urgency}>
+                <option value="">{T.list.anyUrgency}</option>
+                {keysOf(T.urgencies).map((v) => (
+                  <option key={v} value={v}>
+                    {T.urgencies[v]}
+                  </option>
+                ))}
+              </SelectField>
+              <SelectField
+                name="categoryId"
+                id="filter-category"
+                label={T.list.category}
+                defaultValue={filters.categoryId}
+              >
+                <option value="">{T.list.anyCategory}</option>
+                {groupBy(data.categories, (c) => c.top).map(([top, items]) => (
+                  <optgroup key={top} label={top}>
+                    {items.map((c) => (
+                      <option key={c.id} value={c.id}>
+                        {c.label}
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+              </SelectField>
+              <SelectField name="regionCode" id="filter-region" label={T.list.region} defaultValue={filters.regionCode}>
+                <option value="">{T.list.anyRegion}</option>
+                {data.regions.map((g) => (
+                  <optgroup key={g.label} label={g.label}>
+                    {g.options.map((o) => (
+                      <option key={o.code} value={o.code}>
+                        {o.label}
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+              </SelectField>
+              <Field name="from" id="filter-from" type="date" label={T.list.from} defaultValue={filters.from} />
+              <Field name="to" id="filter-to" type="date" label={T.list.to} defaultValue={filters.to} />
+              <SelectField name="sort" id="filter-sort" label={T.list.sort} defaultValue={filters.sort}>
+                {(["received_desc", "deadline_asc"] as const).map((v) => (
+                  <option key={v} value={v}>
+                    {T.list.sorts[v]}
+                  </option>
+                ))}
+              </SelectField>
+            </>
+          ) : null}
+          <div className="filter-actions">
+            <button type="submit" className="button primary">
+              {T.list.apply}
+            </button>
+            <Link className="button" to={hrefWith({}, { queue })}>
+              {T.list.reset}
+            </Link>
+          </div>
+        </Form>
+      </details>
+
+      <h2 id="results-heading" className="visually-hidden">
+        {T.list.caption(T.queues[queue])}
+      </h2>
+      {rows.length === 0 ? (
+        <p className="card muted">{T.list.empty}</p>
+      ) : (
+        <div className="table-wrap" aria-busy={busy || undefined}>
+          <table className="ticket-table" aria-labelledby="results-heading">
+            <thead>
+              <tr>
+                <th scope="col">{T.list.number}</th>
+                <th scope="col">{T.list.summary}</th>
+                <th scope="col">{T.list.category}</th>
+                <th scope="col">{T.list.place}</th>
+                <th scope="col">{T.list.lead}</th>
+                <th scope="col">{T.list.receivedAt}</th>
+                <th scope="col">{T.list.deadline}</th>
+                <th scope="col">{T.list.reporter}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id}>
+                  <td className="nowrap">
+                    <Link to={`/tickets/${r.id}`} className="ticket-number">
+                      {r.number}
+                    </Link>
+                    <br />
+                    <span className={`status status-${r.status}`}>{T.statuses[r.status]}</span>
+                  </td>
+                  <td className="ticket-summary">
+                    <span className="muted">
+                      {T.types[r.type]}
+                      {r.urgency !== "normal" ? ` · ${T.urgencies[r.urgency]}` : ""}
+                    </span>{" "}
+                    {r.summary}
+                    {r.supervisionCount > 0 || r.pendingExtensionDays != null || r.excluded ? (
+                      <span className="flag-row">
+                        {r.supervisionCount > 0 ? (
+                          <span className="badge badge-flag">{T.list.supervised(r.supervisionCount)}</span>
+                        ) : null}
+                        {r.pendingExtensionDays != null ? (
+                          <span className="badge badge-flag">{T.list.pendingExtension}</span>
+                        ) : null}
+                        {r.excluded ? <span className="badge muted-badge">{T.list.excluded}</span> : null}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td>{r.categoryName}</td>
+                  <td>
+                    {[r.streetName, r.communityName].filter(Boolean).join(" › ") || T.list.none}
+                    <br />
+                    <small className="muted">{r.address}</small>
+                  </td>
+                  <td>{r.leadName ?? T.list.none}</td>
+                  <td className="nowrap">{formatDateTime(r.receivedAt)}</td>
+                  <td className="nowrap">
+                    {r.deadlineAt ? formatDateTime(r.deadlineAt) : T.list.none}{" "}
+                    <DeadlineBadges overdue={r.overdue} near={r.nearDeadline} />
+                  </td>
+                  <td className="nowrap">{r.reporterName ?? T.list.none}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav className="pagination" aria-label={T.list.pagination}>
+        {data.paged ? <Link to={hrefWith(filters, { queue })}>{T.list.first}</Link> : <span />}
+        <span className="muted">{T.list.count(rows.length)}</span>
+        {data.nextCursor ? (
+          <Link to={hrefWith(filters, { queue, cursor: data.nextCursor })} rel="next">
+            {T.list.next}
+          </Link>
+        ) : (
+          <span />
+        )}
+      </nav>
+    </main>
+  );
+}

@@ -1,0 +1,341 @@
+/**
+ * The ticket pages in a real Chromium against the real portal: one ticket
+ * through the whole 12345 loop by the people who handle it (operator → street
+ * → community → the reporter, without an account → operator), and the intake
+ * map really drawing and really picking a point.
+ */
+import type { BrowserContext, Locator, Page } from "playwright-core";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { zhCN } from "../../app/i18n/zh-CN";
+import { categories } from "../../db/schema";
+import { DEMO_PASSWORD } from "../../db/seed/demo";
+import { createTicket } from "../../server/tickets";
+import { watchPageErrors } from "../helpers/browser";
+import { actorOf } from "../helpers/database";
+import { useBrowserAndPortal } from "../helpers/e2e";
+
+const env = useBrowserAndPortal();
+const T = zhCN.tickets;
+
+/** Chromium reports a refused form (400/409) as a failed resource; that is the page working, not breaking. */
+const unexpected = (problems: string[]) =>
+  problems.filter((p) => !/Failed to load resource: the server responded with a status of (400|409)/.test(p));
+
+async function signedIn(username: string, viewport = { width: 1280, height: 900 }) {
+  const context = await env.browser.newContext({ locale: "zh-CN", viewport });
+  const page = await context.newPage();
+  const problems = watchPageErrors(page);
+  await page.goto(`${env.portal.url}/login`);
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.waitForURL(`${env.portal.url}/`);
+  return { context, page, problems };
+}
+
+const statusOf = (page: Page) => page.locator(".ticket-head .status").textContent();
+
+/** Submits one lifecycle form on the ticket page and waits for the page to confirm it. */
+async function act(page: Page, card: Locator, kind: keyof typeof T.actions) {
+  await card.getByRole("button", { name: T.actions[kind], exact: true }).click();
+  await expect.poll(() => page.locator(".form-ok").textContent()).toBe(T.detail.done(T.actions[kind]));
+}
+
+const card = (page: Page, kind: string) => page.locator(`.action-card[data-kind="${kind}"]`);
+
+/** A unit's row of this month's scorecard on the rates dashboard: dispatched and callbacks, as numbers. */
+async function scorecardRow(page: Page, unit: string) {
+  await page.goto(`${env.portal.url}/rates`);
+  const row = page.locator("section[aria-labelledby=units-heading] tbody tr", {
+    has: page.locator("th", { hasText: new RegExp(`^${unit}$`) }),
+  });
+  if ((await row.count()) === 0) return { dispatched: 0, callbacks: 0, cells: [] as string[] };
+  const cells = (await row.locator("td").allTextContents()).map((c) => c.trim());
+  // Columns: kind, dispatched, excluded, callbacks, response, resolution, satisfaction, composite.
+  return { dispatched: Number(cells[1]), callbacks: Number(cells[3]), cells };
+}
+
+describe("a ticket through the whole loop", () => {
+  it("operator takes the call and dispatches; street accepts and hands down; community handles; reporter rates; operator closes", async () => {
+    const contexts: BrowserContext[] = [];
+
+    // 受理: the operator's intake form, by the community select (no map needed).
+    const operator = await signedIn("operator");
+    contexts.push(operator.context);
+    let page = operator.page;
+    const before = await scorecardRow(page, "西河沿社区居委会");
+    await page.goto(`${env.portal.url}/tickets/new`);
+    await page.getByRole("radio", { name: T.types.complaint }).check();
+    await page.getByLabel(T.intake.categoryFilter).fill("占道停车");
+    await page.getByLabel(T.intake.categoryFilter).press("Enter");
+    expect(
+      await page
+        .getByLabel(T.intake.category, { exact: true })
+        .evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent),
+    ).toBe("停车管理 › 占道停车");
+    await page.getByLabel(T.intake.address).fill("前门西河沿街25号门前");
+    await page.getByLabel(T.intake.region).selectOption({ label: "大栅栏街道 › 西河沿社区" });
+    await page.getByLabel(T.intake.reporterName).fill("张三丰");
+    await page.getByLabel(T.intake.reporterPhone).fill("13900001234");
+
+    // Submitted without a description: the error sits by the field, and nothing typed is lost.
+    await page.getByRole("button", { name: T.intake.submit, exact: true }).click();
+    await expect.poll(() => page.locator("#field-description-error").textContent()).toContain("请描述诉求");
+    expect(await page.getByLabel(T.intake.description).getAttribute("aria-invalid")).toBe("true");
+    expect(await page.getByLabel(T.intake.address).inputValue()).toBe("前门西河沿街25号门前");
+    expect(await page.getByLabel(T.intake.reporterPhone).inputValue()).toBe("13900001234");
+    expect(await page.getByLabel(T.intake.region).inputValue()).toBe("110102013901");
+    expect(await page.getByRole("radio", { name: T.types.complaint }).isChecked()).toBe(true);
+
+    await page
+      .getByLabel(T.intake.description)
+      .fill("外来车辆长期占用西河沿街消防通道停放，居民出行不便，请尽快处理。");
+    // Enter in a text field submits the form.
+    await page.getByLabel(T.intake.address).press("Enter");
+    await page.waitForURL(/\/tickets\/\d+$/);
+    const ticketUrl = page.url();
+    const number = (await page.locator(".ticket-head h1").textContent())!.replace(T.list.number, "").trim();
+    expect(number).toMatch(/^\d{14}$/);
+    await expect.poll(() => statusOf(page)).toBe(T.statuses.received);
+    expect(await page.locator(".meta-list").first().textContent()).toContain("西河沿社区 › 大栅栏街道 › 西城区");
+    expect(await page.locator(".meta-list").first().textContent()).toContain(T.detail.approximate);
+    // The reporter is masked until someone who handles the ticket asks (and that view is audited).
+    expect(await page.locator("main").textContent()).toContain("139****1234");
+    expect(await page.locator("main").textContent()).not.toContain("13900001234");
+    await page.getByRole("button", { name: T.detail.reveal }).click();
+    await expect.poll(() => page.locator("main").textContent()).toContain("13900001234");
+
+    // 派单 to the street: the catalogue's suggestion comes first.
+    const dispatch = card(page, "dispatch");
+    const unit = dispatch.getByLabel(T.detail.unitSelect);
+    expect(await unit.locator(`optgroup[label="${T.detail.suggested}"] option`).allTextContents()).toEqual([
+      "大栅栏街道办事处",
+    ]);
+    await unit.selectOption({ label: "大栅栏街道办事处" });
+    await act(page, dispatch, "dispatch");
+    await expect.poll(() => statusOf(page)).toBe(T.statuses.dispatched);
+    expect(unexpected(operator.problems)).toEqual([]);
+
+    // 签收 and 转派 by the street, which stays the first receiver (首接).
+    const street = await signedIn("street");
+    contexts.push(street.context);
+    page = street.page;
+    await page.goto(`${env.portal.url}/tickets`);
+    expect(await page.locator(".queue-tabs a[aria-current=page]").textContent()).toBe(T.queues.to_accept);
+    await page.getByRole("link", { name: number }).click();
+    await page.waitForURL(ticketUrl);
+    await act(page, card(page, "accept"), "accept");
+    await expect.poll(() => statusOf(page)).toBe(T.statuses.accepted);
+    // The clock runs from acceptance: a live countdown.
+    await expect.poll(() => page.locator(".countdown-value").textContent()).toMatch(/^剩余 /);
+    const redispatch = card(page, "redispatch");
+    await redispatch.locator("summary").click();
+    const communities = await redispatch.getByLabel(T.detail.unitSelect).locator("option").allTextContents();
+    expect(communities).toContain("西河沿社区居委会");
+    expect(communities).not.toContain("白纸坊街道办事处"); // 首接负责: never another street
+    await redispatch.getByLabel(T.detail.unitSelect).selectOption({ label: "西河沿社区居委会" });
+    await redispatch.getByLabel(T.detail.note).fill("请社区先行处置");
+    await act(page, redispatch, "redispatch");
+    await expect.poll(() => statusOf(page)).toBe(T.statuses.dispatched);
+    expect(unexpected(street.problems)).toEqual([]);
+
+    // The community accepts, makes first contact and replies.
+    const secretary = await signedIn("secretary");
+    contexts.push(secretary.context);
+    page = secretary.page;
+    await page.goto(`${env.portal.url}/tickets`);
+    await page.getByRole("link", { name: number }).click();
+    await page.waitForURL(ticketUrl);
+    await act(page, card(page, "accept"), "accept");
+    await card(page, "contact").getByLabel(T.detail.contactNote).fill("已电话联系来电人，约定今日现场查看。");
+    await act(page, card(page, "contact"), "contact");
+    await expect.poll(() => statusOf(page)).toBe(T.statuses.in_progress);
+    await card(page, "reply")
+      .getByLabel(T.detail.replyContent)
+      .fill("已联合交通支队清理占道车辆，并在消防通道设置禁停标识。");
+    await act(page, card(page, "reply"), "reply");
+    await expect.poll(() => statusOf(page)).toBe(T.statuses.replied);
+    expect(unexpected(secretary.problems)).toEqual([]);
+
+    // The reporter, with no account, follows it from the login page and rates the outcome.
+    const guest = await env.browser.newContext({
+      locale: "zh-CN",
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+    });
+    contexts.push(guest);
+    page = await guest.newPage();
+    const guestProblems = watchPageErrors(page);
+    await page.goto(`${env.portal.url}/login`);
+    await page.getByRole("link", { name: T.track.loginLink }).click();
+    await page.waitForURL(`${env.portal.url}/track`);
+    await page.getByLabel(T.track.number).fill(number);
+    await page.getByLabel(T.track.phoneLast4).fill("1234");
+    await page.getByRole("button", { name: T.track.submit, exact: true }).click();
+    const tracked = page.locator(".tracked");
+    await expect.poll(() => tracked.locator(".status").textContent()).toBe(T.statuses.replied);
+    expect(await tracked.textContent()).toContain("已联合交通支队清理占道车辆");
+    expect(await tracked.textContent()).not.toContain("请社区先行处置"); // notes between units stay internal
+    expect(await tracked.textContent()).toContain("张**");
+    await tracked.getByRole("radio", { name: T.resolutions.resolved, exact: true }).check();
+    await tracked.getByRole("radio", { name: T.satisfactions.satisfied, exact: true }).check();
+    for (const score of ["speed", "effect", "attitude"] as const) {
+      await tracked
+        .locator(`fieldset:has(legend:text-is("${T.detail[score]}"))`)
+        .getByRole("radio", { name: "5" })
+        .check();
+    }
+    await tracked.getByLabel(T.detail.comment).fill("处理及时，谢谢！");
+    await tracked.getByRole("button", { name: T.track.callbackSubmit }).click();
+    await expect.poll(() => tracked.locator(".form-ok").textContent()).toBe(T.track.thanks);
+    expect(await tracked.locator(".status").textContent()).toBe(T.statuses.called_back);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(unexpected(guestProblems)).toEqual([]);
+
+    // 办结 by the operator; the page shows the whole record.
+    page = operator.page;
+    await page.goto(ticketUrl);
+    await act(page, card(page, "close"), "close");
+    await expect.poll(() => statusOf(page)).toBe(T.statuses.closed);
+    const kinds = await page
+      .locator(".timeline-item")
+      .evaluateAll((items) => items.map((i) => i.getAttribute("data-kind")));
+    expect(kinds).toEqual([
+      "received",
+      "dispatched",
+      "accepted",
+      "redispatched",
+      "accepted",
+      "contacted",
+      "replied",
+      "called_back",
+      "closed",
+    ]);
+    const timeline = (await page.locator(".timeline").textContent())!;
+    for (const text of [
+      "大栅栏街道办事处",
+      "西河沿社区居委会",
+      "请社区先行处置",
+      "已电话联系来电人",
+      "已联合交通支队清理占道车辆",
+      T.resolutions.resolved,
+      T.satisfactions.satisfied,
+      T.eventData.byReporter,
+      "处理及时，谢谢！",
+    ])
+      expect(timeline).toContain(text);
+    const units = (await page.locator("section[aria-labelledby=units-heading]").textContent())!;
+    expect(units).toContain(T.firstReceiver);
+
+    // The three rates moved: this month's scorecard of 西河沿 counts the ticket (dispatched to it via the
+    // street) and its callback, and shows rates computed from them.
+    const after = await scorecardRow(operator.page, "西河沿社区居委会");
+    expect(after.dispatched).toBe(before.dispatched + 1);
+    expect(after.callbacks).toBe(before.callbacks + 1);
+    expect(after.cells[4]).toMatch(/%$/);
+    expect(after.cells[6]).toMatch(/%$/);
+
+    expect(unexpected(operator.problems)).toEqual([]);
+    await Promise.all(contexts.map((c) => c.close()));
+  });
+});
+
+describe("the intake map", () => {
+  it("draws the district boundaries offline and fills lon/lat from a click", async () => {
+    const { context, page, problems } = await signedIn("operator");
+    const outside: string[] = [];
+    page.on("request", (r) => {
+      if (!r.url().startsWith(env.portal.url) && !r.url().startsWith("blob:") && !r.url().startsWith("data:"))
+        outside.push(r.url());
+    });
+    await page.goto(`${env.portal.url}/tickets/new`);
+    await page.locator('.map-frame[data-state="ready"]').waitFor();
+    const canvas = page.locator(".map-canvas canvas.mapboxgl-canvas");
+    await canvas.waitFor();
+
+    // Not blank: the rendered canvas holds the background, the district fill and the boundary lines.
+    let colours = 0;
+    await expect
+      .poll(
+        async () => {
+          const png = (await canvas.screenshot()).toString("base64");
+          colours = await page.evaluate(async (data) => {
+            const image = new Image();
+            image.src = `data:image/png;base64,${data}`;
+            await image.decode();
+            const c = document.createElement("canvas");
+            c.width = image.width;
+            c.height = image.height;
+            const g = c.getContext("2d")!;
+            g.drawImage(image, 0, 0);
+            const pixels = g.getImageData(0, 0, c.width, c.height).data;
+            const seen = new Set<number>();
+            for (let i = 0; i < pixels.length; i += 4)
+              seen.add((pixels[i]! << 16) | (pixels[i + 1]! << 8) | pixels[i + 2]!);
+            return seen.size;
+          }, png);
+          return colours;
+        },
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(3);
+
+    expect(await page.locator('input[name="lon"]').inputValue()).toBe("");
+    // Nothing is classified unasked: the category list starts with no choice.
+    expect(await page.locator("#field-categoryId").inputValue()).toBe("");
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.locator('input[name="lon"]').inputValue()).not.toBe("");
+    const lon = Number(await page.locator('input[name="lon"]').inputValue());
+    const lat = Number(await page.locator('input[name="lat"]').inputValue());
+    expect(lon).toBeGreaterThan(115.4);
+    expect(lon).toBeLessThan(117.6);
+    expect(lat).toBeGreaterThan(39.4);
+    expect(lat).toBeLessThan(41.1);
+    expect(await page.locator(".map-picked [role=status]").textContent()).toContain("已选位置");
+    expect(await page.locator(".map-canvas .mapboxgl-marker").count()).toBe(1);
+
+    // Clearing the point empties the inputs again.
+    await page.getByRole("button", { name: T.map.clear }).click();
+    expect(await page.locator('input[name="lon"]').inputValue()).toBe("");
+    expect(outside).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("a step the ticket has moved past", () => {
+  it("shows the service's reason at the top and keeps what was typed", async () => {
+    const database = env.portal.portal.database;
+    const leaf = await database.db.query.categories.findFirst({ where: eq(categories.name, "占道停车") });
+    const { id } = await createTicket(database, await actorOf(database, "operator"), {
+      type: "complaint",
+      categoryId: leaf!.id,
+      description: "西河沿街口车辆占道停放",
+      address: "西河沿街口",
+      regionCode: "110102013901",
+      reporterPhone: "13900005678",
+    });
+    const { context, page, problems } = await signedIn("operator");
+    await page.goto(`${env.portal.url}/tickets/${id}`);
+    const stale = await context.newPage();
+    await stale.goto(`${env.portal.url}/tickets/${id}`);
+
+    // A colleague dispatches first …
+    await card(page, "dispatch").getByLabel(T.detail.unitSelect).selectOption({ label: "大栅栏街道办事处" });
+    await act(page, card(page, "dispatch"), "dispatch");
+
+    // … so the stale page's dispatch is refused with the state machine's reason, and its input stays.
+    const dispatch = card(stale, "dispatch");
+    await dispatch.getByLabel(T.detail.unitSelect).selectOption({ label: "大栅栏街道办事处" });
+    await dispatch.getByLabel(T.detail.note).fill("请街道尽快核实");
+    await dispatch.getByRole("button", { name: T.actions.dispatch, exact: true }).click();
+    await expect
+      .poll(() => stale.getByRole("alert").textContent())
+      .toBe(`工单当前状态为「${T.statuses.dispatched}」，不能「${T.actions.dispatch}」`);
+    expect(await dispatch.getByLabel(T.detail.note).inputValue()).toBe("请街道尽快核实");
+    expect(unexpected(problems)).toEqual([]);
+    await context.close();
+  });
+});
