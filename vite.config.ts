@@ -28,6 +28,8 @@ export default defineConfig({
   // discovers them (STACK.md: flaky browser tests otherwise).
   optimizeDeps: {
     include: ["react", "react-dom", "react-dom/client", "mapbox-gl"],
+    // Server-only native modules reached through loaders' imports: never bundled for the browser.
+    exclude: ["@node-rs/argon2", "@libsql/client", "libsql"],
   },
   server: { fs: { allow: ["."] } },
 });

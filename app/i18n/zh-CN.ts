@@ -167,7 +167,6 @@ export const zhCN = {
       linkLabel: "邀请链接",
       linkExpires: (date: string) => `有效期至 ${date}，仅可使用一次。`,
       copy: "复制链接",
-      copied: "已复制",
       openInvitations: "待接受的邀请",
       invitationsCaption: "尚未使用的邀请链接",
       noInvitations: "暂无待接受的邀请。",
@@ -248,7 +247,6 @@ export const zhCN = {
       secretReady: "密钥已生成。它只显示这一次，请立即复制并保存到热线平台的配置中；丢失后只能撤销并重新生成。",
       secretLabel: "接口密钥",
       copy: "复制密钥",
-      copied: "已复制",
       usage: "调用时在请求头中提供：Authorization: Bearer <密钥>",
       revoke: "撤销",
       revokeConfirm: (name: string) => `确定撤销密钥「${name}」吗？使用它的系统将立即无法调用接口，且无法恢复。`,
@@ -268,6 +266,7 @@ export const zhCN = {
     unknownIntent: "无法识别的操作，请刷新页面后重试。",
   },
   common: {
+    copied: "已复制",
     save: "保存",
     cancel: "取消",
     create: "创建",

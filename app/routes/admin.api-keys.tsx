@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
+import { CopyBox } from "~/components/CopyBox";
 import { Field, FormError } from "~/components/Field";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
@@ -38,30 +39,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
       throw new ValidationError(t.errors.unknownIntent);
     },
     { intent, targetId },
-  );
-}
-
-function CopyBox({ id, text }: { id: string; text: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <div className="copy-row">
-      <p className="copy-box" id={id}>
-        <code>{text}</code>
-      </p>
-      <button
-        type="button"
-        className="button"
-        aria-describedby={id}
-        onClick={() => {
-          void navigator.clipboard?.writeText(text).then(() => setCopied(true));
-        }}
-      >
-        {t.admin.apiKeys.copy}
-      </button>
-      <span role="status" className="muted">
-        {copied ? t.admin.apiKeys.copied : ""}
-      </span>
-    </div>
   );
 }
 
@@ -157,7 +134,7 @@ export default function ApiKeys() {
         {created ? (
           <div className="form-ok invite-link" role="status">
             <p>{L.secretReady}</p>
-            <CopyBox id="api-key-secret" text={created.secret} />
+            <CopyBox id="api-key-secret" text={created.secret} copyLabel={t.admin.apiKeys.copy} />
             <p className="muted">{L.usage}</p>
           </div>
         ) : null}

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
+import { CopyBox } from "~/components/CopyBox";
 import { Field, FormError, SelectField } from "~/components/Field";
 import { formatDateTime, t } from "~/i18n";
 import { requireActor } from "~/lib/auth.server";
@@ -67,30 +68,6 @@ function confirmFirst(message: string) {
   return (event: FormEvent<HTMLFormElement>) => {
     if (!window.confirm(message)) event.preventDefault();
   };
-}
-
-function CopyBox({ id, text }: { id: string; text: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <div className="copy-row">
-      <p className="copy-box" id={id}>
-        {text}
-      </p>
-      <button
-        type="button"
-        className="button"
-        aria-describedby={id}
-        onClick={() => {
-          void navigator.clipboard?.writeText(text).then(() => setCopied(true));
-        }}
-      >
-        {t.admin.org.copy}
-      </button>
-      <span role="status" className="muted">
-        {copied ? t.admin.org.copied : ""}
-      </span>
-    </div>
-  );
 }
 
 export default function Organisation() {
@@ -217,7 +194,7 @@ export default function Organisation() {
           {invited ? (
             <div className="form-ok invite-link" role="status">
               <p>{t.admin.org.linkReady}</p>
-              <CopyBox id="invite-link" text={invited.link} />
+              <CopyBox id="invite-link" text={invited.link} copyLabel={t.admin.org.copy} />
               <p>{t.admin.org.linkExpires(formatDateTime(invited.expiresAt))}</p>
             </div>
           ) : null}

@@ -23,9 +23,10 @@ import {
   type RequestType,
   type Urgency,
 } from "../schema";
-import { loadCalendar, type CalendarExceptions } from "../../server/tickets/calendar";
+import { beijingDate, loadCalendar, type CalendarExceptions } from "../../server/tickets/calendar";
 import {
   decide,
+  initialState,
   type Decision,
   type TicketAction,
   type TicketState,
@@ -33,7 +34,6 @@ import {
 } from "../../server/tickets/lifecycle";
 import { currentRules, pickTimeLimit, type TimeLimitRule } from "../../server/tickets/rules";
 import { indexText } from "../../server/tickets/search";
-import { beijingDate } from "../../server/tickets/calendar";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -315,28 +315,8 @@ function playTicket(
   const leaf = ctx.leaves.get(input.leafName)!;
   const rule = pickTimeLimit(ctx.rules, { urgency: input.urgency, type: input.type, limitClass: leaf.limitClass })!;
   const reporter = input.reporter ?? { name: personName(r), phone: phone(r) };
-  let state: TicketState = {
-    status: "received",
-    type: input.type,
-    leadOrgId: null,
-    firstReceiverOrgId: null,
-    coOrgIds: [],
-    dispatchedAt: null,
-    dispatchMonth: null,
-    contactDeadlineAt: null,
-    acceptedAt: null,
-    firstContactAt: null,
-    clockStartedAt: null,
-    deadlineAt: null,
-    pendingExtensionDays: null,
-    repliedAt: null,
-    calledBackAt: null,
-    closedAt: null,
-    resolution: null,
-    satisfaction: null,
-    supervisionCount: 0,
-    reopenCount: 0,
-  };
+  let state: TicketState = initialState(input.type);
+
   const units: Built["units"] = [];
   const events: Built["events"] = [
     {

@@ -46,30 +46,6 @@ export const handlerFunctions = [
 ] as const;
 export type HandlerFunction = (typeof handlerFunctions)[number];
 
-export const handlerFunctionLabels: Record<HandlerFunction, string> = {
-  housing: "住建",
-  housing_admin: "房管",
-  urban_management: "城市管理",
-  traffic: "公安交管",
-  transport: "交通运输",
-  ecology: "生态环境",
-  market: "市场监管",
-  water: "供水",
-  power: "供电",
-  gas: "燃气",
-  heating: "供热",
-  water_affairs: "水务",
-  landscaping: "园林绿化",
-  planning: "规划自然资源",
-  health: "卫健",
-  medical_insurance: "医保",
-  education: "教育",
-  human_resources: "人社",
-  civil_affairs: "民政",
-  public_security: "公安",
-  agriculture: "农业农村",
-};
-
 export function isHandlerFunction(value: string): value is HandlerFunction {
   return (handlerFunctions as readonly string[]).includes(value);
 }

@@ -6,6 +6,7 @@ import { actionLabels, statusLabels } from "./labels";
 import {
   allowedFrom,
   decide,
+  initialState,
   type ActionKind,
   type DecideContext,
   type TicketAction,
@@ -41,28 +42,7 @@ const ctx = (over: Partial<DecideContext> = {}): DecideContext => ({
   ...over,
 });
 
-const blank: TicketState = {
-  status: "received",
-  type: "complaint",
-  leadOrgId: null,
-  firstReceiverOrgId: null,
-  coOrgIds: [],
-  dispatchedAt: null,
-  dispatchMonth: null,
-  contactDeadlineAt: null,
-  acceptedAt: null,
-  firstContactAt: null,
-  clockStartedAt: null,
-  deadlineAt: null,
-  pendingExtensionDays: null,
-  repliedAt: null,
-  calledBackAt: null,
-  closedAt: null,
-  resolution: null,
-  satisfaction: null,
-  supervisionCount: 0,
-  reopenCount: 0,
-};
+const blank: TicketState = initialState("complaint");
 
 /** A state in which `action`'s own preconditions (beyond the status) hold. */
 function stateFor(status: TicketStatus, kind: ActionKind): TicketState {

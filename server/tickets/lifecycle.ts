@@ -35,6 +35,32 @@ export interface TicketState {
   reopenCount: number;
 }
 
+/** A ticket just taken in: nothing dispatched, no clock running. */
+export function initialState(type: RequestType): TicketState {
+  return {
+    status: "received",
+    type,
+    leadOrgId: null,
+    firstReceiverOrgId: null,
+    coOrgIds: [],
+    dispatchedAt: null,
+    dispatchMonth: null,
+    contactDeadlineAt: null,
+    acceptedAt: null,
+    firstContactAt: null,
+    clockStartedAt: null,
+    deadlineAt: null,
+    pendingExtensionDays: null,
+    repliedAt: null,
+    calledBackAt: null,
+    closedAt: null,
+    resolution: null,
+    satisfaction: null,
+    supervisionCount: 0,
+    reopenCount: 0,
+  };
+}
+
 export interface UnitRef {
   orgId: number;
   kind: OrgKind;

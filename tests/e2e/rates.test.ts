@@ -188,7 +188,8 @@ describe("the 三率 dashboard", () => {
     await page.getByLabel(W.note).fill("浏览器测试：下月起调整权重");
     await page.getByRole("button", { name: W.save }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toBe(W.created);
-    expect(await page.locator(".rules-table tbody tr").count()).toBe(2);
+    // The list refreshes after the confirmation: wait for it rather than read it once.
+    await expect.poll(() => page.locator(".rules-table tbody tr").count()).toBe(2);
     expect(problems).toEqual([]);
     await context.close();
 
