@@ -7,7 +7,7 @@
  */
 import type { Channel, RequestType, Urgency, resolutions, satisfactions } from "../../../db/schema/tickets";
 import { ServiceError } from "../../errors";
-import { decide, type TicketAction, type TicketState, type UnitRef } from "../lifecycle";
+import { decide, initialState, type TicketAction, type TicketState, type UnitRef } from "../lifecycle";
 import { statusLabels } from "../labels";
 import { indexText } from "../search";
 import type { SourceRecord } from "./csv";
@@ -99,31 +99,6 @@ const STEPS = [
   { field: "closedAt", action: "close" },
 ] as const;
 type StepField = (typeof STEPS)[number]["field"];
-
-function fresh(type: RequestType): TicketState {
-  return {
-    status: "received",
-    type,
-    leadOrgId: null,
-    firstReceiverOrgId: null,
-    coOrgIds: [],
-    dispatchedAt: null,
-    dispatchMonth: null,
-    contactDeadlineAt: null,
-    acceptedAt: null,
-    firstContactAt: null,
-    clockStartedAt: null,
-    deadlineAt: null,
-    pendingExtensionDays: null,
-    repliedAt: null,
-    calledBackAt: null,
-    closedAt: null,
-    resolution: null,
-    satisfaction: null,
-    supervisionCount: 0,
-    reopenCount: 0,
-  };
-}
 
 const ms = (d: Date | null) => (d ? d.getTime() : null);
 const NO_PLACE = { districtCode: null, streetCode: null, communityCode: null } as const;
@@ -287,7 +262,7 @@ export class RowReader {
     if (typeof history === "string") return rejected(record, history);
 
     // Replay, through the state machine.
-    const state = fresh(type);
+    const state = initialState(type);
     const ctx = {
       now: receivedAt,
       rule,
