@@ -62,6 +62,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
       { district: T.list.wholeDistrict },
     ),
     canCreate: can(actor, "create:ticket"),
+    canImport: can(actor, "import:ticket"),
   };
 }
 
@@ -88,11 +89,18 @@ export default function TicketQueue() {
     <main id="main" className="page tickets-page">
       <div className="page-head">
         <h1>{heading}</h1>
-        {data.canCreate ? (
-          <Link className="button primary" to="/tickets/new">
-            {staff ? T.list.newTicket : T.list.newRequest}
-          </Link>
-        ) : null}
+        <div className="page-actions">
+          {data.canImport ? (
+            <Link className="button" to="/tickets/import">
+              {t.imports.title}
+            </Link>
+          ) : null}
+          {data.canCreate ? (
+            <Link className="button primary" to="/tickets/new">
+              {staff ? T.list.newTicket : T.list.newRequest}
+            </Link>
+          ) : null}
+        </div>
       </div>
 
       {queues.length > 1 ? (
