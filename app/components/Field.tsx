@@ -1,119 +1,85 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
-/** Ids and ARIA wiring shared by every control: errors are announced and tied to their input. */
-function useFieldIds(name: string, id: string | undefined, errors: string[] | undefined, hint?: ReactNode) {
+interface Labelled {
+  name: string;
+  label: string;
+  errors?: string[];
+  /** A short help text under the label, announced with the field. */
+  hint?: ReactNode;
+  id?: string;
+}
+
+/** What every control gets: its id, its name, and ARIA tying it to its hint and errors. */
+interface ControlProps {
+  id: string;
+  name: string;
+  "aria-invalid": true | undefined;
+  "aria-describedby": string | undefined;
+}
+
+/** Label, hint, control and errors: errors are announced and tied to their input. */
+function FieldFrame({
+  name,
+  label,
+  errors,
+  hint,
+  id,
+  control,
+}: Labelled & { control: (p: ControlProps) => ReactNode }) {
   const fieldId = id ?? `field-${name}`;
   const errorId = `${fieldId}-error`;
   const hintId = `${fieldId}-hint`;
   const invalid = !!errors?.length;
   const describedBy = [hint ? hintId : null, invalid ? errorId : null].filter(Boolean).join(" ");
-  return {
-    fieldId,
-    errorId,
-    hintId,
-    invalid,
-    aria: { "aria-invalid": invalid || undefined, "aria-describedby": describedBy || undefined },
-  };
-}
-
-function FieldFrame(props: {
-  fieldId: string;
-  errorId: string;
-  hintId?: string;
-  label: string;
-  hint?: ReactNode;
-  errors?: string[];
-  children: ReactNode;
-}) {
   return (
     <div className="field">
-      <label htmlFor={props.fieldId}>{props.label}</label>
-      {props.hint ? (
-        <p className="field-hint" id={props.hintId}>
-          {props.hint}
+      <label htmlFor={fieldId}>{label}</label>
+      {hint ? (
+        <p className="field-hint" id={hintId}>
+          {hint}
         </p>
       ) : null}
-      {props.children}
-      {props.errors?.length ? (
-        <p className="field-error" id={props.errorId}>
-          {props.errors.join("；")}
+      {control({
+        id: fieldId,
+        name,
+        "aria-invalid": invalid || undefined,
+        "aria-describedby": describedBy || undefined,
+      })}
+      {invalid ? (
+        <p className="field-error" id={errorId}>
+          {errors.join("；")}
         </p>
       ) : null}
     </div>
   );
 }
 
-interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
-  name: string;
-  label: string;
-  errors?: string[];
-  /** A short help text under the label, announced with the field. */
-  hint?: ReactNode;
-}
+type FieldProps = Labelled & Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "id">;
 
 export function Field({ name, label, errors, hint, id, ...input }: FieldProps) {
-  const ids = useFieldIds(name, id, errors, hint);
+  return <FieldFrame {...{ name, label, errors, hint, id }} control={(p) => <input {...p} {...input} />} />;
+}
+
+type SelectFieldProps = Labelled &
+  Omit<SelectHTMLAttributes<HTMLSelectElement>, "name" | "id"> & { children: ReactNode };
+
+export function SelectField({ name, label, errors, hint, id, children, ...select }: SelectFieldProps) {
   return (
     <FieldFrame
-      fieldId={ids.fieldId}
-      errorId={ids.errorId}
-      hintId={ids.hintId}
-      label={label}
-      hint={hint}
-      errors={errors}
-    >
-      <input id={ids.fieldId} name={name} {...ids.aria} {...input} />
-    </FieldFrame>
+      {...{ name, label, errors, hint, id }}
+      control={(p) => (
+        <select {...p} {...select}>
+          {children}
+        </select>
+      )}
+    />
   );
 }
 
-interface SelectFieldProps extends SelectHTMLAttributes<HTMLSelectElement> {
-  name: string;
-  label: string;
-  errors?: string[];
-  hint?: ReactNode;
-  children: ReactNode;
-}
-
-export function SelectField({ name, label, errors, hint, children, id, ...rest }: SelectFieldProps) {
-  const ids = useFieldIds(name, id, errors, hint);
-  return (
-    <FieldFrame
-      fieldId={ids.fieldId}
-      errorId={ids.errorId}
-      hintId={ids.hintId}
-      label={label}
-      hint={hint}
-      errors={errors}
-    >
-      <select id={ids.fieldId} name={name} {...ids.aria} {...rest}>
-        {children}
-      </select>
-    </FieldFrame>
-  );
-}
-
-interface TextareaFieldProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
-  name: string;
-  label: string;
-  errors?: string[];
-  hint?: ReactNode;
-}
+type TextareaFieldProps = Labelled & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "name" | "id">;
 
 export function TextareaField({ name, label, errors, hint, id, ...textarea }: TextareaFieldProps) {
-  const ids = useFieldIds(name, id, errors, hint);
-  return (
-    <FieldFrame
-      fieldId={ids.fieldId}
-      errorId={ids.errorId}
-      hintId={ids.hintId}
-      label={label}
-      hint={hint}
-      errors={errors}
-    >
-      <textarea id={ids.fieldId} name={name} {...ids.aria} {...textarea} />
-    </FieldFrame>
-  );
+  return <FieldFrame {...{ name, label, errors, hint, id }} control={(p) => <textarea {...p} {...textarea} />} />;
 }
 
 /** The form-level message: role=alert so screen readers hear it at once. */

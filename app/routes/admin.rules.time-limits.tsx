@@ -76,6 +76,26 @@ function RulesTable({ version, caption }: { version: Version; caption: string })
   );
 }
 
+/** A required whole-number cell of the rules table, with its error under it. */
+function NumberCell(props: { name: string; max: number; value: number; label: string; errors?: string[] }) {
+  return (
+    <td>
+      <input
+        className="cell-input"
+        type="number"
+        min={1}
+        max={props.max}
+        name={props.name}
+        defaultValue={props.value}
+        aria-label={props.label}
+        aria-invalid={props.errors ? true : undefined}
+        required
+      />
+      {props.errors ? <span className="field-error">{props.errors.join("；")}</span> : null}
+    </td>
+  );
+}
+
 export default function TimeLimits() {
   const { versions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -151,22 +171,13 @@ export default function TimeLimits() {
                             {label(t.rules.limitClasses, r.limitClass)}
                             <input type="hidden" name={`rows.${i}.limitClass`} value={r.limitClass ?? ""} />
                           </td>
-                          <td>
-                            <input
-                              className="cell-input"
-                              type="number"
-                              min={1}
-                              max={999}
-                              name={`rows.${i}.amount`}
-                              defaultValue={r.amount}
-                              aria-label={`${rowLabel} ${L.amount}`}
-                              aria-invalid={cellError(i, "amount") ? true : undefined}
-                              required
-                            />
-                            {cellError(i, "amount") ? (
-                              <span className="field-error">{cellError(i, "amount")!.join("；")}</span>
-                            ) : null}
-                          </td>
+                          <NumberCell
+                            name={`rows.${i}.amount`}
+                            max={999}
+                            value={r.amount}
+                            label={`${rowLabel} ${L.amount}`}
+                            errors={cellError(i, "amount")}
+                          />
                           <td>
                             <select
                               className="cell-input"
@@ -178,22 +189,13 @@ export default function TimeLimits() {
                               <option value="working_days">{t.rules.units.working_days}</option>
                             </select>
                           </td>
-                          <td>
-                            <input
-                              className="cell-input"
-                              type="number"
-                              min={1}
-                              max={720}
-                              name={`rows.${i}.contactWithinHours`}
-                              defaultValue={r.contactWithinHours}
-                              aria-label={`${rowLabel} ${L.contact}`}
-                              aria-invalid={cellError(i, "contactWithinHours") ? true : undefined}
-                              required
-                            />
-                            {cellError(i, "contactWithinHours") ? (
-                              <span className="field-error">{cellError(i, "contactWithinHours")!.join("；")}</span>
-                            ) : null}
-                          </td>
+                          <NumberCell
+                            name={`rows.${i}.contactWithinHours`}
+                            max={720}
+                            value={r.contactWithinHours}
+                            label={`${rowLabel} ${L.contact}`}
+                            errors={cellError(i, "contactWithinHours")}
+                          />
                         </tr>
                       );
                     })}
