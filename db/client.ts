@@ -23,6 +23,15 @@ export interface Database {
    * until the busy timeout. Every service write goes through here.
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * `write` for a bulk loader that has checked every reference it stores
+   * itself (the import, decision 0008): on an embedded file it runs on a
+   * connection of its own with foreign-key enforcement off, a larger page
+   * cache and fewer WAL checkpoints — per-row foreign-key checks cost more
+   * than the row's insert. Serialised with every other write. Elsewhere
+   * (`:memory:`, a libsql server) it is `write`.
+   */
+  bulkWrite<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<boolean>;
   close(): void;
@@ -51,17 +60,34 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
   await migrate(db, { migrationsFolder });
 
   let tail: Promise<unknown> = Promise.resolve();
-  const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    const run = tail.then(() => db.transaction(fn));
+  const serialised = <T>(on: () => Promise<Db>, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    const run = tail.then(async () => (await on()).transaction(fn));
     tail = run.catch(() => undefined);
     return run;
   };
+  const write = <T>(fn: (tx: Tx) => Promise<T>) => serialised(async () => db, fn);
+
+  let bulk: { client: Client; db: Db } | null = null;
+  const bulkDb = async (): Promise<Db> => {
+    if (!bulk) {
+      // One connection, so its settings hold for every transaction on it.
+      const own = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS, concurrency: 1 });
+      await own.execute("PRAGMA foreign_keys=OFF");
+      await own.execute("PRAGMA synchronous=NORMAL");
+      await own.execute("PRAGMA cache_size=-32768");
+      await own.execute("PRAGMA wal_autocheckpoint=8192");
+      bulk = { client: own, db: drizzle(own, { schema }) };
+    }
+    return bulk.db;
+  };
+  const separateConnection = url.startsWith("file:") && !url.includes(":memory:");
 
   return {
     db,
     client,
     embedded,
     write,
+    bulkWrite: (fn) => (separateConnection ? serialised(bulkDb, fn) : write(fn)),
     async ping() {
       try {
         await client.execute("SELECT 1");
@@ -71,6 +97,7 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
       }
     },
     close() {
+      bulk?.client.close();
       client.close();
     },
   };

@@ -124,7 +124,7 @@ export default defineBench({
     const ticketsPerSecond = summary.imported / seconds;
     const rawPerSecond = baseline.rows / (baseline.ms / 1000);
     const t = summary.timings;
-    const writing = t.checks + t.tickets + t.units + t.events + t.search + t.rejections + t.job + t.commit;
+    const writing = t.checks + t.tickets + t.rollups + t.units + t.events + t.search + t.rejections + t.job + t.commit;
     const growthMb = (measured.peakRss - measured.startRss) / 1024 ** 2;
     const fileMb = fileBytes / 1024 ** 2;
     return [
