@@ -3,6 +3,7 @@
  * language is a file of the same shape (type `Messages`).
  */
 import { imports } from "./zh-CN/imports";
+import { map } from "./zh-CN/map";
 import { rates } from "./zh-CN/rates";
 import { rules } from "./zh-CN/rules";
 import { tickets } from "./zh-CN/tickets";
@@ -10,6 +11,7 @@ import { tickets } from "./zh-CN/tickets";
 export const zhCN = {
   tickets,
   imports,
+  map,
   rates,
   rules,
   app: {

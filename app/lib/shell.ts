@@ -20,7 +20,7 @@ const sections: { key: NavItem["key"]; href: string; permission: Permission; ava
   { key: "rates", href: "/rates", permission: "read:scorecard", available: true },
   { key: "councils", href: "/councils", permission: "read:council", available: false },
   { key: "plans", href: "/plans", permission: "read:plan", available: false },
-  { key: "map", href: "/map", permission: "read:map", available: false },
+  { key: "map", href: "/map", permission: "read:map", available: true },
   { key: "insights", href: "/insights", permission: "read:insight", available: false },
 ];
 

@@ -2,14 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field, SelectField } from "~/components/Field";
 import { DeadlineBadges } from "~/components/tickets/Deadline";
+import { TicketFilterFields } from "~/components/tickets/TicketFilterFields";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { loadOrThrow } from "~/lib/forms.server";
-import { regionGroups } from "~/lib/region-options";
 import { keysOf } from "~/lib/keys";
+import { ticketFilterChoices } from "~/lib/ticket-filters.server";
 import { can } from "../../server/identity";
-import { listRegions } from "../../server/regions";
-import { leafCategories, listTickets, type Queue } from "../../server/tickets";
+import { listTickets, type Queue } from "../../server/tickets";
 
 const T = t.tickets;
 
@@ -37,7 +37,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const filters = Object.fromEntries(filterKeys.map((k) => [k, url.searchParams.get(k) ?? ""]));
   const cursor = url.searchParams.get("cursor") || undefined;
   const staff = role !== "resident";
-  const [result, categories, regions] = await Promise.all([
+  const [result, choices] = await Promise.all([
     loadOrThrow(() =>
       listTickets(context.database, actor, {
         ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)),
@@ -45,8 +45,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
         cursor,
       }),
     ),
-    staff ? leafCategories(context.database) : Promise.resolve([]),
-    staff ? listRegions(context.database) : Promise.resolve([]),
+    staff ? ticketFilterChoices(context.database) : Promise.resolve({ categories: [], regions: [] }),
   ]);
   return {
     queue,
@@ -56,11 +55,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     paged: !!cursor,
     rows: result.rows,
     nextCursor: result.nextCursor,
-    categories: categories.map((c) => ({ id: c.id, top: c.path[0] ?? "", label: c.path.slice(1).join(" › ") })),
-    regions: regionGroups(
-      regions.filter((r) => r.level !== "city"),
-      { district: T.list.wholeDistrict },
-    ),
+    ...choices,
     canCreate: can(actor, "create:ticket"),
     canImport: can(actor, "import:ticket"),
   };
@@ -72,12 +67,6 @@ function hrefWith(filters: Record<string, string>, changes: Record<string, strin
   for (const [k, v] of Object.entries({ ...filters, ...changes })) if (v) params.set(k, v);
   const query = params.toString();
   return query ? `/tickets?${query}` : "/tickets";
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): [string, T[]][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return [...groups.entries()];
 }
 
 export default function TicketQueue() {
@@ -145,14 +134,12 @@ export default function TicketQueue() {
           </SelectField>
           {staff ? (
             <>
-              <SelectField name="type" id="filter-type" label={T.list.type} defaultValue={filters.type}>
-                <option value="">{T.list.anyType}</option>
-                {keysOf(T.types).map((v) => (
-                  <option key={v} value={v}>
-                    {T.types[v]}
-                  </option>
-                ))}
-              </SelectField>
+              <TicketFilterFields
+                idPrefix="filter"
+                filters={filters}
+                categories={data.categories}
+                regions={data.regions}
+              />
               <SelectField name="urgency" id="filter-urgency" label={T.list.urgency} defaultValue={filters.urgency}>
                 <option value="">{T.list.anyUrgency}</option>
                 {keysOf(T.urgencies).map((v) => (
@@ -161,37 +148,6 @@ export default function TicketQueue() {
                   </option>
                 ))}
               </SelectField>
-              <SelectField
-                name="categoryId"
-                id="filter-category"
-                label={T.list.category}
-                defaultValue={filters.categoryId}
-              >
-                <option value="">{T.list.anyCategory}</option>
-                {groupBy(data.categories, (c) => c.top).map(([top, items]) => (
-                  <optgroup key={top} label={top}>
-                    {items.map((c) => (
-                      <option key={c.id} value={c.id}>
-                        {c.label}
-                      </option>
-                    ))}
-                  </optgroup>
-                ))}
-              </SelectField>
-              <SelectField name="regionCode" id="filter-region" label={T.list.region} defaultValue={filters.regionCode}>
-                <option value="">{T.list.anyRegion}</option>
-                {data.regions.map((g) => (
-                  <optgroup key={g.label} label={g.label}>
-                    {g.options.map((o) => (
-                      <option key={o.code} value={o.code}>
-                        {o.label}
-                      </option>
-                    ))}
-                  </optgroup>
-                ))}
-              </SelectField>
-              <Field name="from" id="filter-from" type="date" label={T.list.from} defaultValue={filters.from} />
-              <Field name="to" id="filter-to" type="date" label={T.list.to} defaultValue={filters.to} />
               <SelectField name="sort" id="filter-sort" label={T.list.sort} defaultValue={filters.sort}>
                 {(["received_desc", "deadline_asc"] as const).map((v) => (
                   <option key={v} value={v}>

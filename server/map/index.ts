@@ -1,3 +1,10 @@
 /** The map's public face (decision 0011): viewport clusters over the tickets in memory. */
 export { pointsOf } from "./points";
-export { mapFilterSchema, MAX_ZOOM, viewportClusters, viewportSchema, type MapFilters, type ViewportResult } from "./viewport";
+export {
+  mapFilterSchema,
+  MAX_ZOOM,
+  viewportClusters,
+  viewportSchema,
+  type MapFilters,
+  type ViewportResult,
+} from "./viewport";

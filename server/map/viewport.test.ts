@@ -52,7 +52,8 @@ beforeAll(async () => {
   const leaf = await t.database.db.query.categories.findFirst({ where: eq(categories.name, "占道停车") });
   parking = leaf!.id;
   let at = leaf!;
-  while (at.parentId != null) at = (await t.database.db.query.categories.findFirst({ where: eq(categories.id, at.parentId) }))!;
+  while (at.parentId != null)
+    at = (await t.database.db.query.categories.findFirst({ where: eq(categories.id, at.parentId) }))!;
   trafficL1 = at.id;
   const noiseLeaf = await t.database.db.query.categories.findFirst({ where: eq(categories.name, "车库噪音") });
   noise = noiseLeaf!.id;
@@ -68,7 +69,9 @@ describe("viewport clusters", () => {
   it("gathers the city into a few clusters with their counts, centred on their tickets", async () => {
     const r = await viewportClusters(t.database, actors.operator!, CITY);
     expect(r.total).toBe(9);
-    const counts = clusters(r).map((f) => f.properties.count).sort();
+    const counts = clusters(r)
+      .map((f) => f.properties.count)
+      .sort();
     expect(counts).toEqual([3, 6]);
     const xiheyan = clusters(r).find((f) => f.properties.count === 6)!;
     expect(xiheyan.geometry.coordinates[0]).toBeCloseTo(116.3895 + 2.5 * 0.0007, 4);
@@ -100,11 +103,11 @@ describe("viewport clusters", () => {
   it("filters by category family, type, area and time", async () => {
     const total = async (filters: Record<string, unknown>) =>
       (await viewportClusters(t.database, actors.operator!, { ...CITY, ...filters })).total;
-    expect(await total({ category: trafficL1 })).toBe(8);
-    expect(await total({ category: noise })).toBe(1);
+    expect(await total({ categoryId: trafficL1 })).toBe(8);
+    expect(await total({ categoryId: noise })).toBe(1);
     expect(await total({ type: "report" })).toBe(1);
-    expect(await total({ region: "110108" })).toBe(3);
-    expect(await total({ region: "110000" })).toBe(9);
+    expect(await total({ regionCode: "110108" })).toBe(3);
+    expect(await total({ regionCode: "110000" })).toBe(9);
     expect(await total({ from: "2026-03-10", to: "2026-03-10" })).toBe(9);
     expect(await total({ from: "2026-03-11" })).toBe(0);
     expect(await total({ to: "2026-03-09" })).toBe(0);
@@ -122,7 +125,13 @@ describe("viewport clusters", () => {
 
   it("follows tickets as they change: new ones appear, a status filter sees the new status", async () => {
     const housing = await orgId(t.database, "西城区住房和城市建设委员会");
-    await act(t.database, actors.operator!, xiheyanIds[0]!, { kind: "dispatch", orgId: housing }, new Date("2026-03-10T10:00:00+08:00"));
+    await act(
+      t.database,
+      actors.operator!,
+      xiheyanIds[0]!,
+      { kind: "dispatch", orgId: housing },
+      new Date("2026-03-10T10:00:00+08:00"),
+    );
     const added = await ticketAt(116.39, 39.8976);
     await pointsOf(t.database, { force: true });
     const r = await viewportClusters(t.database, actors.operator!, { ...XIHEYAN, status: "dispatched" });

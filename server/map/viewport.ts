@@ -10,7 +10,16 @@ import { categories, requestTypes, ticketStatuses } from "../../db/schema";
 import { parseOrThrow } from "../identity/accounts";
 import { can, scopesFor, type Actor } from "../identity/permissions";
 import { ForbiddenError } from "../errors";
-import { BUCKET_ZOOM, beijingDay, latitudeOf, longitudeOf, mercatorX, mercatorY, pointsOf, type TicketPoints } from "./points";
+import {
+  BUCKET_ZOOM,
+  beijingDay,
+  latitudeOf,
+  longitudeOf,
+  mercatorX,
+  mercatorY,
+  pointsOf,
+  type TicketPoints,
+} from "./points";
 
 /** A cluster cell is this many screen pixels wide (256-pixel tiles). */
 const CELL_PX = 64;
@@ -21,14 +30,14 @@ const SINGLES_FROM_ZOOM = 17;
 const dateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const optional = <T extends z.ZodTypeAny>(schema: T) => schema.optional().or(z.literal("").transform(() => undefined));
 
-/** The filters the map, its flow band and shared URLs carry. */
+/** The filters the map and its shared URLs carry: the ticket list's names (TicketFilterFields), plus status. */
 export const mapFilterSchema = z.object({
   from: optional(dateText),
   to: optional(dateText),
-  category: optional(z.coerce.number().int().positive()),
+  categoryId: optional(z.coerce.number().int().positive()),
   type: optional(z.enum(requestTypes)),
   status: optional(z.enum(ticketStatuses)),
-  region: optional(z.string().regex(/^\d{6,12}$/)),
+  regionCode: optional(z.string().regex(/^\d{6,12}$/)),
 });
 export type MapFilters = z.infer<typeof mapFilterSchema>;
 
@@ -92,7 +101,9 @@ function regionMask(points: TicketPoints, codes: string[]): Uint8Array {
 function visibleTo(actor: Actor, points: TicketPoints): ((i: number) => boolean) | null {
   const scopes = scopesFor(actor, "read:ticket");
   if (scopes.includes("any")) return null;
-  const orgs = new Set(scopes.includes("own-org") ? actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId])) : []);
+  const orgs = new Set(
+    scopes.includes("own-org") ? actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId])) : [],
+  );
   const areas = scopes.includes("own-area")
     ? actor.grants.map((g) => g.regionCode).filter((c): c is string => !!c)
     : [];
@@ -118,10 +129,10 @@ export async function pointFilter(database: Database, actor: Actor, filters: Map
   const visible = visibleTo(actor, points);
   const from = filters.from ? beijingDay(Date.parse(`${filters.from}T00:00:00+08:00`)) : -Infinity;
   const to = filters.to ? beijingDay(Date.parse(`${filters.to}T00:00:00+08:00`)) : Infinity;
-  const category = filters.category ? await categoryMask(database, filters.category) : null;
+  const category = filters.categoryId ? await categoryMask(database, filters.categoryId) : null;
   const type = filters.type ? requestTypes.indexOf(filters.type) : -1;
   const status = filters.status ? ticketStatuses.indexOf(filters.status) : -1;
-  const region = filters.region ? regionMask(points, [filters.region]) : null;
+  const region = filters.regionCode ? regionMask(points, [filters.regionCode]) : null;
   const { day, category: cat, type: types, status: statuses, region: regions } = points;
   return {
     points,

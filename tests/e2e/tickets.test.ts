@@ -11,7 +11,7 @@ import { zhCN } from "../../app/i18n/zh-CN";
 import { categories } from "../../db/schema";
 import { DEMO_PASSWORD } from "../../db/seed/demo";
 import { createTicket } from "../../server/tickets";
-import { watchPageErrors } from "../helpers/browser";
+import { distinctColours, watchPageErrors } from "../helpers/browser";
 import { actorOf } from "../helpers/database";
 import { useBrowserAndPortal } from "../helpers/e2e";
 
@@ -255,31 +255,7 @@ describe("the intake map", () => {
     await canvas.waitFor();
 
     // Not blank: the rendered canvas holds the background, the district fill and the boundary lines.
-    let colours = 0;
-    await expect
-      .poll(
-        async () => {
-          const png = (await canvas.screenshot()).toString("base64");
-          colours = await page.evaluate(async (data) => {
-            const image = new Image();
-            image.src = `data:image/png;base64,${data}`;
-            await image.decode();
-            const c = document.createElement("canvas");
-            c.width = image.width;
-            c.height = image.height;
-            const g = c.getContext("2d")!;
-            g.drawImage(image, 0, 0);
-            const pixels = g.getImageData(0, 0, c.width, c.height).data;
-            const seen = new Set<number>();
-            for (let i = 0; i < pixels.length; i += 4)
-              seen.add((pixels[i]! << 16) | (pixels[i + 1]! << 8) | pixels[i + 2]!);
-            return seen.size;
-          }, png);
-          return colours;
-        },
-        { timeout: 15_000 },
-      )
-      .toBeGreaterThan(3);
+    await expect.poll(() => distinctColours(page, canvas), { timeout: 15_000 }).toBeGreaterThan(3);
 
     expect(await page.locator('input[name="lon"]').inputValue()).toBe("");
     // Nothing is classified unasked: the category list starts with no choice.

@@ -1,6 +1,7 @@
 import type * as MapboxGl from "mapbox-gl";
-import type { Map as MapboxMap, Marker, Style } from "mapbox-gl";
+import type { Map as MapboxMap, Marker } from "mapbox-gl";
 import { useEffect, useRef, useState } from "react";
+import { baseStyle, BEIJING, loadMapbox } from "~/components/map/base";
 import { t } from "~/i18n";
 
 const T = t.tickets.map;
@@ -11,32 +12,6 @@ export interface PickedPoint {
   /** The district under the point, from the boundary layer (shown as text: we ship no glyphs). */
   district?: string;
 }
-
-/**
- * Self-hosted style (docs/decisions/0003): a background and the district
- * boundaries from our own GeoJSON. No glyphs or sprite: nothing is fetched
- * from anywhere but this server, and no token is needed. District names are
- * shown in HTML (hover and pick), not as a map text layer.
- */
-const style: Style = {
-  version: 8,
-  sources: { districts: { type: "geojson", data: "/geo/beijing-districts.geojson", generateId: true } },
-  layers: [
-    { id: "background", type: "background", paint: { "background-color": "#e9edf1" } },
-    {
-      id: "district-fill",
-      type: "fill",
-      source: "districts",
-      paint: {
-        "fill-color": ["case", ["boolean", ["feature-state", "hover"], false], "#f6d5d1", "#fbfcfd"],
-        "fill-opacity": 0.95,
-      },
-    },
-    { id: "district-line", type: "line", source: "districts", paint: { "line-color": "#b3261e", "line-width": 1.2 } },
-  ],
-};
-
-const BEIJING: [number, number] = [116.4, 40.1];
 
 /**
  * Click the map to mark where the problem is; the parent keeps the point and
@@ -63,18 +38,17 @@ export function MapPick(props: {
   useEffect(() => {
     let cancelled = false;
     let map: MapboxMap | null = null;
-    import("mapbox-gl")
-      .then((module) => {
-        const mapboxgl = (module as unknown as { default?: typeof module }).default ?? module;
+    loadMapbox()
+      .then((mapboxgl) => {
         if (cancelled || !container.current) return;
-        if (!mapboxgl.supported()) {
+        if (!mapboxgl) {
           setState("unavailable");
           return;
         }
         libRef.current = mapboxgl;
         map = new mapboxgl.Map({
           container: container.current,
-          style,
+          style: baseStyle(),
           center: BEIJING,
           zoom: 7.3,
           minZoom: 6,

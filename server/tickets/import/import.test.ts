@@ -323,14 +323,26 @@ describe("importing a file with broken rows", () => {
   it("adds imported tickets to the rates' counters as the per-ticket trigger would, and defers nothing past the chunk", async () => {
     // The import writes the counters in one grouped statement per chunk (migration 0006); a
     // recount straight from the ticket columns must agree, street by street and month by month.
-    const recount = await t.database.db.all<{ month: string; street: string; n: number; responded: number; callbacks: number }>(
+    const recount = await t.database.db.all<{
+      month: string;
+      street: string;
+      n: number;
+      responded: number;
+      callbacks: number;
+    }>(
       sql`select dispatch_month as month, street_code as street, count(*) as n,
         sum(excluded = 0 and first_contact_at <= contact_deadline_at) as responded,
         sum(excluded = 0 and resolution is not null) as callbacks
         from tickets where dispatch_month is not null and street_code is not null
         group by 1, 2 order by 1, 2`,
     );
-    const rolled = await t.database.db.all<{ month: string; street: string; n: number; responded: number; callbacks: number }>(
+    const rolled = await t.database.db.all<{
+      month: string;
+      street: string;
+      n: number;
+      responded: number;
+      callbacks: number;
+    }>(
       sql`select month, scope_key as street, sum(dispatched) as n, sum(responded) as responded, sum(callbacks) as callbacks
         from ticket_rate_rollups where scope = 'street' group by 1, 2 having sum(dispatched) > 0 order by 1, 2`,
     );

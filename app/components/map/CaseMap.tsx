@@ -1,0 +1,260 @@
+import type * as MapboxGl from "mapbox-gl";
+import type { GeoJSONSource, Map as MapboxMap, Marker } from "mapbox-gl";
+import { useEffect, useRef, useState } from "react";
+import { baseStyle, loadMapbox } from "~/components/map/base";
+import { t } from "~/i18n";
+
+const T = t.map;
+
+export interface MapView {
+  lon: number;
+  lat: number;
+  zoom: number;
+}
+
+export type MapSelection =
+  { kind: "ticket"; ticketId: number } | { kind: "stack"; count: number; lon: number; lat: number };
+
+type Feature = {
+  type: "Feature";
+  geometry: { type: "Point"; coordinates: [number, number] };
+  properties: { cluster: boolean; count: number; expansionZoom?: number; stacked?: boolean; ticketId?: number };
+};
+
+const EMPTY = { type: "FeatureCollection", features: [] } as const;
+const OPEN = "#0b5cad";
+const CLOSED = "#6b7785";
+const CLUSTER = "#b3261e";
+
+/** 12345 → "1.2万": cluster labels stay short at city zoom. */
+function shortCount(n: number): string {
+  return n >= 10_000 ? `${(n / 10_000).toFixed(n >= 100_000 ? 0 : 1)}万` : String(n);
+}
+
+/** A label point for a district: the mean of its largest ring's vertices (good enough for Beijing's shapes). */
+function labelPoint(geometry: { type: string; coordinates: unknown }): [number, number] | null {
+  const polygons = (geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates) as number[][][][];
+  let best: number[][] | null = null;
+  for (const polygon of polygons) if (!best || polygon[0]!.length > best.length) best = polygon[0]!;
+  if (!best?.length) return null;
+  const sum = best.reduce((acc, [lon, lat]) => [acc[0]! + lon!, acc[1]! + lat!], [0, 0]);
+  return [sum[0]! / best.length, sum[1]! / best.length];
+}
+
+/**
+ * The case map: tickets as server-computed clusters (decision 0011) that
+ * split as one zooms, a heatmap toggle, district names. Data is fetched for
+ * the viewport after each move; `query` holds the filters (URL form).
+ */
+export function CaseMap(props: {
+  query: string;
+  view: MapView;
+  heatmap: boolean;
+  onSelect: (selection: MapSelection) => void;
+  onTotal: (total: number | null) => void;
+  onView: (view: MapView) => void;
+}) {
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MapboxMap | null>(null);
+  const [state, setState] = useState<"loading" | "ready" | "unavailable" | "failed">("loading");
+  const latest = useRef(props);
+  latest.current = props;
+  const refresh = useRef<() => void>(() => undefined);
+
+  useEffect(() => {
+    let cancelled = false;
+    let map: MapboxMap | null = null;
+    const markers: Marker[] = [];
+    const countMarkers: Marker[] = [];
+    let inflight: AbortController | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+
+    loadMapbox()
+      .then(async (mapboxgl: typeof MapboxGl | null) => {
+        if (cancelled || !container.current) return;
+        if (!mapboxgl) {
+          setState("unavailable");
+          return;
+        }
+        const { view } = latest.current;
+        map = new mapboxgl.Map({
+          container: container.current,
+          style: baseStyle(),
+          center: [view.lon, view.lat],
+          zoom: view.zoom,
+          minZoom: 6,
+          maxZoom: 18,
+          attributionControl: false,
+          dragRotate: false,
+          pitchWithRotate: false,
+        });
+        mapRef.current = map;
+        // A handle for the browser console and the browser tests, which check what is drawn.
+        (window as unknown as { roundtableMap?: MapboxMap }).roundtableMap = map;
+        map.touchZoomRotate.disableRotation();
+        map.addControl(new mapboxgl.NavigationControl({ showCompass: false }), "top-right");
+        map.getCanvas().setAttribute("aria-label", T.region);
+        map.on("error", () => undefined);
+
+        const load = async () => {
+          const m = map;
+          if (!m || cancelled) return;
+          inflight?.abort();
+          const controller = new AbortController();
+          inflight = controller;
+          const b = m.getBounds();
+          const params = new URLSearchParams(latest.current.query);
+          params.set("west", b.getWest().toFixed(5));
+          params.set("south", b.getSouth().toFixed(5));
+          params.set("east", b.getEast().toFixed(5));
+          params.set("north", b.getNorth().toFixed(5));
+          params.set("zoom", m.getZoom().toFixed(2));
+          try {
+            const response = await fetch(`/map/points?${params}`, { signal: controller.signal });
+            if (!response.ok) throw new Error(String(response.status));
+            const data = (await response.json()) as { features: Feature[]; total: number };
+            if (controller.signal.aborted || cancelled) return;
+            (m.getSource("tickets") as GeoJSONSource).setData(data as never);
+            for (const marker of countMarkers.splice(0)) marker.remove();
+            for (const f of data.features) {
+              if (!f.properties.cluster) continue;
+              const label = document.createElement("span");
+              label.className = "cluster-count";
+              label.textContent = shortCount(f.properties.count);
+              label.setAttribute("aria-hidden", "true");
+              countMarkers.push(new mapboxgl.Marker({ element: label }).setLngLat(f.geometry.coordinates).addTo(m));
+            }
+            latest.current.onTotal(data.total);
+            setState("ready");
+          } catch (error) {
+            if ((error as Error).name === "AbortError" || cancelled) return;
+            latest.current.onTotal(null);
+            setState("failed");
+          }
+        };
+        refresh.current = () => void load();
+
+        map.on("load", () => {
+          const m = map!;
+          m.addSource("tickets", { type: "geojson", data: EMPTY as never });
+          m.addLayer({
+            id: "ticket-heat",
+            type: "heatmap",
+            source: "tickets",
+            layout: { visibility: latest.current.heatmap ? "visible" : "none" },
+            paint: {
+              "heatmap-weight": ["interpolate", ["linear"], ["get", "count"], 1, 0.15, 200, 1],
+              "heatmap-radius": ["interpolate", ["linear"], ["zoom"], 8, 18, 16, 40],
+              "heatmap-opacity": 0.75,
+            },
+          });
+          m.addLayer({
+            id: "ticket-clusters",
+            type: "circle",
+            source: "tickets",
+            filter: ["==", ["get", "cluster"], true],
+            paint: {
+              "circle-color": CLUSTER,
+              "circle-opacity": 0.82,
+              "circle-radius": ["step", ["get", "count"], 13, 10, 17, 100, 22, 1000, 27, 10000, 32],
+              "circle-stroke-color": "#ffffff",
+              "circle-stroke-width": 2,
+            },
+          });
+          m.addLayer({
+            id: "ticket-points",
+            type: "circle",
+            source: "tickets",
+            filter: ["==", ["get", "cluster"], false],
+            paint: {
+              "circle-color": ["match", ["get", "status"], "closed", CLOSED, OPEN],
+              "circle-radius": 7,
+              "circle-stroke-color": "#ffffff",
+              "circle-stroke-width": 2,
+            },
+          });
+          for (const layer of ["ticket-clusters", "ticket-points"]) {
+            m.on("mouseenter", layer, () => (m.getCanvas().style.cursor = "pointer"));
+            m.on("mouseleave", layer, () => (m.getCanvas().style.cursor = ""));
+          }
+          m.on("click", "ticket-clusters", (e) => {
+            const f = e.features?.[0] as unknown as Feature | undefined;
+            if (!f) return;
+            const [lon, lat] = f.geometry.coordinates;
+            if (f.properties.stacked || m.getZoom() >= 18) {
+              latest.current.onSelect({ kind: "stack", count: f.properties.count, lon, lat });
+            } else {
+              m.easeTo({ center: [lon, lat], zoom: f.properties.expansionZoom ?? m.getZoom() + 2 });
+            }
+          });
+          m.on("click", "ticket-points", (e) => {
+            const id = Number(e.features?.[0]?.properties?.ticketId);
+            if (id) latest.current.onSelect({ kind: "ticket", ticketId: id });
+          });
+          m.on("moveend", () => {
+            const c = m.getCenter();
+            latest.current.onView({ lon: c.lng, lat: c.lat, zoom: m.getZoom() });
+            clearTimeout(timer);
+            timer = setTimeout(() => void load(), 100);
+          });
+          void load();
+        });
+
+        // District names as HTML: the style ships no glyphs.
+        try {
+          const response = await fetch("/geo/beijing-districts.geojson");
+          const geo = (await response.json()) as {
+            features: { properties: { name: string }; geometry: { type: string; coordinates: unknown } }[];
+          };
+          for (const f of geo.features) {
+            const at = labelPoint(f.geometry);
+            if (!at || cancelled || !map) continue;
+            const label = document.createElement("span");
+            label.className = "district-label";
+            label.textContent = f.properties.name;
+            markers.push(new mapboxgl.Marker({ element: label }).setLngLat(at).addTo(map));
+          }
+        } catch {
+          // Without names the map still works.
+        }
+      })
+      .catch(() => {
+        if (!cancelled) setState("unavailable");
+      });
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+      inflight?.abort();
+      for (const marker of [...markers, ...countMarkers]) marker.remove();
+      map?.remove();
+      mapRef.current = null;
+    };
+    // The map is built once (props are read through `latest`); filter and layer changes go through the effects below.
+  }, []);
+
+  useEffect(() => {
+    refresh.current();
+  }, [props.query]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (map?.getLayer("ticket-heat"))
+      map.setLayoutProperty("ticket-heat", "visibility", props.heatmap ? "visible" : "none");
+  }, [props.heatmap, state]);
+
+  return (
+    <div
+      className={state === "unavailable" ? "map-frame case-map unavailable" : "map-frame case-map"}
+      data-state={state}
+    >
+      <div ref={container} className="map-canvas" />
+      {state === "loading" ? <p className="map-status muted">{T.loading}</p> : null}
+      {state === "unavailable" ? <p className="map-status">{T.unavailable}</p> : null}
+      {state === "failed" ? (
+        <p className="map-status" role="alert">
+          {T.failed}
+        </p>
+      ) : null}
+    </div>
+  );
+}

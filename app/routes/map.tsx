@@ -1,0 +1,240 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useCallback, useEffect, useState } from "react";
+import { SelectField } from "~/components/Field";
+import { CaseMap, type MapSelection, type MapView } from "~/components/map/CaseMap";
+import { TicketFilterFields } from "~/components/tickets/TicketFilterFields";
+import { formatDateTime, t } from "~/i18n";
+import { requirePermission } from "~/lib/auth.server";
+import { keysOf } from "~/lib/keys";
+import { ticketFilterChoices } from "~/lib/ticket-filters.server";
+import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
+import styles from "~/styles/map.css?url";
+import { mapFilterSchema, MAX_ZOOM } from "../../server/map";
+import { listRegions } from "../../server/regions";
+
+const T = t.map;
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: mapboxStyles },
+  { rel: "stylesheet", href: styles },
+];
+export const meta: MetaFunction = () => [{ title: `${T.title} · ${t.app.name}` }];
+
+const filterKeys = ["type", "categoryId", "regionCode", "from", "to", "status"] as const;
+const CITY_VIEW: MapView = { lon: 116.4, lat: 40.1, zoom: 8 };
+/** How close to come when the filters name an area: district, street, community. */
+const zoomForCode: Record<number, number> = { 6: 11, 9: 13.5, 12: 15.5 };
+
+/** `v=lon,lat,zoom` in the URL: the shared view. */
+function parseView(text: string | null): MapView | null {
+  const [lon, lat, zoom] = (text ?? "").split(",").map(Number);
+  if ([lon, lat, zoom].some((n) => n === undefined || !Number.isFinite(n))) return null;
+  if (lon! < 115 || lon! > 118 || lat! < 39 || lat! > 41.5 || zoom! < 6 || zoom! > MAX_ZOOM) return null;
+  return { lon: lon!, lat: lat!, zoom: zoom! };
+}
+
+const viewText = (v: MapView) => `${v.lon.toFixed(5)},${v.lat.toFixed(5)},${v.zoom.toFixed(2)}`;
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  requirePermission(context, request, "read:map");
+  const url = new URL(request.url);
+  // A filter the form could not have produced is dropped rather than failing the page.
+  const filters: Record<string, string> = {};
+  for (const key of filterKeys) {
+    const value = url.searchParams.get(key);
+    if (value && mapFilterSchema.shape[key].safeParse(value).success) filters[key] = value;
+  }
+  const [choices, regions] = await Promise.all([ticketFilterChoices(context.database), listRegions(context.database)]);
+  let view = parseView(url.searchParams.get("v"));
+  if (!view && filters.regionCode) {
+    const region = regions.find((r) => r.code === filters.regionCode);
+    if (region?.lon != null && region.lat != null) {
+      view = { lon: region.lon, lat: region.lat, zoom: zoomForCode[region.code.length] ?? CITY_VIEW.zoom };
+    }
+  }
+  return {
+    filters,
+    query: new URLSearchParams(filters).toString(),
+    view: view ?? CITY_VIEW,
+    heatmap: url.searchParams.get("heat") === "1",
+    ...choices,
+  };
+}
+
+interface TicketSummary {
+  id: number;
+  number: string;
+  status: keyof typeof t.tickets.statuses;
+  category: string;
+  address: string;
+  place: string;
+  receivedAt: string;
+  leadName: string | null;
+}
+
+function SidePanel(props: { selection: MapSelection; listHref: string; onClose: () => void }) {
+  const { selection } = props;
+  const [ticket, setTicket] = useState<TicketSummary | "failed" | null>(null);
+  useEffect(() => {
+    if (selection.kind !== "ticket") return;
+    const controller = new AbortController();
+    setTicket(null);
+    fetch(`/map/tickets/${selection.ticketId}`, { signal: controller.signal })
+      .then((r) => (r.ok ? (r.json() as Promise<TicketSummary>) : Promise.reject(new Error(String(r.status)))))
+      .then(setTicket)
+      .catch((error: Error) => {
+        if (error.name !== "AbortError") setTicket("failed");
+      });
+    return () => controller.abort();
+  }, [selection]);
+
+  return (
+    <aside className="map-panel card" aria-labelledby="map-panel-title">
+      <button type="button" className="button map-panel-close" onClick={props.onClose}>
+        {T.panel.close}
+      </button>
+      {selection.kind === "stack" ? (
+        <>
+          <h2 id="map-panel-title">{T.stacked(selection.count)}</h2>
+          <p>{T.panel.stackedHint}</p>
+          <Link className="button" to={props.listHref}>
+            {T.openList}
+          </Link>
+        </>
+      ) : ticket === null ? (
+        <p id="map-panel-title">{T.panel.loading}</p>
+      ) : ticket === "failed" ? (
+        <p id="map-panel-title" role="alert">
+          {T.failed}
+        </p>
+      ) : (
+        <>
+          <h2 id="map-panel-title">
+            {T.panel.ticket} {ticket.number}
+          </h2>
+          <dl className="map-panel-facts">
+            <dt>{T.panel.status}</dt>
+            <dd>{t.tickets.statuses[ticket.status]}</dd>
+            <dt>{T.panel.category}</dt>
+            <dd>{ticket.category}</dd>
+            <dt>{T.panel.address}</dt>
+            <dd>
+              {ticket.address}
+              {ticket.place ? <span className="muted"> （{ticket.place}）</span> : null}
+            </dd>
+            <dt>{T.panel.received}</dt>
+            <dd>{formatDateTime(ticket.receivedAt)}</dd>
+          </dl>
+          <Link className="button primary" to={`/tickets/${ticket.id}`}>
+            {T.panel.open}
+          </Link>
+        </>
+      )}
+    </aside>
+  );
+}
+
+export default function MapPage() {
+  const data = useLoaderData<typeof loader>();
+  const [total, setTotal] = useState<number | null>(null);
+  const [selection, setSelection] = useState<MapSelection | null>(null);
+  const [view, setView] = useState(data.view);
+  const [heatmap, setHeatmap] = useState(data.heatmap);
+  const listHref = `/tickets?${new URLSearchParams({ queue: "all", ...data.filters })}`;
+
+  // The view travels in the URL without a navigation (no loader run per pan).
+  const onView = useCallback((next: MapView) => {
+    setView(next);
+    const url = new URL(window.location.href);
+    url.searchParams.set("v", viewText(next));
+    window.history.replaceState(window.history.state, "", url);
+  }, []);
+
+  return (
+    <main id="main" className="page map-page">
+      <div className="page-head">
+        <h1>{T.title}</h1>
+        <p className="muted" aria-live="polite" data-testid="map-total">
+          {total === null ? "" : T.inView(total)}
+        </p>
+      </div>
+      <details className="card filters" open={Object.keys(data.filters).length > 0 || undefined}>
+        <summary>{T.filters}</summary>
+        <Form method="get" className="filter-form">
+          <input type="hidden" name="v" value={viewText(view)} />
+          <TicketFilterFields
+            idPrefix="map"
+            filters={data.filters}
+            categories={data.categories}
+            regions={data.regions}
+          />
+          <SelectField name="status" id="map-status" label={T.status} defaultValue={data.filters.status}>
+            <option value="">{T.anyStatus}</option>
+            {keysOf(t.tickets.statuses).map((s) => (
+              <option key={s} value={s}>
+                {t.tickets.statuses[s]}
+              </option>
+            ))}
+          </SelectField>
+          <div className="filter-actions">
+            <button type="submit" className="button primary">
+              {T.apply}
+            </button>
+            <Link className="button" to="/map">
+              {T.reset}
+            </Link>
+            <Link className="button" to={listHref}>
+              {T.openList}
+            </Link>
+          </div>
+        </Form>
+      </details>
+      <div className="map-toolbar">
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={heatmap}
+            onChange={(e) => {
+              setHeatmap(e.currentTarget.checked);
+              const url = new URL(window.location.href);
+              if (e.currentTarget.checked) url.searchParams.set("heat", "1");
+              else url.searchParams.delete("heat");
+              window.history.replaceState(window.history.state, "", url);
+            }}
+          />
+          {T.heatmap}
+        </label>
+      </div>
+      <div className="map-layout">
+        <CaseMap
+          query={data.query}
+          view={data.view}
+          heatmap={heatmap}
+          onSelect={setSelection}
+          onTotal={setTotal}
+          onView={onView}
+        />
+        {selection ? <SidePanel selection={selection} listHref={listHref} onClose={() => setSelection(null)} /> : null}
+      </div>
+      <ul className="map-legend" aria-label={T.legend.title}>
+        <li>
+          <span className="swatch swatch-cluster" aria-hidden="true" />
+          {T.legend.cluster}
+        </li>
+        <li>
+          <span className="swatch swatch-open" aria-hidden="true" />
+          {T.legend.open}
+        </li>
+        <li>
+          <span className="swatch swatch-closed" aria-hidden="true" />
+          {T.legend.closed}
+        </li>
+        <li>
+          <span className="swatch swatch-line" aria-hidden="true" />
+          {T.legend.district}
+        </li>
+      </ul>
+    </main>
+  );
+}

@@ -1,0 +1,175 @@
+/**
+ * The case map in a real Chromium against the real portal and its demo
+ * tickets: what is drawn (pixels and rendered features, not divs), clusters
+ * that zoom in when clicked, a ticket's panel, filters, the heatmap, and a
+ * shared URL that restores the same view. Nothing is fetched from outside.
+ */
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { zhCN } from "../../app/i18n/zh-CN";
+import { DEMO_PASSWORD } from "../../db/seed/demo";
+import { distinctColours, watchPageErrors } from "../helpers/browser";
+import { useBrowserAndPortal } from "../helpers/e2e";
+
+const env = useBrowserAndPortal();
+const T = zhCN.map;
+
+async function signedIn(username: string, viewport = { width: 1280, height: 900 }) {
+  const context = await env.browser.newContext({ locale: "zh-CN", viewport });
+  const page = await context.newPage();
+  const problems = watchPageErrors(page);
+  const outside: string[] = [];
+  page.on("request", (r) => {
+    if (!r.url().startsWith(env.portal.url) && !/^(blob|data):/.test(r.url())) outside.push(r.url());
+  });
+  await page.goto(`${env.portal.url}/login`);
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.waitForURL(`${env.portal.url}/`);
+  return { context, page, problems, outside };
+}
+
+/** Opens the map and waits until its data has been drawn once. */
+async function openMap(page: Page, query = "") {
+  await page.goto(`${env.portal.url}/map${query}`);
+  await page.locator('.case-map[data-state="ready"]').waitFor({ timeout: 20_000 });
+  await page.waitForFunction(() => {
+    const map = (window as unknown as { roundtableMap?: { loaded(): boolean } }).roundtableMap;
+    return !!map && map.loaded();
+  });
+}
+
+const totalShown = async (page: Page) => Number((await page.getByTestId("map-total").textContent())!.replace(/\D/g, ""));
+
+/** What mapbox-gl has drawn on a layer: the features' properties and their screen positions. */
+function rendered(page: Page, layer: string) {
+  return page.evaluate((id) => {
+    const map = (window as unknown as { roundtableMap: import("mapbox-gl").Map }).roundtableMap;
+    return map.queryRenderedFeatures(undefined, { layers: [id] }).map((f) => {
+      const [lon, lat] = (f.geometry as GeoJSON.Point).coordinates as [number, number];
+      const at = map.project([lon, lat]);
+      return { properties: f.properties as Record<string, unknown>, x: at.x, y: at.y };
+    });
+  }, layer);
+}
+
+const zoomOf = (page: Page) =>
+  page.evaluate(() => (window as unknown as { roundtableMap: import("mapbox-gl").Map }).roundtableMap.getZoom());
+
+describe("the case map", () => {
+  it("draws the demo tickets as clusters offline, and a clicked cluster zooms in and splits", async () => {
+    const { context, page, problems, outside } = await signedIn("operator");
+    await openMap(page);
+    const canvas = page.locator(".case-map canvas.mapboxgl-canvas");
+    await expect.poll(() => distinctColours(page, canvas), { timeout: 15_000 }).toBeGreaterThan(10);
+
+    const total = await totalShown(page);
+    expect(total).toBeGreaterThan(1000);
+    const clusters = await rendered(page, "ticket-clusters");
+    expect(clusters.length).toBeGreaterThan(0);
+    // The clusters account for every ticket in view (no single points at city zoom).
+    const counted = clusters.reduce((n, c) => n + Number(c.properties.count), 0);
+    const singles = await rendered(page, "ticket-points");
+    expect(counted + singles.length).toBe(total);
+    expect(await page.locator(".cluster-count").count()).toBe(clusters.length);
+    expect(await page.locator(".district-label", { hasText: "西城区" }).count()).toBe(1);
+
+    // Click the biggest cluster: the map zooms to it and shows more, smaller clusters.
+    const biggest = clusters.sort((a, b) => Number(b.properties.count) - Number(a.properties.count))[0]!;
+    const box = (await canvas.boundingBox())!;
+    const before = await zoomOf(page);
+    await page.mouse.click(box.x + biggest.x, box.y + biggest.y);
+    await expect.poll(() => zoomOf(page), { timeout: 10_000 }).toBeGreaterThan(before + 1);
+    await expect
+      .poll(async () => (await rendered(page, "ticket-clusters")).length + (await rendered(page, "ticket-points")).length)
+      .toBeGreaterThan(1);
+    await expect.poll(() => new URL(page.url()).searchParams.get("v")).toMatch(/^116\.\d+,39\.\d+,\d+\.\d+$/);
+
+    expect(outside).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("opens a ticket's panel from its point at street zoom, and a shared URL restores filters and view", async () => {
+    const { context, page, problems } = await signedIn("operator");
+    // 西河沿社区 at street zoom, complaints only.
+    await openMap(page, "?v=116.3925,39.8975,17&type=complaint");
+    expect(await zoomOf(page)).toBeCloseTo(17, 1);
+    expect(await page.locator("#map-type").inputValue()).toBe("complaint");
+    const complaints = await totalShown(page);
+    const points = await rendered(page, "ticket-points");
+    expect(points.length).toBeGreaterThan(0);
+
+    const canvas = page.locator(".case-map canvas.mapboxgl-canvas");
+    const box = (await canvas.boundingBox())!;
+    const target = points.find((p) => p.x > 40 && p.y > 40 && p.x < box.width - 380 && p.y < box.height - 40) ?? points[0]!;
+    await page.mouse.click(box.x + target.x, box.y + target.y);
+    const panel = page.locator(".map-panel");
+    await expect.poll(() => panel.locator("h2").textContent(), { timeout: 10_000 }).toContain(T.panel.ticket);
+    const link = panel.getByRole("link", { name: T.panel.open });
+    expect(await link.getAttribute("href")).toBe(`/tickets/${target.properties.ticketId}`);
+    await panel.getByRole("button", { name: T.panel.close }).click();
+    expect(await panel.count()).toBe(0);
+
+    // Without the type filter the same view holds more tickets.
+    await openMap(page, "?v=116.3925,39.8975,17");
+    expect(await totalShown(page)).toBeGreaterThan(complaints);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("turns the heatmap on and off, and filters through the form", async () => {
+    const { context, page, problems } = await signedIn("operator");
+    await openMap(page);
+    const all = await totalShown(page);
+    const visibility = () =>
+      page.evaluate(() =>
+        (window as unknown as { roundtableMap: import("mapbox-gl").Map }).roundtableMap.getLayoutProperty(
+          "ticket-heat",
+          "visibility",
+        ),
+      );
+    expect(await visibility()).toBe("none");
+    await page.getByLabel(T.heatmap).check();
+    expect(await visibility()).toBe("visible");
+    expect(new URL(page.url()).searchParams.get("heat")).toBe("1");
+    await page.getByLabel(T.heatmap).uncheck();
+    expect(await visibility()).toBe("none");
+
+    await page.locator("details.filters summary").click();
+    await page.locator("#map-status").selectOption("closed");
+    await page.getByRole("button", { name: T.apply }).click();
+    await page.waitForURL(/status=closed/);
+    await expect.poll(() => totalShown(page), { timeout: 10_000 }).toBeLessThan(all);
+    expect(await totalShown(page)).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("shows a street office only its own area, and fits a phone with a bottom sheet", async () => {
+    const operator = await signedIn("operator");
+    await openMap(operator.page);
+    const all = await totalShown(operator.page);
+    await operator.context.close();
+
+    const { context, page, problems } = await signedIn("street", { width: 390, height: 844 });
+    await openMap(page);
+    const own = await totalShown(page);
+    expect(own).toBeGreaterThan(0);
+    expect(own).toBeLessThan(all);
+    await openMap(page, "?v=116.3925,39.8975,17");
+    const points = await rendered(page, "ticket-points");
+    expect(points.length).toBeGreaterThan(0);
+    const box = (await page.locator(".case-map canvas.mapboxgl-canvas").boundingBox())!;
+    const target = points.find((p) => p.x > 30 && p.y > 30 && p.x < box.width - 60 && p.y < box.height - 30) ?? points[0]!;
+    await page.mouse.click(box.x + target.x, box.y + target.y);
+    const panel = page.locator(".map-panel");
+    await panel.waitFor();
+    const sheet = (await panel.boundingBox())!;
+    expect(Math.round(sheet.width)).toBe(390);
+    expect(Math.round(sheet.y + sheet.height)).toBe(844);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
