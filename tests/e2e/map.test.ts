@@ -4,6 +4,7 @@
  * that zoom in when clicked, a ticket's panel, filters, the heatmap, and a
  * shared URL that restores the same view. Nothing is fetched from outside.
  */
+import type { Map as MapboxMap } from "mapbox-gl";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
@@ -40,12 +41,13 @@ async function openMap(page: Page, query = "") {
   });
 }
 
-const totalShown = async (page: Page) => Number((await page.getByTestId("map-total").textContent())!.replace(/\D/g, ""));
+const totalShown = async (page: Page) =>
+  Number((await page.getByTestId("map-total").textContent())!.replace(/\D/g, ""));
 
 /** What mapbox-gl has drawn on a layer: the features' properties and their screen positions. */
 function rendered(page: Page, layer: string) {
   return page.evaluate((id) => {
-    const map = (window as unknown as { roundtableMap: import("mapbox-gl").Map }).roundtableMap;
+    const map = (window as unknown as { roundtableMap: MapboxMap }).roundtableMap;
     return map.queryRenderedFeatures(undefined, { layers: [id] }).map((f) => {
       const [lon, lat] = (f.geometry as GeoJSON.Point).coordinates as [number, number];
       const at = map.project([lon, lat]);
@@ -55,7 +57,7 @@ function rendered(page: Page, layer: string) {
 }
 
 const zoomOf = (page: Page) =>
-  page.evaluate(() => (window as unknown as { roundtableMap: import("mapbox-gl").Map }).roundtableMap.getZoom());
+  page.evaluate(() => (window as unknown as { roundtableMap: MapboxMap }).roundtableMap.getZoom());
 
 describe("the case map", () => {
   it("draws the demo tickets as clusters offline, and a clicked cluster zooms in and splits", async () => {
@@ -82,7 +84,9 @@ describe("the case map", () => {
     await page.mouse.click(box.x + biggest.x, box.y + biggest.y);
     await expect.poll(() => zoomOf(page), { timeout: 10_000 }).toBeGreaterThan(before + 1);
     await expect
-      .poll(async () => (await rendered(page, "ticket-clusters")).length + (await rendered(page, "ticket-points")).length)
+      .poll(
+        async () => (await rendered(page, "ticket-clusters")).length + (await rendered(page, "ticket-points")).length,
+      )
       .toBeGreaterThan(1);
     await expect.poll(() => new URL(page.url()).searchParams.get("v")).toMatch(/^116\.\d+,39\.\d+,\d+\.\d+$/);
 
@@ -103,7 +107,8 @@ describe("the case map", () => {
 
     const canvas = page.locator(".case-map canvas.mapboxgl-canvas");
     const box = (await canvas.boundingBox())!;
-    const target = points.find((p) => p.x > 40 && p.y > 40 && p.x < box.width - 380 && p.y < box.height - 40) ?? points[0]!;
+    const target =
+      points.find((p) => p.x > 40 && p.y > 40 && p.x < box.width - 380 && p.y < box.height - 40) ?? points[0]!;
     await page.mouse.click(box.x + target.x, box.y + target.y);
     const panel = page.locator(".map-panel");
     await expect.poll(() => panel.locator("h2").textContent(), { timeout: 10_000 }).toContain(T.panel.ticket);
@@ -125,7 +130,7 @@ describe("the case map", () => {
     const all = await totalShown(page);
     const visibility = () =>
       page.evaluate(() =>
-        (window as unknown as { roundtableMap: import("mapbox-gl").Map }).roundtableMap.getLayoutProperty(
+        (window as unknown as { roundtableMap: MapboxMap }).roundtableMap.getLayoutProperty(
           "ticket-heat",
           "visibility",
         ),
@@ -162,7 +167,8 @@ describe("the case map", () => {
     const points = await rendered(page, "ticket-points");
     expect(points.length).toBeGreaterThan(0);
     const box = (await page.locator(".case-map canvas.mapboxgl-canvas").boundingBox())!;
-    const target = points.find((p) => p.x > 30 && p.y > 30 && p.x < box.width - 60 && p.y < box.height - 30) ?? points[0]!;
+    const target =
+      points.find((p) => p.x > 30 && p.y > 30 && p.x < box.width - 60 && p.y < box.height - 30) ?? points[0]!;
     await page.mouse.click(box.x + target.x, box.y + target.y);
     const panel = page.locator(".map-panel");
     await panel.waitFor();
