@@ -12,6 +12,7 @@ import {
 import type { ReactNode } from "react";
 import { AppShell } from "./components/AppShell";
 import { t } from "./i18n";
+import { mapBaseOf } from "./components/map/base";
 import { navFor, type ShellUser } from "./lib/shell";
 import styles from "./styles/app.css?url";
 
@@ -31,7 +32,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
         roles: [...new Set(actor.grants.map((g) => g.role))],
       }
     : null;
-  return { user, nav: navFor(actor) };
+  return { user, nav: navFor(actor), map: mapBaseOf(context.config) };
 }
 
 export function Layout({ children }: { children: ReactNode }) {

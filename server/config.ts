@@ -21,6 +21,20 @@ export const configSchema = z.object({
    * Exactly one hop is trusted: a client-supplied X-Forwarded-For entry further left is ignored.
    */
   TRUST_PROXY: flag.default(false),
+  /**
+   * The maps' base (decision 0011). Unset: the self-hosted offline style. A Mapbox token makes
+   * `mapbox://` styles work (default mapbox://styles/mapbox/light-v10); MAP_STYLE_URL picks any
+   * style JSON; MAP_TILE_URL puts raster tiles ({z}/{x}/{y}) under our own layers instead.
+   */
+  MAPBOX_ACCESS_TOKEN: z.string().min(1).optional(),
+  MAP_STYLE_URL: z
+    .string()
+    .regex(/^(https?|mapbox):\/\//, "must be an http(s):// or mapbox:// URL")
+    .optional(),
+  MAP_TILE_URL: z
+    .string()
+    .regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, "must be an http(s) URL with {z}, {x} and {y}")
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -159,8 +159,9 @@ export default function MapPage() {
           {total === null ? "" : T.inView(total)}
         </p>
       </div>
-      <details className="card filters" open={Object.keys(data.filters).length > 0 || undefined}>
-        <summary>{T.filters}</summary>
+      {/* Closed by default, so the map stays in view; the summary says how many filters apply. */}
+      <details className="card filters">
+        <summary>{T.filtersApplied(Object.keys(data.filters).length)}</summary>
         <Form method="get" className="filter-form">
           <input type="hidden" name="v" value={viewText(view)} />
           <TicketFilterFields

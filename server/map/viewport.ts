@@ -9,7 +9,7 @@ import type { Database } from "../../db/client";
 import { categories, requestTypes, ticketStatuses } from "../../db/schema";
 import { parseOrThrow } from "../identity/accounts";
 import { can, scopesFor, type Actor } from "../identity/permissions";
-import { ForbiddenError } from "../errors";
+import { ForbiddenError, ValidationError } from "../errors";
 import {
   BUCKET_ZOOM,
   beijingDay,
@@ -18,6 +18,7 @@ import {
   mercatorX,
   mercatorY,
   pointsOf,
+  type Bucket,
   type TicketPoints,
 } from "./points";
 
@@ -120,6 +121,8 @@ function visibleTo(actor: Actor, points: TicketPoints): ((i: number) => boolean)
 export interface PointFilter {
   points: TicketPoints;
   accept: (i: number) => boolean;
+  /** No filter and no visibility limit: every point is accepted. */
+  everything: boolean;
 }
 
 /** The store, refreshed, and one predicate for the actor's visibility and the filters. */
@@ -136,6 +139,8 @@ export async function pointFilter(database: Database, actor: Actor, filters: Map
   const { day, category: cat, type: types, status: statuses, region: regions } = points;
   return {
     points,
+    everything:
+      visible === null && !filters.from && !filters.to && !category && type < 0 && status < 0 && region === null,
     accept: (i) =>
       day[i]! >= from &&
       day[i]! <= to &&
@@ -147,113 +152,150 @@ export async function pointFilter(database: Database, actor: Actor, filters: Map
   };
 }
 
-/** Calls `visit` for every point in the box, touching only the buckets that meet it. */
-export function forEachInBox(
+/** Calls `visit` for every bucket that meets the box, saying whether it lies wholly inside. */
+function forEachBucket(
   points: TicketPoints,
   box: { x0: number; y0: number; x1: number; y1: number },
-  visit: (i: number) => void,
+  visit: (bucket: Bucket, inside: boolean) => void,
 ) {
   const side = 2 ** BUCKET_ZOOM;
   const bx0 = Math.floor(box.x0 * side);
   const bx1 = Math.floor(box.x1 * side);
   const by0 = Math.floor(box.y0 * side);
   const by1 = Math.floor(box.y1 * side);
-  const inBox = (i: number) => {
-    const x = points.x[i]!;
-    const y = points.y[i]!;
-    if (x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1) visit(i);
-  };
+  const inside = (bx: number, by: number) => bx > bx0 && bx < bx1 && by > by0 && by < by1;
   if ((bx1 - bx0 + 1) * (by1 - by0 + 1) < points.buckets.size) {
     for (let bx = bx0; bx <= bx1; bx++) {
-      for (let by = by0; by <= by1; by++) points.buckets.get(bx * side + by)?.forEach(inBox);
+      for (let by = by0; by <= by1; by++) {
+        const bucket = points.buckets.get(bx * side + by);
+        if (bucket) visit(bucket, inside(bx, by));
+      }
     }
   } else {
-    for (const [key, list] of points.buckets) {
+    for (const [key, bucket] of points.buckets) {
       const bx = Math.floor(key / side);
       const by = key % side;
-      if (bx < bx0 || bx > bx1 || by < by0 || by > by1) continue;
-      // A bucket wholly inside the box needs no per-point position test.
-      if (bx > bx0 && bx < bx1 && by > by0 && by < by1) list.forEach(visit);
-      else list.forEach(inBox);
+      if (bx >= bx0 && bx <= bx1 && by >= by0 && by <= by1) visit(bucket, inside(bx, by));
     }
   }
 }
 
+/** A viewport is a screenful of cells; more than this is not a map anyone is looking at. */
+const MAX_CELLS = 40_000;
+
 export async function viewportClusters(database: Database, actor: Actor, input: unknown): Promise<ViewportResult> {
   const v = parseOrThrow(viewportSchema, input);
-  const { points, accept } = await pointFilter(database, actor, v);
+  const { points, accept, everything } = await pointFilter(database, actor, v);
   const zoom = Math.floor(v.zoom);
   const cells = (2 ** zoom * 256) / CELL_PX;
   const box = { x0: mercatorX(v.west), x1: mercatorX(v.east), y0: mercatorY(v.north), y1: mercatorY(v.south) };
+  const cx0 = Math.floor(box.x0 * cells);
+  const cy0 = Math.floor(box.y0 * cells);
+  const width = Math.floor(box.x1 * cells) - cx0 + 1;
+  const height = Math.floor(box.y1 * cells) - cy0 + 1;
+  if (width <= 0 || height <= 0 || width * height > MAX_CELLS) {
+    throw new ValidationError("视野过大或无效，请放大地图", { zoom: ["视野过大或无效，请放大地图"] });
+  }
 
-  // Per cell: count, sums for the centroid, the extent (a cell whose points all share one
-  // position cannot split however far one zooms), and the first point for singletons.
-  const cellIndex = new Map<number, number>();
-  const count: number[] = [];
-  const sumX: number[] = [];
-  const sumY: number[] = [];
-  const spread: number[] = [];
-  const firstPoint: number[] = [];
+  // Per cell, in dense arrays over the cells in view: count, sums for the centroid, the extent
+  // (a cell whose points all share one position cannot split however far one zooms), and the
+  // first point for singletons.
+  const n = width * height;
+  const count = new Int32Array(n);
+  const sumX = new Float64Array(n);
+  const sumY = new Float64Array(n);
+  const spread = new Float64Array(n);
+  const firstPoint = new Int32Array(n).fill(-1);
+  const { x: xs, y: ys } = points;
   let total = 0;
-  forEachInBox(points, box, (i) => {
-    if (!accept(i)) return;
+  const addPoint = (i: number) => {
+    const x = xs[i]!;
+    const y = ys[i]!;
+    const c = (Math.floor(x * cells) - cx0) * height + (Math.floor(y * cells) - cy0);
     total++;
-    const x = points.x[i]!;
-    const y = points.y[i]!;
-    const key = Math.floor(x * cells) * 1e7 + Math.floor(y * cells);
-    const c = cellIndex.get(key);
-    if (c === undefined) {
-      cellIndex.set(key, count.length);
-      count.push(1);
-      sumX.push(x);
-      sumY.push(y);
-      spread.push(0);
-      firstPoint.push(i);
-    } else {
-      count[c]!++;
-      sumX[c]! += x;
-      sumY[c]! += y;
-      const f = firstPoint[c]!;
-      spread[c] = Math.max(spread[c]!, Math.abs(x - points.x[f]!), Math.abs(y - points.y[f]!));
-    }
+    count[c]!++;
+    sumX[c]! += x;
+    sumY[c]! += y;
+    const f = firstPoint[c]!;
+    if (f < 0) firstPoint[c] = i;
+    else spread[c] = Math.max(spread[c]!, Math.abs(x - xs[f]!), Math.abs(y - ys[f]!));
+  };
+  // A cell at zoom ≤ 11 holds whole buckets (both grids are powers of two): with nothing to filter,
+  // a bucket inside the view joins its cell by its sums, without visiting its points.
+  const wholeBuckets = everything && cells <= 2 ** BUCKET_ZOOM;
+  const met: [Bucket, boolean][] = [];
+  let pointsMet = 0;
+  forEachBucket(points, box, (bucket, inside) => {
+    met.push([bucket, inside]);
+    if (!(inside && wholeBuckets)) pointsMet += bucket.points.length;
   });
+  const inBox = (i: number) => {
+    const x = xs[i]!;
+    const y = ys[i]!;
+    return x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1;
+  };
+  if (pointsMet > points.size / 4) {
+    // Most of the city to look at point by point: one pass in storage order reads the columns
+    // sequentially, several times faster than hopping through the buckets' lists.
+    for (let i = 0; i < points.size; i++) if (inBox(i) && (everything || accept(i))) addPoint(i);
+  } else {
+    for (const [bucket, inside] of met) {
+      const list = bucket.points;
+      if (list.length === 0) continue;
+      if (inside && wholeBuckets) {
+        // The whole bucket joins its cell by its sums.
+        const i = list[0]!;
+        const c = (Math.floor(xs[i]! * cells) - cx0) * height + (Math.floor(ys[i]! * cells) - cy0);
+        total += list.length;
+        count[c]! += list.length;
+        sumX[c]! += bucket.sumX;
+        sumY[c]! += bucket.sumY;
+        if (firstPoint[c]! < 0) firstPoint[c] = i;
+        if (list.length > 1 || count[c]! > 1) spread[c] = Infinity;
+        continue;
+      }
+      for (const i of list) if ((inside || inBox(i)) && (everything || accept(i))) addPoint(i);
+    }
+  }
 
   const features: ClusterFeature[] = [];
   const singles: number[] = [];
-  for (let c = 0; c < count.length; c++) {
-    const n = count[c]!;
-    if (n === 1) {
+  for (let c = 0; c < n; c++) {
+    const k = count[c]!;
+    if (k === 0) continue;
+    if (k === 1) {
       singles.push(firstPoint[c]!);
       continue;
     }
     const stacked = spread[c] === 0;
-    if (zoom >= SINGLES_FROM_ZOOM && !stacked && n <= 50) {
+    if (zoom >= SINGLES_FROM_ZOOM && !stacked && k <= 50) {
       // Close enough to tell apart: the points themselves.
-      forEachInBox(points, cellBox(firstPoint[c]!, points, cells), (i) => {
-        if (accept(i)) singles.push(i);
+      const cx = cx0 + Math.floor(c / height);
+      const cy = cy0 + (c % height);
+      const cell = { x0: cx / cells, x1: (cx + 1) / cells, y0: cy / cells, y1: (cy + 1) / cells };
+      forEachBucket(points, cell, (bucket) => {
+        for (const i of bucket.points) {
+          const x = xs[i]!;
+          const y = ys[i]!;
+          if (x >= cell.x0 && x < cell.x1 && y >= cell.y0 && y < cell.y1 && accept(i)) singles.push(i);
+        }
       });
       continue;
     }
     features.push({
       type: "Feature",
-      geometry: { type: "Point", coordinates: lonLat(sumX[c]! / n, sumY[c]! / n) },
-      properties: { cluster: true, count: n, expansionZoom: Math.min(MAX_ZOOM, zoom + 2), stacked },
+      geometry: { type: "Point", coordinates: lonLat(sumX[c]! / k, sumY[c]! / k) },
+      properties: { cluster: true, count: k, expansionZoom: Math.min(MAX_ZOOM, zoom + 2), stacked },
     });
   }
   for (const i of singles) {
     features.push({
       type: "Feature",
-      geometry: { type: "Point", coordinates: lonLat(points.x[i]!, points.y[i]!) },
+      geometry: { type: "Point", coordinates: lonLat(xs[i]!, ys[i]!) },
       properties: { cluster: false, count: 1, ticketId: points.ids[i]!, status: ticketStatuses[points.status[i]!]! },
     });
   }
   return { type: "FeatureCollection", features, total };
-}
-
-function cellBox(i: number, points: TicketPoints, cells: number) {
-  const cx = Math.floor(points.x[i]! * cells);
-  const cy = Math.floor(points.y[i]! * cells);
-  return { x0: cx / cells, x1: (cx + 1) / cells - 1e-12, y0: cy / cells, y1: (cy + 1) / cells - 1e-12 };
 }
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;

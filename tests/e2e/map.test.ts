@@ -4,13 +4,17 @@
  * that zoom in when clicked, a ticket's panel, filters, the heatmap, and a
  * shared URL that restores the same view. Nothing is fetched from outside.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { deflateSync } from "node:zlib";
 import type { Map as MapboxMap } from "mapbox-gl";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
 import { DEMO_PASSWORD } from "../../db/seed/demo";
-import { distinctColours, watchPageErrors } from "../helpers/browser";
+import { distinctColours, pixelAt, watchPageErrors } from "../helpers/browser";
 import { useBrowserAndPortal } from "../helpers/e2e";
+import { startPortal } from "../helpers/portal";
 
 const env = useBrowserAndPortal();
 const T = zhCN.map;
@@ -101,11 +105,13 @@ describe("the case map", () => {
     await openMap(page, "?v=116.3925,39.8975,17&type=complaint");
     expect(await zoomOf(page)).toBeCloseTo(17, 1);
     expect(await page.locator("#map-type").inputValue()).toBe("complaint");
+    expect(await page.locator("details.filters summary").textContent()).toBe(T.filtersApplied(1));
     const complaints = await totalShown(page);
     const points = await rendered(page, "ticket-points");
     expect(points.length).toBeGreaterThan(0);
 
     const canvas = page.locator(".case-map canvas.mapboxgl-canvas");
+    await canvas.scrollIntoViewIfNeeded();
     const box = (await canvas.boundingBox())!;
     const target =
       points.find((p) => p.x > 40 && p.y > 40 && p.x < box.width - 380 && p.y < box.height - 40) ?? points[0]!;
@@ -177,5 +183,77 @@ describe("the case map", () => {
     expect(Math.round(sheet.y + sheet.height)).toBe(844);
     expect(problems).toEqual([]);
     await context.close();
+  });
+});
+
+/** A solid 256×256 PNG: what a tile server on the office network would hand out. */
+function solidPng(rgb: [number, number, number]): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(256, 0);
+  header.writeUInt32BE(256, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: 256 }, () => rgb).flat())]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: 256 }, () => row)));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", pixels),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+describe("the case map over a configured tile server", () => {
+  it("draws MAP_TILE_URL's tiles under the clusters", async () => {
+    const tile = solidPng([40, 160, 90]);
+    const asked: string[] = [];
+    const tiles = createServer((req, res) => {
+      asked.push(req.url ?? "");
+      res.writeHead(200, { "Content-Type": "image/png", "Access-Control-Allow-Origin": "*" });
+      res.end(tile);
+    });
+    await new Promise<void>((resolve) => tiles.listen(0, "127.0.0.1", resolve));
+    const port = (tiles.address() as AddressInfo).port;
+    const portal = await startPortal({ MAP_TILE_URL: `http://127.0.0.1:${port}/tiles/{z}/{x}/{y}.png` });
+    try {
+      const context = await env.browser.newContext({ locale: "zh-CN", viewport: { width: 1024, height: 800 } });
+      const page = await context.newPage();
+      const problems = watchPageErrors(page);
+      await page.goto(`${portal.url}/login`);
+      await page.getByLabel("用户名").fill("operator");
+      await page.getByLabel("密码").fill(DEMO_PASSWORD);
+      await page.getByRole("button", { name: "登录" }).click();
+      await page.waitForURL(`${portal.url}/`);
+      await page.goto(`${portal.url}/map`);
+      await page.locator('.case-map[data-state="ready"]').waitFor({ timeout: 20_000 });
+      await expect.poll(() => asked.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(asked[0]).toMatch(/^\/tiles\/\d+\/\d+\/\d+\.png$/);
+      // The tile's green shows on the canvas, and the clusters are drawn over it.
+      const canvas = page.locator(".case-map canvas.mapboxgl-canvas");
+      await expect.poll(() => pixelAt(page, canvas, 4, -4), { timeout: 15_000 }).toEqual([40, 160, 90]);
+      expect((await rendered(page, "ticket-clusters")).length).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+      await context.close();
+    } finally {
+      await portal.close();
+      tiles.close();
+    }
   });
 });

@@ -41,25 +41,44 @@ export function watchPageErrors(page: Page): string[] {
   return problems;
 }
 
+type Probe = { kind: "distinct" } | { kind: "pixel"; x: number; y: number };
+
 /**
- * How many distinct colours an element shows on screen: a blank map canvas
- * has one or two, a drawn one many. Decoded in the page from a screenshot,
- * so it sees what a person would, WebGL included.
+ * Reads an element's pixels as a person would see them, WebGL included: a
+ * screenshot decoded in the page.
  */
-export async function distinctColours(page: Page, locator: Locator): Promise<number> {
+async function probeScreenshot(page: Page, locator: Locator, probe: Probe): Promise<number | number[]> {
   const png = (await locator.screenshot()).toString("base64");
-  return page.evaluate(async (data) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${data}`;
-    await image.decode();
-    const c = document.createElement("canvas");
-    c.width = image.width;
-    c.height = image.height;
-    const g = c.getContext("2d")!;
-    g.drawImage(image, 0, 0);
-    const pixels = g.getImageData(0, 0, c.width, c.height).data;
-    const seen = new Set<number>();
-    for (let i = 0; i < pixels.length; i += 4) seen.add((pixels[i]! << 16) | (pixels[i + 1]! << 8) | pixels[i + 2]!);
-    return seen.size;
-  }, png);
+  return page.evaluate(
+    async ([data, p]) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${data}`;
+      await image.decode();
+      const c = document.createElement("canvas");
+      c.width = image.width;
+      c.height = image.height;
+      const g = c.getContext("2d")!;
+      g.drawImage(image, 0, 0);
+      if (p.kind === "pixel") {
+        const x = p.x < 0 ? c.width + p.x : p.x;
+        const y = p.y < 0 ? c.height + p.y : p.y;
+        return Array.from(g.getImageData(x, y, 1, 1).data.slice(0, 3));
+      }
+      const pixels = g.getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < pixels.length; i += 4) seen.add((pixels[i]! << 16) | (pixels[i + 1]! << 8) | pixels[i + 2]!);
+      return seen.size;
+    },
+    [png, probe] as const,
+  );
+}
+
+/** How many distinct colours an element shows: a blank map canvas has one or two, a drawn one many. */
+export async function distinctColours(page: Page, locator: Locator): Promise<number> {
+  return (await probeScreenshot(page, locator, { kind: "distinct" })) as number;
+}
+
+/** The [r, g, b] an element shows at (x, y); negative coordinates count from the right and bottom. */
+export async function pixelAt(page: Page, locator: Locator, x: number, y: number): Promise<number[]> {
+  return (await probeScreenshot(page, locator, { kind: "pixel", x, y })) as number[];
 }

@@ -1,7 +1,7 @@
 import type * as MapboxGl from "mapbox-gl";
 import type { GeoJSONSource, Map as MapboxMap, Marker } from "mapbox-gl";
 import { useEffect, useRef, useState } from "react";
-import { baseStyle, loadMapbox } from "~/components/map/base";
+import { loadMapbox, styleFor, useMapBase, whenStyled } from "~/components/map/base";
 import { t } from "~/i18n";
 
 const T = t.map;
@@ -60,6 +60,7 @@ export function CaseMap(props: {
   const latest = useRef(props);
   latest.current = props;
   const refresh = useRef<() => void>(() => undefined);
+  const base = useMapBase();
 
   useEffect(() => {
     let cancelled = false;
@@ -69,7 +70,7 @@ export function CaseMap(props: {
     let inflight: AbortController | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
 
-    loadMapbox()
+    loadMapbox(base)
       .then(async (mapboxgl: typeof MapboxGl | null) => {
         if (cancelled || !container.current) return;
         if (!mapboxgl) {
@@ -79,7 +80,7 @@ export function CaseMap(props: {
         const { view } = latest.current;
         map = new mapboxgl.Map({
           container: container.current,
-          style: baseStyle(),
+          style: styleFor(base),
           center: [view.lon, view.lat],
           zoom: view.zoom,
           minZoom: 6,
@@ -136,6 +137,7 @@ export function CaseMap(props: {
 
         map.on("load", () => {
           const m = map!;
+          whenStyled(m);
           m.addSource("tickets", { type: "geojson", data: EMPTY as never });
           m.addLayer({
             id: "ticket-heat",
@@ -229,7 +231,9 @@ export function CaseMap(props: {
       map?.remove();
       mapRef.current = null;
     };
-    // The map is built once (props are read through `latest`); filter and layer changes go through the effects below.
+    // The map is built once (props are read through `latest`, the base is fixed by the server's
+    // configuration); filter and layer changes go through the effects below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {

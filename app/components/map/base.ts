@@ -1,5 +1,71 @@
+import { useRouteLoaderData } from "@remix-run/react";
 import type * as MapboxGl from "mapbox-gl";
-import type { Style } from "mapbox-gl";
+import type { AnyLayer, Map as MapboxMap, Style } from "mapbox-gl";
+import type { Config } from "../../../server/config";
+
+/** Which base the maps draw on (config: MAPBOX_ACCESS_TOKEN, MAP_STYLE_URL, MAP_TILE_URL). */
+export interface MapBase {
+  token: string | null;
+  styleUrl: string | null;
+  tileUrl: string | null;
+}
+
+export function mapBaseOf(config: Config): MapBase {
+  const token = config.MAPBOX_ACCESS_TOKEN ?? null;
+  return {
+    token,
+    styleUrl: config.MAP_STYLE_URL ?? (token && !config.MAP_TILE_URL ? "mapbox://styles/mapbox/light-v10" : null),
+    tileUrl: config.MAP_TILE_URL ?? null,
+  };
+}
+
+const OFFLINE: MapBase = { token: null, styleUrl: null, tileUrl: null };
+
+/** The configured base, from the root loader. */
+export function useMapBase(): MapBase {
+  return useRouteLoaderData<{ map?: MapBase }>("root")?.map ?? OFFLINE;
+}
+
+const districtLayers = (overBase: boolean): AnyLayer[] => [
+  {
+    id: "district-fill",
+    type: "fill",
+    source: "districts",
+    paint: {
+      "fill-color": ["case", ["boolean", ["feature-state", "hover"], false], "#f6d5d1", "#fbfcfd"],
+      // Over someone else's base map the fill only marks hovering.
+      "fill-opacity": overBase ? ["case", ["boolean", ["feature-state", "hover"], false], 0.5, 0] : 0.95,
+    },
+  },
+  { id: "district-line", type: "line", source: "districts", paint: { "line-color": "#b3261e", "line-width": 1.2 } },
+];
+
+const districtSource = { type: "geojson", data: "/geo/beijing-districts.geojson", generateId: true } as const;
+
+/**
+ * The style to create a map with: the configured style URL, or our own style
+ * (offline, or over the configured raster tiles). Call `whenStyled` on the
+ * map's load to add the district layers a style URL does not have.
+ */
+export function styleFor(base: MapBase): Style | string {
+  if (base.styleUrl) return base.styleUrl;
+  if (!base.tileUrl) return baseStyle();
+  return {
+    version: 8,
+    sources: {
+      districts: districtSource,
+      tiles: { type: "raster", tiles: [base.tileUrl], tileSize: 256 },
+    },
+    layers: [{ id: "tiles", type: "raster", source: "tiles" }, ...districtLayers(true)],
+  };
+}
+
+/** Adds our district boundaries on top of a style URL's layers (our own styles have them). */
+export function whenStyled(map: MapboxMap) {
+  if (map.getSource("districts")) return;
+  map.addSource("districts", districtSource);
+  for (const layer of districtLayers(true)) map.addLayer(layer);
+}
 
 /**
  * The self-hosted base style (docs/decisions/0003): a background and the
@@ -7,22 +73,13 @@ import type { Style } from "mapbox-gl";
  * fetched from anywhere but this server, and no token is needed; names are
  * drawn in HTML. Maps add their own sources and layers on top.
  */
-export function baseStyle(): Style {
+function baseStyle(): Style {
   return {
     version: 8,
-    sources: { districts: { type: "geojson", data: "/geo/beijing-districts.geojson", generateId: true } },
+    sources: { districts: districtSource },
     layers: [
       { id: "background", type: "background", paint: { "background-color": "#e9edf1" } },
-      {
-        id: "district-fill",
-        type: "fill",
-        source: "districts",
-        paint: {
-          "fill-color": ["case", ["boolean", ["feature-state", "hover"], false], "#f6d5d1", "#fbfcfd"],
-          "fill-opacity": 0.95,
-        },
-      },
-      { id: "district-line", type: "line", source: "districts", paint: { "line-color": "#b3261e", "line-width": 1.2 } },
+      ...districtLayers(false),
     ],
   };
 }
@@ -33,8 +90,10 @@ export const BEIJING: [number, number] = [116.4, 40.1];
  * mapbox-gl, loaded in the browser only (it touches `window` on import), or
  * null where it cannot draw (no WebGL). Callers show a plain-HTML fallback.
  */
-export async function loadMapbox(): Promise<typeof MapboxGl | null> {
+export async function loadMapbox(base: MapBase): Promise<typeof MapboxGl | null> {
   const module = await import("mapbox-gl");
   const mapboxgl = (module as unknown as { default?: typeof module }).default ?? module;
-  return mapboxgl.supported() ? mapboxgl : null;
+  if (!mapboxgl.supported()) return null;
+  if (base.token) mapboxgl.accessToken = base.token;
+  return mapboxgl;
 }

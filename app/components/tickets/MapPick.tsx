@@ -1,7 +1,7 @@
 import type * as MapboxGl from "mapbox-gl";
 import type { Map as MapboxMap, Marker } from "mapbox-gl";
 import { useEffect, useRef, useState } from "react";
-import { baseStyle, BEIJING, loadMapbox } from "~/components/map/base";
+import { BEIJING, loadMapbox, styleFor, useMapBase, whenStyled } from "~/components/map/base";
 import { t } from "~/i18n";
 
 const T = t.tickets.map;
@@ -33,12 +33,13 @@ export function MapPick(props: {
   const onChange = useRef(props.onChange);
   onChange.current = props.onChange;
   const [state, setState] = useState<"loading" | "ready" | "unavailable">("loading");
+  const base = useMapBase();
   const [hovered, setHovered] = useState<string | null>(null);
 
   useEffect(() => {
     let cancelled = false;
     let map: MapboxMap | null = null;
-    loadMapbox()
+    loadMapbox(base)
       .then((mapboxgl) => {
         if (cancelled || !container.current) return;
         if (!mapboxgl) {
@@ -48,7 +49,7 @@ export function MapPick(props: {
         libRef.current = mapboxgl;
         map = new mapboxgl.Map({
           container: container.current,
-          style: baseStyle(),
+          style: styleFor(base),
           center: BEIJING,
           zoom: 7.3,
           minZoom: 6,
@@ -73,6 +74,7 @@ export function MapPick(props: {
           onChange.current({ lon, lat, district: districtAt(point)?.name || undefined });
         };
         map.on("load", () => {
+          whenStyled(map!);
           if (!cancelled) setState("ready");
         });
         // Without a listener mapbox-gl logs errors to the console; a failed

@@ -2,7 +2,7 @@
 export const map = {
   title: "案件地图",
   intro: "工单按位置聚合显示，放大后逐件展开；筛选条件和视野都记在网址里，可直接分享。",
-  filters: "筛选",
+  filtersApplied: (n: number) => (n ? `筛选（已选 ${n} 项）` : "筛选"),
   status: "状态",
   anyStatus: "全部状态",
   apply: "应用筛选",
