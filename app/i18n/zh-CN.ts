@@ -2,6 +2,7 @@
  * Every string the UI shows, in one place. zh-CN is the default; another
  * language is a file of the same shape (type `Messages`).
  */
+import type { AuditAction, AuditEntity } from "../../server/identity/audit";
 import { imports } from "./zh-CN/imports";
 import { map } from "./zh-CN/map";
 import { rates } from "./zh-CN/rates";
@@ -222,8 +223,32 @@ export const zhCN = {
         "demo.seeded": "导入演示数据",
         "api_key.created": "新建接口密钥",
         "api_key.revoked": "撤销接口密钥",
-      } as Record<string, string>,
-      entities: { user: "用户", organisation: "组织", system: "系统", api_key: "接口密钥" } as Record<string, string>,
+        "category.created": "新增诉求分类",
+        "category.renamed": "重命名诉求分类",
+        "category.reactivated": "启用诉求分类",
+        "category.deactivated": "停用诉求分类",
+        "category.handler_changed": "修改派单目录",
+        "time_limits.version_created": "发布时限规则新版本",
+        "score_weights.version_created": "发布三率权重新版本",
+        "calendar.day_added": "新增日历调整",
+        "calendar.day_changed": "修改日历调整",
+        "calendar.day_removed": "删除日历调整",
+        "ticket.contact_viewed": "查看诉求人联系方式",
+        "ticket.appeal_requested": "申请核减",
+        "ticket.appeal_approved": "核减通过",
+        "ticket.appeal_rejected": "核减驳回",
+      } satisfies Record<AuditAction, string> as Record<string, string>,
+      entities: {
+        user: "用户",
+        organisation: "组织",
+        system: "系统",
+        api_key: "接口密钥",
+        category: "诉求分类",
+        time_limit_version: "时限规则版本",
+        score_weight_version: "权重版本",
+        calendar_day: "工作日历",
+        ticket: "工单",
+      } satisfies Record<AuditEntity, string> as Record<string, string>,
     },
     apiKeys: {
       nav: "接口密钥",

@@ -91,6 +91,16 @@ export function open311Router(database: Database) {
   router.use((req, res, next) => {
     // Requests carry residents' reports: no shared cache keeps them; the service list may be cached briefly.
     res.set("Cache-Control", /^\/(requests|tokens)\b/.test(req.path) ? "no-store" : "public, max-age=300");
+    // GeoReport clients are often web pages on other origins. Open to any origin: access rests on
+    // the API key, never on cookies, so no credentials are allowed across origins.
+    res.set("Access-Control-Allow-Origin", "*");
+    if (req.method === "OPTIONS") {
+      res.set("Access-Control-Allow-Methods", "GET, POST");
+      res.set("Access-Control-Allow-Headers", "Authorization, Content-Type");
+      res.set("Access-Control-Max-Age", "600");
+      res.status(204).end();
+      return;
+    }
     next();
   });
 

@@ -1,10 +1,61 @@
 import { auditLog } from "../../db/schema";
 import type { Tx } from "../../db/client";
 
+/**
+ * Every audited action and entity, named once: the audit log's Chinese labels
+ * (app/i18n, admin.audit) are typed against these lists, so a new action
+ * without a label does not compile.
+ */
+export const auditActions = [
+  "user.registered",
+  "user.disabled",
+  "user.enabled",
+  "login.succeeded",
+  "login.failed",
+  "logout",
+  "organisation.created",
+  "invitation.created",
+  "invitation.accepted",
+  "invitation.revoked",
+  "membership.changed",
+  "membership.removed",
+  "demo.seeded",
+  "api_key.created",
+  "api_key.revoked",
+  "category.created",
+  "category.renamed",
+  "category.reactivated",
+  "category.deactivated",
+  "category.handler_changed",
+  "time_limits.version_created",
+  "score_weights.version_created",
+  "calendar.day_added",
+  "calendar.day_changed",
+  "calendar.day_removed",
+  "ticket.contact_viewed",
+  "ticket.appeal_requested",
+  "ticket.appeal_approved",
+  "ticket.appeal_rejected",
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+export const auditEntities = [
+  "user",
+  "organisation",
+  "system",
+  "api_key",
+  "category",
+  "time_limit_version",
+  "score_weight_version",
+  "calendar_day",
+  "ticket",
+] as const;
+export type AuditEntity = (typeof auditEntities)[number];
+
 export interface AuditEntry {
   actorUserId: number | null;
-  action: string;
-  entity: string;
+  action: AuditAction;
+  entity: AuditEntity;
   entityId?: string | number | null;
   detail?: Record<string, unknown>;
   ip?: string | null;

@@ -118,9 +118,39 @@ function visibleTo(actor: Actor, points: TicketPoints): ((i: number) => boolean)
     (orgs.size > 0 && (points.coHandlers.get(points.ids[i]!)?.some((o) => orgs.has(o)) ?? false));
 }
 
+/** The filters and visibility, resolved to numbers and masks over the store's columns. */
+interface Compiled {
+  from: number;
+  to: number;
+  category: Uint8Array | null;
+  type: number;
+  status: number;
+  region: Uint8Array | null;
+  visible: ((i: number) => boolean) | null;
+}
+
+/**
+ * Whether point i passes. A module-level function over a plain object, not a
+ * closure per request: the scan loops' call site stays monomorphic, so V8
+ * inlines it (a million calls per city-wide view).
+ */
+function accepts(f: Compiled, p: TicketPoints, i: number): boolean {
+  const day = p.day[i]!;
+  return (
+    day >= f.from &&
+    day <= f.to &&
+    (f.category === null || f.category[p.category[i]!] === 1) &&
+    (f.type < 0 || p.type[i] === f.type) &&
+    (f.status < 0 || p.status[i] === f.status) &&
+    (f.region === null || f.region[p.region[i]!] === 1) &&
+    (f.visible === null || f.visible(i))
+  );
+}
+
 export interface PointFilter {
   points: TicketPoints;
   accept: (i: number) => boolean;
+  compiled: Compiled;
   /** No filter and no visibility limit: every point is accepted. */
   everything: boolean;
 }
@@ -129,26 +159,28 @@ export interface PointFilter {
 export async function pointFilter(database: Database, actor: Actor, filters: MapFilters): Promise<PointFilter> {
   if (!can(actor, "read:map")) throw new ForbiddenError();
   const points = await pointsOf(database);
-  const visible = visibleTo(actor, points);
-  const from = filters.from ? beijingDay(Date.parse(`${filters.from}T00:00:00+08:00`)) : -Infinity;
-  const to = filters.to ? beijingDay(Date.parse(`${filters.to}T00:00:00+08:00`)) : Infinity;
-  const category = filters.categoryId ? await categoryMask(database, filters.categoryId) : null;
-  const type = filters.type ? requestTypes.indexOf(filters.type) : -1;
-  const status = filters.status ? ticketStatuses.indexOf(filters.status) : -1;
-  const region = filters.regionCode ? regionMask(points, [filters.regionCode]) : null;
-  const { day, category: cat, type: types, status: statuses, region: regions } = points;
+  const compiled: Compiled = {
+    from: filters.from ? beijingDay(Date.parse(`${filters.from}T00:00:00+08:00`)) : -Infinity,
+    to: filters.to ? beijingDay(Date.parse(`${filters.to}T00:00:00+08:00`)) : Infinity,
+    category: filters.categoryId ? await categoryMask(database, filters.categoryId) : null,
+    type: filters.type ? requestTypes.indexOf(filters.type) : -1,
+    status: filters.status ? ticketStatuses.indexOf(filters.status) : -1,
+    region: filters.regionCode ? regionMask(points, [filters.regionCode]) : null,
+    visible: visibleTo(actor, points),
+  };
+  const c = compiled;
   return {
     points,
+    compiled,
     everything:
-      visible === null && !filters.from && !filters.to && !category && type < 0 && status < 0 && region === null,
-    accept: (i) =>
-      day[i]! >= from &&
-      day[i]! <= to &&
-      (category === null || category[cat[i]!] === 1) &&
-      (type < 0 || types[i] === type) &&
-      (status < 0 || statuses[i] === status) &&
-      (region === null || region[regions[i]!] === 1) &&
-      (visible === null || visible(i)),
+      c.visible === null &&
+      !filters.from &&
+      !filters.to &&
+      c.category === null &&
+      c.type < 0 &&
+      c.status < 0 &&
+      c.region === null,
+    accept: (i) => accepts(compiled, points, i),
   };
 }
 
@@ -185,7 +217,7 @@ const MAX_CELLS = 40_000;
 
 export async function viewportClusters(database: Database, actor: Actor, input: unknown): Promise<ViewportResult> {
   const v = parseOrThrow(viewportSchema, input);
-  const { points, accept, everything } = await pointFilter(database, actor, v);
+  const { points, accept, compiled, everything } = await pointFilter(database, actor, v);
   const zoom = Math.floor(v.zoom);
   const cells = (2 ** zoom * 256) / CELL_PX;
   const box = { x0: mercatorX(v.west), x1: mercatorX(v.east), y0: mercatorY(v.north), y1: mercatorY(v.south) };
@@ -197,29 +229,23 @@ export async function viewportClusters(database: Database, actor: Actor, input: 
     throw new ValidationError("视野过大或无效，请放大地图", { zoom: ["视野过大或无效，请放大地图"] });
   }
 
-  // Per cell, in dense arrays over the cells in view: count, sums for the centroid, the extent
-  // (a cell whose points all share one position cannot split however far one zooms), and the
-  // first point for singletons.
+  // Per cell, in dense arrays over the cells in view (Grid): count, sums for the centroid, the
+  // extent and the first point for singletons.
   const n = width * height;
-  const count = new Int32Array(n);
-  const sumX = new Float64Array(n);
-  const sumY = new Float64Array(n);
-  const spread = new Float64Array(n);
-  const firstPoint = new Int32Array(n).fill(-1);
-  const { x: xs, y: ys } = points;
-  let total = 0;
-  const addPoint = (i: number) => {
-    const x = xs[i]!;
-    const y = ys[i]!;
-    const c = (Math.floor(x * cells) - cx0) * height + (Math.floor(y * cells) - cy0);
-    total++;
-    count[c]!++;
-    sumX[c]! += x;
-    sumY[c]! += y;
-    const f = firstPoint[c]!;
-    if (f < 0) firstPoint[c] = i;
-    else spread[c] = Math.max(spread[c]!, Math.abs(x - xs[f]!), Math.abs(y - ys[f]!));
+  const grid: Grid = {
+    cells,
+    cx0,
+    cy0,
+    height,
+    total: 0,
+    count: new Int32Array(n),
+    sumX: new Float64Array(n),
+    sumY: new Float64Array(n),
+    spread: new Float64Array(n),
+    firstPoint: new Int32Array(n).fill(-1),
   };
+  const { count, sumX, sumY, spread, firstPoint } = grid;
+  const { x: xs, y: ys } = points;
   // A cell at zoom ≤ 11 holds whole buckets (both grids are powers of two): with nothing to filter,
   // a bucket inside the view joins its cell by its sums, without visiting its points.
   const wholeBuckets = everything && cells <= 2 ** BUCKET_ZOOM;
@@ -237,7 +263,13 @@ export async function viewportClusters(database: Database, actor: Actor, input: 
   if (pointsMet > points.size / 4) {
     // Most of the city to look at point by point: one pass in storage order reads the columns
     // sequentially, several times faster than hopping through the buckets' lists.
-    for (let i = 0; i < points.size; i++) if (inBox(i) && (everything || accept(i))) addPoint(i);
+    for (let i = 0; i < points.size; i++) {
+      const x = xs[i]!;
+      const y = ys[i]!;
+      if (x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1 && (everything || accepts(compiled, points, i))) {
+        addPoint(grid, points, i);
+      }
+    }
   } else {
     for (const [bucket, inside] of met) {
       const list = bucket.points;
@@ -246,7 +278,7 @@ export async function viewportClusters(database: Database, actor: Actor, input: 
         // The whole bucket joins its cell by its sums.
         const i = list[0]!;
         const c = (Math.floor(xs[i]! * cells) - cx0) * height + (Math.floor(ys[i]! * cells) - cy0);
-        total += list.length;
+        grid.total += list.length;
         count[c]! += list.length;
         sumX[c]! += bucket.sumX;
         sumY[c]! += bucket.sumY;
@@ -254,7 +286,9 @@ export async function viewportClusters(database: Database, actor: Actor, input: 
         if (list.length > 1 || count[c]! > 1) spread[c] = Infinity;
         continue;
       }
-      for (const i of list) if ((inside || inBox(i)) && (everything || accept(i))) addPoint(i);
+      for (const i of list) {
+        if ((inside || inBox(i)) && (everything || accepts(compiled, points, i))) addPoint(grid, points, i);
+      }
     }
   }
 
@@ -295,7 +329,35 @@ export async function viewportClusters(database: Database, actor: Actor, input: 
       properties: { cluster: false, count: 1, ticketId: points.ids[i]!, status: ticketStatuses[points.status[i]!]! },
     });
   }
-  return { type: "FeatureCollection", features, total };
+  return { type: "FeatureCollection", features, total: grid.total };
+}
+
+/** Per cluster cell, in dense arrays over the cells in view. */
+interface Grid {
+  cells: number;
+  cx0: number;
+  cy0: number;
+  height: number;
+  total: number;
+  count: Int32Array;
+  sumX: Float64Array;
+  sumY: Float64Array;
+  /** How far the cell's points lie from its first: 0 means they share one position (a stack). */
+  spread: Float64Array;
+  firstPoint: Int32Array;
+}
+
+function addPoint(g: Grid, p: TicketPoints, i: number) {
+  const x = p.x[i]!;
+  const y = p.y[i]!;
+  const c = (Math.floor(x * g.cells) - g.cx0) * g.height + (Math.floor(y * g.cells) - g.cy0);
+  g.total++;
+  g.count[c]!++;
+  g.sumX[c]! += x;
+  g.sumY[c]! += y;
+  const f = g.firstPoint[c]!;
+  if (f < 0) g.firstPoint[c] = i;
+  else g.spread[c] = Math.max(g.spread[c]!, Math.abs(x - p.x[f]!), Math.abs(y - p.y[f]!));
 }
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;

@@ -177,6 +177,28 @@ describe("service requests need a key", () => {
     expect((await get(`/requests.json?api_key=${key}`)).status).toBe(200);
     expect((await get("/requests.json", { authorization: `Bearer ${key}` })).status).toBe(200);
   });
+
+  it("answers web pages on other origins (the key, not a cookie, is what grants access)", async () => {
+    const preflight = await fetch(`${p.url}${BASE}/requests.json`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://reports.example.org",
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "authorization",
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("Authorization");
+    expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
+    const res = await get("/requests.json", { authorization: `Bearer ${key}`, origin: "https://reports.example.org" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    // A refusal carries the header too, so the page can read the reason.
+    expect(
+      (await get("/requests.json", { origin: "https://x.example" })).headers.get("access-control-allow-origin"),
+    ).toBe("*");
+  });
 });
 
 describe("POST service request", () => {
