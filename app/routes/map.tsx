@@ -18,6 +18,8 @@ const T = t.map;
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: mapboxStyles },
   { rel: "stylesheet", href: styles },
+  // Fetched by the map's style once mapbox-gl has loaded: asked for with the page instead.
+  { rel: "preload", href: "/geo/beijing-districts.geojson", as: "fetch", crossOrigin: "anonymous" },
 ];
 export const meta: MetaFunction = () => [{ title: `${T.title} · ${t.app.name}` }];
 

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { asc } from "drizzle-orm";
+import { asc, sql } from "drizzle-orm";
 import { openDatabase, type Database } from "../../db/client";
 import { categories, organisations, regions } from "../../db/schema";
 import { seedDemo } from "../../db/seed/demo";
@@ -70,4 +70,51 @@ export async function fileInputs(database: Database) {
       return { path: names.join("/"), name: c.name, handlerKind: c.handlerKind, handlerFunction: c.handlerFunction };
     });
   return { streets, leaves, unitsByFunction };
+}
+
+const GENERATE_CHUNK = 100_000;
+
+/**
+ * Tickets straight into SQLite (positions are what this bench is about, not
+ * the import): a third around the demo communities (within ~1 km), the rest
+ * around the districts' centres, most within a few kilometres.
+ */
+export async function generateMapTickets(database: Database, count: number, offset = 0) {
+  await database.bulkWrite((tx) =>
+    tx.run(sql`create temp table if not exists bench_places as
+      select row_number() over (order by level, code) - 1 as k, level, code, lon, lat,
+        case level when 'community' then 0.01 else 0.12 end as spread
+      from regions where level in ('district', 'community') and lon is not null`),
+  );
+  const [leaf] = await database.db.all<{ id: number }>(
+    sql`select id from categories where limit_class is not null order by id limit 1`,
+  );
+  const [counted] = await database.db.all<{ communities: number; districts: number }>(
+    sql`select sum(level = 'community') as communities, sum(level = 'district') as districts
+      from regions where level in ('district', 'community') and lon is not null`,
+  );
+  const { communities, districts } = counted!;
+  for (let done = 0; done < count; done += GENERATE_CHUNK) {
+    const size = Math.min(GENERATE_CHUNK, count - done);
+    const first = offset + done;
+    await database.bulkWrite(async (tx) => {
+      await tx.run(sql`insert into ticket_rate_rollups_deferred (holder) values ('bench')`);
+      // Places sort communities first (k < communities), then districts.
+      await tx.run(sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${size}),
+        picked as (
+          select i,
+            case when i % 3 = 0 then abs(random()) % ${communities} else ${communities} + abs(random()) % ${districts} end as k,
+            (abs(random()) % 2000 - 1000) / 1000.0 as dx, (abs(random()) % 2000 - 1000) / 1000.0 as dy
+          from n)
+        insert into tickets (number, source, type, channel, urgency, category_id, description, address, lon, lat,
+          district_code, street_code, community_code, status, received_at, updated_at)
+        select 'MAP' || (${first} + p.i), 'import', 'complaint', 'phone', 'normal', ${leaf!.id}, '地图基准工单', '北京市',
+          s.lon + p.dx * p.dx * p.dx * s.spread, s.lat + p.dy * p.dy * p.dy * s.spread * 0.75,
+          substr(s.code, 1, 6), case when s.level = 'community' then substr(s.code, 1, 9) end,
+          case when s.level = 'community' then s.code end, 'closed',
+          1704038400000 + abs(random()) % 31536000000, 0
+        from picked p join temp.bench_places s on s.k = p.k`);
+      await tx.run(sql`delete from ticket_rate_rollups_deferred where holder = 'bench'`);
+    });
+  }
 }

@@ -11,12 +11,11 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { pointsOf, viewportClusters } from "../../server/map";
 import { actorOf } from "../helpers/database";
-import { openBenchDatabase } from "./fixtures";
+import { generateMapTickets, openBenchDatabase } from "./fixtures";
 import { defineBench, percentile, type BenchContext, type Measurement } from "./lib";
 
 const SAMPLES = 200;
 const BASELINE_SAMPLES = 5;
-const GENERATE_CHUNK = 100_000;
 
 /** Viewports a person looks at: the whole city, a district, a few streets. */
 const views = {
@@ -24,50 +23,6 @@ const views = {
   district: { zoom: 11.5, halfWidth: 0.12, halfHeight: 0.07 },
   street: { zoom: 15, halfWidth: 0.009, halfHeight: 0.005 },
 } as const;
-
-/**
- * Tickets straight into SQLite (positions are what this bench is about, not
- * the import): a third around the demo communities (within ~1 km), the rest
- * around the districts' centres, most within a few kilometres.
- */
-async function generate(database: Database, count: number) {
-  await database.bulkWrite((tx) =>
-    tx.run(sql`create temp table bench_places as
-      select row_number() over (order by level, code) - 1 as k, level, code, lon, lat,
-        case level when 'community' then 0.01 else 0.12 end as spread
-      from regions where level in ('district', 'community') and lon is not null`),
-  );
-  const [leaf] = await database.db.all<{ id: number }>(
-    sql`select id from categories where limit_class is not null order by id limit 1`,
-  );
-  const [counted] = await database.db.all<{ communities: number; districts: number }>(
-    sql`select sum(level = 'community') as communities, sum(level = 'district') as districts
-      from regions where level in ('district', 'community') and lon is not null`,
-  );
-  const { communities, districts } = counted!;
-  for (let done = 0; done < count; done += GENERATE_CHUNK) {
-    const size = Math.min(GENERATE_CHUNK, count - done);
-    await database.bulkWrite(async (tx) => {
-      await tx.run(sql`insert into ticket_rate_rollups_deferred (holder) values ('bench')`);
-      // Places sort communities first (k < communities), then districts.
-      await tx.run(sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${size}),
-        picked as (
-          select i,
-            case when i % 3 = 0 then abs(random()) % ${communities} else ${communities} + abs(random()) % ${districts} end as k,
-            (abs(random()) % 2000 - 1000) / 1000.0 as dx, (abs(random()) % 2000 - 1000) / 1000.0 as dy
-          from n)
-        insert into tickets (number, source, type, channel, urgency, category_id, description, address, lon, lat,
-          district_code, street_code, community_code, status, received_at, updated_at)
-        select 'MAP' || (${done} + p.i), 'import', 'complaint', 'phone', 'normal', ${leaf!.id}, '地图基准工单', '北京市',
-          s.lon + p.dx * p.dx * p.dx * s.spread, s.lat + p.dy * p.dy * p.dy * s.spread * 0.75,
-          substr(s.code, 1, 6), case when s.level = 'community' then substr(s.code, 1, 9) end,
-          case when s.level = 'community' then s.code end, 'closed',
-          1704038400000 + abs(random()) % 31536000000, 0
-        from picked p join temp.bench_places s on s.k = p.k`);
-      await tx.run(sql`delete from ticket_rate_rollups_deferred where holder = 'bench'`);
-    });
-  }
-}
 
 /** The baseline: every ticket in the viewport as a GeoJSON point, as a map without server clustering needs. */
 async function rawPoints(database: Database, box: { west: number; south: number; east: number; north: number }) {
@@ -92,7 +47,7 @@ export default defineBench({
     const bench = await openBenchDatabase({ dir: ctx.tmpDir });
     const { database } = bench;
     let t0 = performance.now();
-    await generate(database, count);
+    await generateMapTickets(database, count);
     ctx.log(`generated ${count.toLocaleString()} tickets in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     t0 = performance.now();
     const points = await pointsOf(database);

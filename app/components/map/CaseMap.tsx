@@ -96,6 +96,8 @@ export function CaseMap(props: {
         map.addControl(new mapboxgl.NavigationControl({ showCompass: false }), "top-right");
         map.getCanvas().setAttribute("aria-label", T.region);
         map.on("error", () => undefined);
+        // The first data is fetched while the style loads, not after: `load` waits for both.
+        const styled = new Promise<void>((resolve) => map!.once("load", () => resolve()));
 
         const load = async () => {
           const m = map;
@@ -114,6 +116,7 @@ export function CaseMap(props: {
             const response = await fetch(`/map/points?${params}`, { signal: controller.signal });
             if (!response.ok) throw new Error(String(response.status));
             const data = (await response.json()) as { features: Feature[]; total: number };
+            await styled;
             if (controller.signal.aborted || cancelled) return;
             (m.getSource("tickets") as GeoJSONSource).setData(data as never);
             for (const marker of countMarkers.splice(0)) marker.remove();
@@ -199,8 +202,8 @@ export function CaseMap(props: {
             clearTimeout(timer);
             timer = setTimeout(() => void load(), 100);
           });
-          void load();
         });
+        void load();
 
         // District names as HTML: the style ships no glyphs.
         try {
