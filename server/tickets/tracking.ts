@@ -45,6 +45,7 @@ const publicKinds = new Set([
   "called_back",
   "closed",
   "reopened",
+  "council_noted",
 ]);
 
 /**
@@ -55,7 +56,8 @@ const publicKinds = new Set([
 export function forReporter<E extends { kind: string; data: Record<string, unknown> | null }>(events: E[]): E[] {
   return events
     .filter((e) => publicKinds.has(e.kind))
-    .map((e) => (["replied", "answered", "called_back"].includes(e.kind) ? e : { ...e, data: null }));
+    // A council's decision is published (公示) anyway: the reporter sees its text.
+    .map((e) => (["replied", "answered", "called_back", "council_noted"].includes(e.kind) ? e : { ...e, data: null }));
 }
 
 /**
