@@ -38,6 +38,7 @@ export {
   getWhistle,
   groundLabels,
   listWhistles,
+  reportToWhistle,
   summonableUnits,
   sweepWhistleDeadlines,
   whistleScorecards,

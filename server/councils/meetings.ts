@@ -26,7 +26,7 @@ import { notify } from "../notifications";
 import { noteCouncil, resolveTicketNumbers } from "../tickets";
 import { councilMembers, mayOnCouncil, readableCouncil } from "./access";
 import { councilLink, linkedTicketIds, publicLink, recordStage } from "./councils";
-import { beijingDateTime, beijingTime, optionalCoordinate, optionalText, text, ticketNumbers } from "./common";
+import { beijingDateTime, beijingTime, optionalCoordinate, text, ticketNumbers } from "./common";
 import { decidingStages, stageLabels } from "./stages";
 import { tally } from "./votes";
 

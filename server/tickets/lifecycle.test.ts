@@ -76,7 +76,13 @@ const sample: Record<ActionKind, TicketAction> = {
   reopen: { kind: "reopen", reason: "居民反映未解决" },
   supervise: { kind: "supervise", note: "请加快办理" },
   add_co_unit: { kind: "add_co_unit", unit: department },
-  council_note: { kind: "council_note", councilId: 1, title: "西河沿停车议事", text: "决议", link: "/public/councils/1" },
+  council_note: {
+    kind: "council_note",
+    councilId: 1,
+    title: "西河沿停车议事",
+    text: "决议",
+    link: "/public/councils/1",
+  },
 };
 
 describe("the state machine, as a table: every action from every status", () => {

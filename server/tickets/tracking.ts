@@ -54,10 +54,12 @@ const publicKinds = new Set([
  * their own callback — notes between units stay internal.
  */
 export function forReporter<E extends { kind: string; data: Record<string, unknown> | null }>(events: E[]): E[] {
-  return events
-    .filter((e) => publicKinds.has(e.kind))
-    // A council's decision is published (公示) anyway: the reporter sees its text.
-    .map((e) => (["replied", "answered", "called_back", "council_noted"].includes(e.kind) ? e : { ...e, data: null }));
+  return (
+    events
+      .filter((e) => publicKinds.has(e.kind))
+      // A council's decision is published (公示) anyway: the reporter sees its text.
+      .map((e) => (["replied", "answered", "called_back", "council_noted"].includes(e.kind) ? e : { ...e, data: null }))
+  );
 }
 
 /**
