@@ -13,6 +13,7 @@ import type { ReactNode } from "react";
 import { AppShell } from "./components/AppShell";
 import { t } from "./i18n";
 import { navFor, type ShellUser } from "./lib/shell";
+import { unreadCount } from "../server/notifications";
 import styles from "./styles/app.css?url";
 
 export const links: LinksFunction = () => [
@@ -31,7 +32,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
         roles: [...new Set(actor.grants.map((g) => g.role))],
       }
     : null;
-  return { user, nav: navFor(actor) };
+  return { user, nav: navFor(actor), unread: actor ? await unreadCount(context.database.db, actor.userId) : 0 };
 }
 
 export function Layout({ children }: { children: ReactNode }) {

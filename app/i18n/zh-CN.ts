@@ -2,6 +2,7 @@
  * Every string the UI shows, in one place. zh-CN is the default; another
  * language is a file of the same shape (type `Messages`).
  */
+import { councils } from "./zh-CN/councils";
 import { imports } from "./zh-CN/imports";
 import { rates } from "./zh-CN/rates";
 import { rules } from "./zh-CN/rules";
@@ -9,6 +10,7 @@ import { tickets } from "./zh-CN/tickets";
 
 export const zhCN = {
   tickets,
+  councils,
   imports,
   rates,
   rules,

@@ -389,20 +389,33 @@ export async function listCouncils(database: Database, actor: Actor) {
   );
 }
 
-/** Communities (and streets) where the actor may convene or whistle, for the forms' place select. */
-export async function conveningPlaces(database: Database, actor: Actor) {
+/** Streets and communities where the actor holds a council permission (convene, whistle, propose), for the forms' place select. */
+export async function placesFor(
+  database: Database,
+  actor: Actor,
+  permission: "convene:council" | "whistle:council" | "propose:council-topic",
+) {
   const rows = await database.db
-    .select()
+    .select({ code: regions.code, name: regions.name, level: regions.level, lon: regions.lon, lat: regions.lat })
     .from(regions)
-    .where(inArray(regions.level, ["street", "community"]))
+    .where(inArray(regions.level, permission === "propose:council-topic" ? ["community"] : ["street", "community"]))
     .orderBy(asc(regions.code));
-  return rows.filter((r) => can(actor, "convene:council", { regionCode: r.code }));
+  return rows.filter((r) => can(actor, permission, { regionCode: r.code }));
 }
 
-/** Residents who may represent the community at a council in this place. */
-export async function representativeChoices(database: Database, actor: Actor, regionCode: string) {
-  if (!can(actor, "convene:council", { regionCode })) return [];
-  return residentsIn(database.db, regionCode);
+/** Residents who may represent their community at a council convened by the actor. */
+export async function representativeChoices(database: Database, actor: Actor) {
+  const places = await placesFor(database, actor, "convene:council");
+  const seen = new Map<number, { userId: number; displayName: string; regionCode: string | null }>();
+  for (const p of places.filter((x) => x.level === "community"))
+    for (const r of await residentsIn(database.db, p.code)) seen.set(r.userId, r);
+  return [...seen.values()];
+}
+
+/** The topic a council is opened from, if the actor may convene in its place. */
+export async function topicForCouncil(database: Database, actor: Actor, topicId: number) {
+  const topic = await database.db.select().from(councilTopics).where(eq(councilTopics.id, topicId)).get();
+  return topic && can(actor, "convene:council", { regionCode: topic.regionCode }) ? topic : null;
 }
 
 export { councilMembers };

@@ -221,6 +221,7 @@ export async function publicCouncil(database: Database, councilId: number) {
       lon: council.lon,
       lat: council.lat,
       stage: council.stage,
+      regionCode: council.regionCode,
       regionName: region?.name ?? null,
       implementationDueAt: council.implementationDueAt,
     },

@@ -2,14 +2,15 @@
 export { councilAccess, councilMembers, councilTarget, type CouncilMember } from "./access";
 export {
   changeStage,
-  conveningPlaces,
   createCouncil,
   listCouncils,
   listTopics,
+  placesFor,
   proposeTopic,
   representativeChoices,
   reviewOutcome,
   reviewTopic,
+  topicForCouncil,
   councilSchema,
   stageSchema,
   topicSchema,
