@@ -14,6 +14,7 @@ import compression from "compression";
 import express from "express";
 import { openDatabase, type Database } from "../db/client";
 import { seedDemo } from "../db/seed/demo";
+import { seedDemoCouncils } from "../db/seed/demo-councils";
 import { seedDemoTickets } from "../db/seed/demo-tickets";
 import { describeReferenceCounts, seedReference } from "../db/seed/reference";
 import { createRealtimeGateway } from "../realtime/gateway";
@@ -53,7 +54,10 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   if (referenceSeeded) log(`seeded ${referenceSeeded}`);
   if (config.SEED_DEMO && (await seedDemo(database))) {
     const tickets = await seedDemoTickets(database);
-    log(`seeded the demo organisations, users (password: roundtable-demo) and ${tickets} tickets`);
+    const councils = await seedDemoCouncils(database);
+    log(
+      `seeded the demo organisations, users (password: roundtable-demo), ${tickets} tickets and ${councils} councils`,
+    );
   }
 
   const app = express();
