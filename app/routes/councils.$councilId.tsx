@@ -161,6 +161,9 @@ export default function CouncilPage() {
       </div>
     </Form>
   );
+  /** What the last action did, above the block it acted on (its form may be gone: a vote closed, a decision signed). */
+  const notice = (target: string) =>
+    result?.ok && result.target === target ? <p className="form-ok">{doneMessages[result.intent]}</p> : null;
   const errorsFor = (intent: string, target: string) =>
     failure && failure.intent === intent && failure.target === target ? failure.fieldErrors : {};
 
@@ -179,6 +182,7 @@ export default function CouncilPage() {
         <h4>
           {item.position}. {item.title}
         </h4>
+        {notice(target)}
         {item.ticketIds.length ? (
           <p className="muted">
             {C.council.ticketsHeading}：
@@ -307,10 +311,10 @@ export default function CouncilPage() {
               </p>
             ) : null}
             {!decision.publishedAt && present && !decision.signatures.some((s) => s.userId === me)
-              ? act("sign", `decision-${decision.id}`, { decisionId: decision.id }, D.sign)
+              ? act("sign", target, { decisionId: decision.id }, D.sign)
               : null}
             {!decision.publishedAt && can.convene
-              ? act("publish", `decision-${decision.id}`, { decisionId: decision.id }, D.publish)
+              ? act("publish", target, { decisionId: decision.id }, D.publish)
               : null}
           </div>
         ) : null}
@@ -425,6 +429,7 @@ export default function CouncilPage() {
             <h3>
               {m.title} <span className="badge">{M.statuses[m.status]}</span>
             </h3>
+            {notice(`meeting-${m.id}`)}
             <p>
               {formatDateTime(m.startsAt)} – {formatDateTime(m.endsAt)} · {m.place}
               {m.onlineUrl ? (
