@@ -1,7 +1,10 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import type { ReactNode } from "react";
+import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
+import { useMemo, useState, type ReactNode } from "react";
 import { CheckList } from "~/components/councils/CheckList";
+import { MapField } from "~/components/MapField";
+import type { PickedPoint } from "~/components/tickets/MapPick";
 import { StageBar } from "~/components/councils/StageBar";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
 import { formatDateTime, t } from "~/i18n";
@@ -32,7 +35,10 @@ const V = C.vote;
 const D = C.decision;
 const AGENDA_ROWS = 3;
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: mapboxStyles },
+  { rel: "stylesheet", href: styles },
+];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? data.council.title : C.title} · ${C.title} · ${t.app.name}` },
@@ -67,9 +73,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     async () => {
       const councilId = parseId(params.councilId);
       if (!councilId) throw new NotFoundError("议事不存在");
+      let target = String(form.target ?? "");
       switch (intent) {
         case "stage":
-          await changeStage(db, actor, councilId, form);
+          target = await changeStage(db, actor, councilId, form);
           break;
         case "schedule": {
           const titles = form.agendaTitle as string[];
@@ -107,7 +114,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         default:
           throw new ValidationError(t.errors.unknownIntent);
       }
-      return { ok: true as const, intent, target: String(form.target ?? ""), done: Date.now() };
+      return { ok: true as const, intent, target, done: Date.now() };
     },
     { intent, target: String(form.target ?? "") },
   );
@@ -137,6 +144,12 @@ export default function CouncilPage() {
   const failure = result && result.ok === false ? result : undefined;
   const memberName = new Map(members.map((m) => [m.userId, m.displayName]));
   const partyName = new Map(parties.map((p) => [p.id, p.name]));
+  // A meeting happens where the council is unless another point is picked (a room, a tree, a park).
+  const councilPoint = useMemo(
+    () => (council.lon != null && council.lat != null ? { lon: council.lon, lat: council.lat } : null),
+    [council.lon, council.lat],
+  );
+  const [meetingPoint, setMeetingPoint] = useState<PickedPoint | null>(councilPoint);
   const published = meetings.some((m) => m.items.some((i) => i.decision?.publishedAt));
 
   /** A one-button form (with hidden ids), its result shown next to it. */
@@ -392,6 +405,9 @@ export default function CouncilPage() {
               </>
             ) : null}
             {failure?.intent === "stage" ? <FormError message={failure.message} /> : null}
+            {result?.ok && result.intent === "stage" && result.target in C.stages ? (
+              <p className="form-ok">{C.council.stageDone(C.stages[result.target as keyof typeof C.stages])}</p>
+            ) : null}
             <div className="form-actions">
               <button type="submit" className="button primary" disabled={busy}>
                 {C.council.changeStage}
@@ -520,22 +536,15 @@ export default function CouncilPage() {
               defaultValue={council.address}
               errors={errorsFor("schedule", "schedule").place}
             />
-            <div className="field-row">
-              <Field
-                name="lon"
-                label={C.council.lon}
-                inputMode="decimal"
-                defaultValue={council.lon ?? ""}
-                errors={errorsFor("schedule", "schedule").lon}
-              />
-              <Field
-                name="lat"
-                label={C.council.lat}
-                inputMode="decimal"
-                defaultValue={council.lat ?? ""}
-                errors={errorsFor("schedule", "schedule").lat}
-              />
-            </div>
+            <MapField
+              point={meetingPoint}
+              onChange={setMeetingPoint}
+              focus={councilPoint}
+              errors={[
+                ...(errorsFor("schedule", "schedule").lon ?? []),
+                ...(errorsFor("schedule", "schedule").lat ?? []),
+              ]}
+            />
             <Field
               name="onlineUrl"
               type="url"

@@ -1,7 +1,11 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
+import { useMemo, useState } from "react";
 import { CheckList } from "~/components/councils/CheckList";
+import { MapField } from "~/components/MapField";
+import type { PickedPoint } from "~/components/tickets/MapPick";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
 import { t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
@@ -18,7 +22,10 @@ import styles from "~/styles/councils.css?url";
 const C = t.councils;
 const N = C.council;
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: mapboxStyles },
+  { rel: "stylesheet", href: styles },
+];
 
 export const meta: MetaFunction = () => [{ title: `${N.newHeading} · ${C.title} · ${t.app.name}` }];
 
@@ -40,7 +47,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     topic: topic
       ? { id: topic.id, title: topic.title, description: topic.description, regionCode: topic.regionCode }
       : null,
-    places: places.map(({ code, name }) => ({ code, name })),
+    places: places.map(({ code, name, lon, lat }) => ({ code, name, lon, lat })),
     units: units.map(({ id, name, kind }) => ({ id, name, kind })),
     residents: residents.map((r) => ({
       userId: r.userId,
@@ -64,6 +71,13 @@ export default function NewCouncil() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors = result?.fieldErrors ?? {};
+  const [regionCode, setRegionCode] = useState(topic?.regionCode ?? places[0]?.code ?? "");
+  const [point, setPoint] = useState<PickedPoint | null>(null);
+  // The map looks at the chosen community; the council's point defaults to it when none is picked.
+  const focus = useMemo(() => {
+    const p = places.find((x) => x.code === regionCode);
+    return p?.lon != null && p.lat != null ? { lon: p.lon, lat: p.lat } : null;
+  }, [places, regionCode]);
   const unitOptions = units.map((u) => ({ value: u.id, label: u.name, group: C.orgKinds[u.kind] }));
   return (
     <main id="main" className="page">
@@ -80,7 +94,13 @@ export default function NewCouncil() {
           errors={errors.description}
           defaultValue={topic?.description}
         />
-        <SelectField name="regionCode" label={N.region} errors={errors.regionCode} defaultValue={topic?.regionCode}>
+        <SelectField
+          name="regionCode"
+          label={N.region}
+          errors={errors.regionCode}
+          value={regionCode}
+          onChange={(e) => setRegionCode(e.target.value)}
+        >
           {places.map((p) => (
             <option key={p.code} value={p.code}>
               {p.name}
@@ -88,10 +108,12 @@ export default function NewCouncil() {
           ))}
         </SelectField>
         <Field name="address" label={N.address} errors={errors.address} />
-        <div className="field-row">
-          <Field name="lon" label={N.lon} inputMode="decimal" errors={errors.lon} />
-          <Field name="lat" label={N.lat} inputMode="decimal" errors={errors.lat} />
-        </div>
+        <MapField
+          point={point}
+          onChange={setPoint}
+          focus={focus}
+          errors={[...(errors.lon ?? []), ...(errors.lat ?? [])]}
+        />
         <CheckList
           name="leadOrgIds"
           legend={N.leadOrgs}

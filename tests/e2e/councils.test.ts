@@ -95,9 +95,9 @@ describe("吹哨报到 to 决议公示", () => {
     await page.goto(whistleUrl);
     await page.getByLabel(C.whistle.reportNote).fill("已派员到现场");
     await submit(page.locator("main"), C.whistle.report, C.whistle.reportDone);
-    expect(await page.locator("tr", { hasText: "西城区住房和城市建设委员会" }).textContent()).toContain(
-      C.reportStates.on_time,
-    );
+    await expect
+      .poll(() => page.locator("tr", { hasText: "西城区住房和城市建设委员会" }).textContent())
+      .toContain(C.reportStates.on_time);
 
     // 圆桌会议 from the whistle, with the resident as their representative.
     page = secretary.page;
@@ -155,7 +155,7 @@ describe("吹哨报到 to 决议公示", () => {
 
     await page.goto(councilUrl);
     await submit(item(page), C.vote.close, C.vote.closeDone);
-    expect(await item(page).locator(".voting").textContent()).toContain(C.vote.results.passed);
+    await expect.poll(() => item(page).locator(".voting").textContent()).toContain(C.vote.results.passed);
     expect(await item(page).locator(".vote-tally").textContent()).toBe(C.vote.tally(3, 0, 0, 3, 3));
 
     // The decision, signed by all three present, then published.
@@ -171,7 +171,7 @@ describe("吹哨报到 to 决议公示", () => {
     }
     await page.goto(councilUrl);
     await submit(item(page), C.decision.publish, C.decision.published);
-    expect(await page.locator(".stage-bar [aria-current=step]").textContent()).toBe(C.stages.decision);
+    await expect.poll(() => page.locator(".stage-bar [aria-current=step]").textContent()).toBe(C.stages.decision);
 
     // 公示 without an account: the decision, the vote, names masked.
     const anonymous = await env.browser.newContext({ locale: "zh-CN" });
