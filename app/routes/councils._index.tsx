@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { WhistleScores } from "~/components/councils/WhistleScores";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
@@ -157,37 +158,7 @@ export default function CouncilsPage() {
             ))}
           </ul>
         )}
-        {scorecards.length ? (
-          <>
-            <h3>{C.list.scorecardsHeading}</h3>
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    {C.list.scorecardColumns.map((c) => (
-                      <th scope="col" key={c}>
-                        {c}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {scorecards.map((s) => (
-                    <tr key={s.orgId}>
-                      <th scope="row">{s.name}</th>
-                      <td>{s.summoned}</td>
-                      <td>{s.onTime}</td>
-                      <td>{s.late}</td>
-                      <td>{s.absent}</td>
-                      <td>{s.evaluations}</td>
-                      <td>{s.averageScore == null ? "—" : s.averageScore.toFixed(1)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </>
-        ) : null}
+        <WhistleScores rows={scorecards} heading={C.list.scorecardsHeading} id="whistle-scores-heading" />
       </section>
 
       <section className="card" aria-labelledby="topics-heading">

@@ -24,7 +24,10 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     summonableUnits(context.database),
   ]);
   const own = new Set(actor.grants.map((g) => g.orgId));
+  // Blown from a ticket's page: its number and place come along.
+  const url = new URL(request.url);
   return {
+    prefill: { tickets: url.searchParams.get("tickets") ?? "", regionCode: url.searchParams.get("regionCode") ?? "" },
     places: places.map(({ code, name, level }) => ({ code, name, level })),
     units: units.filter((u) => !own.has(u.id)).map(({ id, name, kind }) => ({ id, name, kind })),
   };
@@ -45,7 +48,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function NewWhistle() {
-  const { places, units } = useLoaderData<typeof loader>();
+  const { places, units, prefill } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const failure = result && result.ok === false ? result : undefined;
@@ -85,7 +88,12 @@ export default function NewWhistle() {
           ))}
         </SelectField>
         <TextareaField name="problem" label={W.problem} errors={errors.problem} rows={4} />
-        <SelectField name="regionCode" label={W.region} errors={errors.regionCode}>
+        <SelectField
+          name="regionCode"
+          label={W.region}
+          errors={errors.regionCode}
+          defaultValue={places.some((p) => p.code === prefill.regionCode) ? prefill.regionCode : undefined}
+        >
           {places.map((p) => (
             <option key={p.code} value={p.code}>
               {p.name}
@@ -99,7 +107,13 @@ export default function NewWhistle() {
           errors={errors.orgIds}
           options={units.map((u) => ({ value: u.id, label: u.name, group: C.orgKinds[u.kind] }))}
         />
-        <Field name="ticketNumbers" label={W.tickets} hint={W.ticketsHint} errors={errors.ticketNumbers} />
+        <Field
+          name="ticketNumbers"
+          label={W.tickets}
+          hint={W.ticketsHint}
+          errors={errors.ticketNumbers}
+          defaultValue={prefill.tickets}
+        />
         <Field
           name="reportBy"
           type="datetime-local"

@@ -28,7 +28,7 @@ import {
   type Actor,
 } from "../identity";
 import { notify } from "../notifications";
-import { loadCalendar, resolveTicketNumbers, ticketBriefs } from "../tickets";
+import { beijingMonth, loadCalendar, resolveTicketNumbers, ticketBriefs } from "../tickets";
 import { loadWhistle, whistleTarget } from "./access";
 import {
   actingOrg,
@@ -399,18 +399,39 @@ export async function sweepWhistleDeadlines(database: Database, now = new Date()
 
 /**
  * 双考核 in the units' scorecards: per organisation, how often it was
- * summoned, reported on time, late or not at all, and the scores it received.
+ * summoned, reported on time, late or not at all, and the scores it received —
+ * all time, or for whistles blown (and scores given) in one Beijing month.
  */
-export async function whistleScorecards(database: Database, orgIds: readonly number[] | null, now = new Date()) {
-  const units = await database.db
-    .select({ orgId: whistleUnits.orgId, reportedAt: whistleUnits.reportedAt, deadline: whistles.reportDeadlineAt })
-    .from(whistleUnits)
-    .innerJoin(whistles, eq(whistles.id, whistleUnits.whistleId))
-    .where(orgIds ? inArray(whistleUnits.orgId, [...orgIds]) : undefined);
-  const scores = await database.db
-    .select({ orgId: whistleEvaluations.subjectOrgId, score: whistleEvaluations.score })
-    .from(whistleEvaluations)
-    .where(orgIds ? inArray(whistleEvaluations.subjectOrgId, [...orgIds]) : undefined);
+export async function whistleScorecards(
+  database: Database,
+  orgIds: readonly number[] | null,
+  now = new Date(),
+  month?: string,
+) {
+  if (orgIds?.length === 0) return [];
+  const inMonth = (at: Date) => month == null || beijingMonth(at) === month;
+  const units = (
+    await database.db
+      .select({
+        orgId: whistleUnits.orgId,
+        reportedAt: whistleUnits.reportedAt,
+        deadline: whistles.reportDeadlineAt,
+        createdAt: whistles.createdAt,
+      })
+      .from(whistleUnits)
+      .innerJoin(whistles, eq(whistles.id, whistleUnits.whistleId))
+      .where(orgIds ? inArray(whistleUnits.orgId, [...orgIds]) : undefined)
+  ).filter((u) => inMonth(u.createdAt));
+  const scores = (
+    await database.db
+      .select({
+        orgId: whistleEvaluations.subjectOrgId,
+        score: whistleEvaluations.score,
+        createdAt: whistleEvaluations.createdAt,
+      })
+      .from(whistleEvaluations)
+      .where(orgIds ? inArray(whistleEvaluations.subjectOrgId, [...orgIds]) : undefined)
+  ).filter((s) => inMonth(s.createdAt));
   const ids = [...new Set([...units.map((u) => u.orgId), ...scores.map((s) => s.orgId)])];
   const names = new Map((await orgBriefs(database.db, ids)).map((o) => [o.id, o.name]));
   return ids

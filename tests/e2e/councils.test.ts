@@ -66,16 +66,17 @@ describe("吹哨报到 to 决议公示", () => {
     const secretary = await signedIn("secretary");
     contexts.push(secretary.context);
     let page = secretary.page;
-    await page.goto(`${env.portal.url}/councils`);
-    await page.getByRole("link", { name: C.list.newWhistle }).click();
-    await page.waitForURL(/\/councils\/whistles\/new$/);
+    // From the ticket's own page: its number and community come along.
+    await page.goto(`${env.portal.url}/tickets/${ticket.id}`);
+    await page.getByRole("link", { name: C.whistle.fromTicket }).click();
+    await page.waitForURL(/\/councils\/whistles\/new\?/);
+    expect(await page.getByLabel(C.whistle.tickets).inputValue()).toBe(ticket.number);
     // Without a unit the form says so, in Chinese, and keeps what was typed.
     await page.getByLabel(C.whistle.problem).fill("西河沿街院内大树枝杈伸向住户窗户，涉及房屋安全，社区无权处置");
     await page.getByRole("button", { name: C.whistle.submit, exact: true }).click();
     await expect.poll(() => page.locator("#orgIds-error").textContent()).toContain("请至少选择一个被召集单位");
     expect(await page.getByLabel(C.whistle.problem).inputValue()).toContain("西河沿街院内大树");
     await page.getByRole("checkbox", { name: /西城区住房和城市建设委员会/ }).check();
-    await page.getByLabel(C.whistle.tickets).fill(ticket.number);
     await page.getByRole("button", { name: C.whistle.submit, exact: true }).click();
     await expect.poll(() => page.locator(".form-ok").textContent()).toBe(C.whistle.created);
     await page.getByRole("link", { name: C.whistle.view }).click();

@@ -241,6 +241,12 @@ describe("吹哨报到", () => {
     expect(card(org.property!)).toMatchObject({ summoned: 1, late: 1, averageScore: 2 });
     expect(card(org.traffic!)).toMatchObject({ summoned: 1, absent: 1, averageScore: null });
     expect(card(org.xiheyan!)).toMatchObject({ summoned: 0, averageScore: 4 });
+    // Per month, as the 三率 dashboard shows them: March has it all, April nothing.
+    expect(await whistleScorecards(t.database, [org.housing!], at, "2025-03")).toMatchObject([
+      { onTime: 1, averageScore: 5 },
+    ]);
+    expect(await whistleScorecards(t.database, [org.housing!], at, "2025-04")).toEqual([]);
+    expect(await whistleScorecards(t.database, [], at)).toEqual([]);
   });
 
   it("whistles are listed to those involved and the centre, not to others", async () => {

@@ -99,6 +99,7 @@ export const councils = {
     evaluateDone: "评价已提交。",
     evaluationLine: (by: string, subject: string, score: number) => `${by} → ${subject}：${score} 分`,
     openCouncil: "据此发起圆桌会议",
+    fromTicket: "吹哨报到",
   },
   council: {
     newHeading: "发起议事",
