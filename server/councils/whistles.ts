@@ -359,12 +359,21 @@ export async function listWhistles(database: Database, actor: Actor, now = new D
  * minute timer; idempotent.
  */
 export async function sweepWhistleDeadlines(database: Database, now = new Date()) {
-  return database.write(async (tx) => {
-    const open = await tx
+  const waiting = and(
+    isNull(whistleUnits.reportedAt),
+    isNull(whistles.closedAt),
+    isNull(whistleUnits.overdueNotifiedAt),
+  );
+  const pending = (q: Pick<Database["db"], "select">) =>
+    q
       .select({ unit: whistleUnits, whistle: whistles })
       .from(whistleUnits)
       .innerJoin(whistles, eq(whistles.id, whistleUnits.whistleId))
-      .where(and(isNull(whistleUnits.reportedAt), isNull(whistles.closedAt), isNull(whistleUnits.overdueNotifiedAt)));
+      .where(waiting);
+  // No unit waiting (the usual case): no write lock taken.
+  if ((await pending(database.db)).length === 0) return 0;
+  return database.write(async (tx) => {
+    const open = await pending(tx);
     let sent = 0;
     for (const { unit, whistle } of open) {
       const state = reportState(null, whistle.reportDeadlineAt, now);

@@ -311,17 +311,24 @@ describe("圆桌会议: stages, meeting, vote, decision, and back to the tickets
   });
 
   it("each role sees only its councils; resident representatives and parties edit, the centre reads", async () => {
-    expect(await councilAccess(t.database, a.secretary!, councilId)).toBe("edit");
-    expect(await councilAccess(t.database, a.housing!, councilId)).toBe("edit");
-    expect(await councilAccess(t.database, a.resident!, councilId)).toBe("edit");
-    expect(await councilAccess(t.database, a.operator!, councilId)).toBe("read");
-    expect(await councilAccess(t.database, a.worker!, councilId)).toBe("edit");
-    expect(await councilAccess(t.database, a.committee!, councilId)).toBe("none");
-    expect(await councilAccess(t.database, a.resident!, otherCouncilId)).toBe("none");
-    expect(await councilAccess(t.database, a.housing!, otherCouncilId)).toBe("none");
-    // The street reads what its communities convene; the community does not read the street's own council.
-    expect(await councilAccess(t.database, a.street!, councilId)).toBe("edit");
-    expect(await councilAccess(t.database, a.secretary!, otherCouncilId)).toBe("none");
+    // Every demo role against both councils: 西河沿's (community, with parties and a resident
+    // representative) and the street's own (大栅栏 street, no parties but the street).
+    const expected: Record<string, [string, string]> = {
+      admin: ["edit", "edit"],
+      operator: ["read", "read"],
+      street: ["edit", "edit"], // convenes in its whole street
+      secretary: ["edit", "none"], // convenes in its community only
+      worker: ["edit", "none"], // its committee is a party
+      housing: ["edit", "none"], // summoned, then a party
+      property: ["edit", "none"],
+      committee: ["none", "none"],
+      resident: ["edit", "none"], // a representative on the first only
+    };
+    for (const [u, [first, second]] of Object.entries(expected)) {
+      expect(await councilAccess(t.database, a[u]!, councilId), `${u} on 西河沿`).toBe(first);
+      expect(await councilAccess(t.database, a[u]!, otherCouncilId), `${u} on 大栅栏`).toBe(second);
+    }
+    expect(await councilAccess(t.database, null, councilId)).toBe("none");
     await expect(getCouncil(t.database, a.committee!, councilId)).rejects.toThrow(NotFoundError);
     expect((await listCouncils(t.database, a.resident!)).map((c) => c.id)).toEqual([councilId]);
     expect((await listCouncils(t.database, a.committee!)).map((c) => c.id)).toEqual([]);
