@@ -7,7 +7,7 @@
  */
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { and, desc, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
 import { tickets, users } from "../../db/schema";
 import { DEMO_PASSWORD } from "../../db/seed/demo";
@@ -49,9 +49,29 @@ function tomorrowAfternoon(): string {
   return `${d.toISOString().slice(0, 10)}T15:00`;
 }
 
+/** One journey in steps (sequential in this file), sharing who is signed in and what was made. */
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  problems: string[];
+}
+const journey = {} as {
+  ticket: { id: number; number: string };
+  secretary: Session;
+  housing: Session;
+  resident: Session;
+  whistleUrl: string;
+  councilUrl: string;
+  councilId: number;
+};
+const decisionText = "由住建委协调园林部门于两周内完成大树修剪，物业配合清运枝杈";
+
 describe("吹哨报到 to 决议公示", () => {
-  it("secretary whistles, housing reports, the council votes and publishes, the reporter sees it", async () => {
-    const contexts: BrowserContext[] = [];
+  afterAll(async () => {
+    for (const s of [journey.secretary, journey.housing, journey.resident]) await s?.context.close();
+  });
+
+  it("the secretary blows the whistle from the resident's ticket", async () => {
     const db = env.portal.portal.database.db;
     const resident = await db.query.users.findFirst({ where: eq(users.username, "resident") });
     // The resident's latest call (a demo ticket in 西河沿) is the one this council settles.
@@ -61,11 +81,9 @@ describe("吹哨报到 to 决议公示", () => {
       .where(and(eq(tickets.reporterUserId, resident!.id), eq(tickets.communityCode, "110102013901")))
       .orderBy(desc(tickets.receivedAt))
       .get())!;
-
-    // 吹哨: the secretary summons the housing bureau on the resident's ticket.
-    const secretary = await signedIn("secretary");
-    contexts.push(secretary.context);
-    let page = secretary.page;
+    journey.ticket = ticket;
+    journey.secretary = await signedIn("secretary");
+    const page = journey.secretary.page;
     // From the ticket's own page: its number and community come along.
     await page.goto(`${env.portal.url}/tickets/${ticket.id}`);
     await page.getByRole("link", { name: C.whistle.fromTicket }).click();
@@ -81,28 +99,29 @@ describe("吹哨报到 to 决议公示", () => {
     await expect.poll(() => page.locator(".form-ok").textContent()).toBe(C.whistle.created);
     await page.getByRole("link", { name: C.whistle.view }).click();
     await page.waitForURL(/\/councils\/whistles\/\d+$/);
-    const whistleUrl = page.url();
+    journey.whistleUrl = page.url();
     expect(await page.locator("tr", { hasText: "西城区住房和城市建设委员会" }).textContent()).toContain(
       C.reportStates.pending,
     );
+  });
 
-    // 报到: the housing bureau finds it in its list and notifications, and reports.
-    const housing = await signedIn("housing");
-    contexts.push(housing.context);
-    page = housing.page;
+  it("the housing bureau finds it in its list and notifications, and reports", async () => {
+    journey.housing = await signedIn("housing");
+    const page = journey.housing.page;
     await expect.poll(() => page.locator(".notifications-link").textContent()).toMatch(/通知 \d+/);
     await page.goto(`${env.portal.url}/councils`);
     expect(await page.locator(".whistle-list li", { hasText: C.list.toReport }).count()).toBe(1);
-    await page.goto(whistleUrl);
+    await page.goto(journey.whistleUrl);
     await page.getByLabel(C.whistle.reportNote).fill("已派员到现场");
     await submit(page.locator("main"), C.whistle.report, C.whistle.reportDone);
     await expect
       .poll(() => page.locator("tr", { hasText: "西城区住房和城市建设委员会" }).textContent())
       .toContain(C.reportStates.on_time);
+  });
 
-    // 圆桌会议 from the whistle, with the resident as their representative.
-    page = secretary.page;
-    await page.goto(whistleUrl);
+  it("the secretary opens a council from the whistle, moves it to deliberation and schedules a meeting", async () => {
+    const page = journey.secretary.page;
+    await page.goto(journey.whistleUrl);
     await page.getByRole("link", { name: C.whistle.openCouncil }).click();
     await page.waitForURL(/\/councils\/new\?whistleId=\d+$/);
     await page.getByLabel(C.council.titleField).fill("西河沿街大树修剪圆桌会议");
@@ -113,8 +132,8 @@ describe("吹哨报到 to 决议公示", () => {
     await page.getByRole("checkbox", { name: /周大爷/ }).check();
     await page.getByRole("button", { name: C.council.submit, exact: true }).click();
     await page.waitForURL(/\/councils\/\d+$/);
-    const councilUrl = page.url();
-    const councilId = Number(councilUrl.split("/").at(-1));
+    journey.councilUrl = page.url();
+    journey.councilId = Number(page.url().split("/").at(-1));
     expect(await page.locator(".stage-bar [aria-current=step]").textContent()).toBe(C.stages.topic_intake);
     expect(await page.locator(".party-list").textContent()).toContain("西城区住房和城市建设委员会");
 
@@ -129,14 +148,18 @@ describe("吹哨报到 to 决议公示", () => {
     await page.getByLabel(C.meeting.titleField).fill("大树修剪议事会");
     await page.getByLabel(C.meeting.startsAt).fill(tomorrowAfternoon());
     await page.getByLabel(C.meeting.agendaItem(1), { exact: true }).fill("大树修剪方案");
-    await page.getByLabel(C.meeting.agendaTickets(1)).fill(ticket.number);
+    await page.getByLabel(C.meeting.agendaTickets(1)).fill(journey.ticket.number);
     await submit(page.locator("main"), C.meeting.submit, C.meeting.scheduled);
     const ics = await page.request.get(
       `${env.portal.url}${await page.getByRole("link", { name: C.meeting.ics }).getAttribute("href")}`,
     );
     expect(ics.headers()["content-type"]).toContain("text/calendar");
     expect(await ics.text()).toContain("SUMMARY:大树修剪议事会");
+  });
 
+  it("attendance, and a vote among those present passes", async () => {
+    const page = journey.secretary.page;
+    const { councilUrl } = journey;
     // Attendance, then a vote among those present.
     const meeting = page.locator("article.meeting").first();
     for (const name of ["张丽华", "陈志强", "周大爷"])
@@ -149,34 +172,38 @@ describe("吹哨报到 to 决议公示", () => {
       await submit(item(p), C.vote.cast, C.vote.castDone);
     };
     await vote(page);
-    await vote(housing.page);
-    const rep = await signedIn("resident");
-    contexts.push(rep.context);
-    await vote(rep.page);
+    await vote(journey.housing.page);
+    journey.resident = await signedIn("resident");
+    await vote(journey.resident.page);
 
     await page.goto(councilUrl);
     await submit(item(page), C.vote.close, C.vote.closeDone);
     await expect.poll(() => item(page).locator(".voting").textContent()).toContain(C.vote.results.passed);
     expect(await item(page).locator(".vote-tally").textContent()).toBe(C.vote.tally(3, 0, 0, 3, 3));
+  });
 
+  it("the decision is signed by all present and published", async () => {
+    const page = journey.secretary.page;
+    const { councilUrl } = journey;
     // The decision, signed by all three present, then published.
-    const decisionText = "由住建委协调园林部门于两周内完成大树修剪，物业配合清运枝杈";
     await item(page).getByLabel(C.decision.text).fill(decisionText);
     await submit(item(page), C.decision.record, C.decision.recorded);
     // Not all have signed: publishing is refused with the reason.
     await item(page).getByRole("button", { name: C.decision.publish }).click();
     await expect.poll(() => item(page).locator(".form-error").textContent()).toContain("尚有 3 名到会成员未签署决议");
-    for (const p of [page, housing.page, rep.page]) {
+    for (const p of [page, journey.housing.page, journey.resident.page]) {
       await p.goto(councilUrl);
       await submit(item(p), C.decision.sign, C.decision.signed);
     }
     await page.goto(councilUrl);
     await submit(item(page), C.decision.publish, C.decision.published);
     await expect.poll(() => page.locator(".stage-bar [aria-current=step]").textContent()).toBe(C.stages.decision);
+  });
 
+  it("the reporter sees it on the public page without an account, in their notifications and on their ticket", async () => {
+    const { councilId, ticket } = journey;
     // 公示 without an account: the decision, the vote, names masked.
     const anonymous = await env.browser.newContext({ locale: "zh-CN" });
-    contexts.push(anonymous);
     const publicPage = await anonymous.newPage();
     const publicProblems = watchPageErrors(publicPage);
     await publicPage.goto(`${env.portal.url}/public/councils/${councilId}`);
@@ -188,7 +215,7 @@ describe("吹哨报到 to 决议公示", () => {
     for (const name of ["张丽华", "陈志强", "周大爷", "13812345678"]) expect(body).not.toContain(name);
 
     // The reporter: told in their notifications, and the decision on their ticket.
-    page = rep.page;
+    const page = journey.resident.page;
     await page.goto(`${env.portal.url}/notifications`);
     const told = page.locator(".notification-list li", { hasText: C.notifications.kinds.decision_published }).first();
     expect(await told.getByRole("link").getAttribute("href")).toBe(`/public/councils/${councilId}`);
@@ -196,10 +223,10 @@ describe("吹哨报到 to 决议公示", () => {
     const note = page.locator('.timeline-item[data-kind="council_noted"]').last();
     expect(await note.textContent()).toContain(decisionText);
     expect(await note.textContent()).toContain(zhCN.tickets.events.council_noted);
+    expect(unexpected(publicProblems)).toEqual([]);
+    await anonymous.close();
 
-    for (const problems of [secretary.problems, housing.problems, rep.problems, publicProblems])
-      expect(unexpected(problems)).toEqual([]);
-    for (const c of contexts) await c.close();
+    for (const s of [journey.secretary, journey.housing, journey.resident]) expect(unexpected(s.problems)).toEqual([]);
   });
 
   it("an organisation that is no party to a council finds no such council", async () => {
