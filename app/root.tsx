@@ -14,6 +14,7 @@ import { AppShell } from "./components/AppShell";
 import { t } from "./i18n";
 import { mapBaseOf } from "./components/map/base";
 import { navFor, type ShellUser } from "./lib/shell";
+import { unreadCount } from "../server/notifications";
 import styles from "./styles/app.css?url";
 
 export const links: LinksFunction = () => [
@@ -32,7 +33,12 @@ export async function loader({ context }: LoaderFunctionArgs) {
         roles: [...new Set(actor.grants.map((g) => g.role))],
       }
     : null;
-  return { user, nav: navFor(actor), map: mapBaseOf(context.config) };
+  return {
+    user,
+    nav: navFor(actor),
+    unread: actor ? await unreadCount(context.database.db, actor.userId) : 0,
+    map: mapBaseOf(context.config),
+  };
 }
 
 export function Layout({ children }: { children: ReactNode }) {

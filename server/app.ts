@@ -14,12 +14,15 @@ import compression from "compression";
 import express from "express";
 import { openDatabase, type Database } from "../db/client";
 import { seedDemo } from "../db/seed/demo";
+import { seedDemoCouncils } from "../db/seed/demo-councils";
 import { seedDemoTickets } from "../db/seed/demo-tickets";
 import { describeReferenceCounts, seedReference } from "../db/seed/reference";
 import { createRealtimeGateway } from "../realtime/gateway";
 import { apiRouter } from "./api";
 import type { Config } from "./config";
+import { sweepWhistleDeadlines } from "./councils";
 import { deleteExpiredSessions } from "./identity";
+import { produceDailyDigests } from "./notifications";
 import { originGuard } from "./http/origin-guard";
 import { secureCookies, sessionMiddleware, type RequestSession } from "./http/session-middleware";
 
@@ -41,7 +44,8 @@ export interface PortalOptions {
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
-const HOUR = 60 * 60 * 1000;
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
 
 export async function createPortal(config: Config, options: PortalOptions = {}): Promise<Portal> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -50,7 +54,10 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   if (referenceSeeded) log(`seeded ${referenceSeeded}`);
   if (config.SEED_DEMO && (await seedDemo(database))) {
     const tickets = await seedDemoTickets(database);
-    log(`seeded the demo organisations, users (password: roundtable-demo) and ${tickets} tickets`);
+    const councils = await seedDemoCouncils(database);
+    log(
+      `seeded the demo organisations, users (password: roundtable-demo), ${tickets} tickets and ${councils} councils`,
+    );
   }
 
   const app = express();
@@ -120,6 +127,13 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
 
   const sweep = setInterval(() => void deleteExpiredSessions(database).catch(() => undefined), HOUR);
   sweep.unref();
+  // Whistle reminders must reach a unit within minutes (an emergency's window is 30); digests go out once a day.
+  const reminders = setInterval(() => {
+    void sweepWhistleDeadlines(database)
+      .then(() => produceDailyDigests(database))
+      .catch((error: unknown) => log(`notifications: ${error instanceof Error ? error.message : String(error)}`));
+  }, MINUTE);
+  reminders.unref();
 
   let closing: Promise<void> | undefined;
   return {
@@ -136,6 +150,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     close() {
       closing ??= new Promise<void>((resolveClose) => {
         clearInterval(sweep);
+        clearInterval(reminders);
         gateway.close();
         const force = setTimeout(() => {
           for (const s of sockets) s.destroy();

@@ -22,7 +22,7 @@ export const configSchema = z.object({
    */
   TRUST_PROXY: flag.default(false),
   /**
-   * The maps' base (decision 0011). Unset: the self-hosted offline style. A Mapbox token makes
+   * The maps' base (decision 0012). Unset: the self-hosted offline style. A Mapbox token makes
    * `mapbox://` styles work (default mapbox://styles/mapbox/light-v10); MAP_STYLE_URL picks any
    * style JSON; MAP_TILE_URL puts raster tiles ({z}/{x}/{y}) under our own layers instead.
    */

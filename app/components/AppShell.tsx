@@ -6,12 +6,14 @@ import type { NavItem, ShellUser } from "../lib/shell";
 interface ShellData {
   user: ShellUser | null;
   nav: NavItem[];
+  /** Unread notifications. */
+  unread?: number;
 }
 
 /** Header, navigation and the account menu around every page. */
 export function AppShell({ children, data }: { children: ReactNode; data?: ShellData }) {
   const loaded = useRouteLoaderData<ShellData>("root");
-  const { user, nav } = data ?? loaded ?? { user: null, nav: [] };
+  const { user, nav, unread = 0 } = data ?? loaded ?? { user: null, nav: [] };
   const [menuOpen, setMenuOpen] = useState(false);
 
   return (
@@ -60,6 +62,9 @@ export function AppShell({ children, data }: { children: ReactNode; data?: Shell
                 {user.displayName}
                 <small>{user.roles.map((r) => t.roles[r]).join("、")}</small>
               </span>
+              <NavLink to="/notifications" className="notifications-link">
+                {t.councils.notifications.link(unread)}
+              </NavLink>
               <Form method="post" action="/logout">
                 <button type="submit" className="link-button">
                   {t.nav.logout}

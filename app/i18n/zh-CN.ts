@@ -3,6 +3,7 @@
  * language is a file of the same shape (type `Messages`).
  */
 import type { AuditAction, AuditEntity } from "../../server/identity/audit";
+import { councils } from "./zh-CN/councils";
 import { imports } from "./zh-CN/imports";
 import { map } from "./zh-CN/map";
 import { rates } from "./zh-CN/rates";
@@ -11,6 +12,7 @@ import { tickets } from "./zh-CN/tickets";
 
 export const zhCN = {
   tickets,
+  councils,
   imports,
   map,
   rates,
@@ -237,6 +239,25 @@ export const zhCN = {
         "ticket.appeal_requested": "申请核减",
         "ticket.appeal_approved": "核减通过",
         "ticket.appeal_rejected": "核减驳回",
+        "whistle.blown": "吹哨",
+        "whistle.reported": "报到",
+        "whistle.closed": "结束吹哨",
+        "whistle.evaluated": "双考核评价",
+        "council.created": "发起议事",
+        "council.stage": "议事阶段变更",
+        "council.reviewed": "居民评议",
+        "topic.proposed": "提出议题",
+        "topic.accepted": "采纳议题",
+        "topic.rejected": "不予采纳议题",
+        "meeting.scheduled": "安排会议",
+        "meeting.attendance": "登记出席",
+        "meeting.minutes": "记录会议纪要",
+        "voting.opened": "发起表决",
+        "voting.ballot": "投票",
+        "voting.closed": "结束表决",
+        "decision.recorded": "形成决议",
+        "decision.signed": "签署决议",
+        "decision.published": "公示决议",
       } satisfies Record<AuditAction, string> as Record<string, string>,
       entities: {
         user: "用户",
@@ -248,6 +269,9 @@ export const zhCN = {
         score_weight_version: "权重版本",
         calendar_day: "工作日历",
         ticket: "工单",
+        whistle: "吹哨",
+        council: "议事",
+        council_topic: "议题",
       } satisfies Record<AuditEntity, string> as Record<string, string>,
     },
     apiKeys: {

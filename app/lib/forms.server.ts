@@ -59,3 +59,10 @@ export function formObject(form: FormData): Record<string, string> {
   for (const [k, v] of form) if (typeof v === "string") out[k] = v;
   return out;
 }
+
+/** As formObject, with the named fields kept as lists (checkbox groups, repeated rows). */
+export function formWithLists(form: FormData, lists: readonly string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = formObject(form);
+  for (const key of lists) out[key] = form.getAll(key).filter((v): v is string => typeof v === "string" && v !== "");
+  return out;
+}

@@ -18,7 +18,7 @@ export interface NavItem {
 const sections: { key: NavItem["key"]; href: string; permission: Permission; available: boolean }[] = [
   { key: "tickets", href: "/tickets", permission: "read:ticket", available: true },
   { key: "rates", href: "/rates", permission: "read:scorecard", available: true },
-  { key: "councils", href: "/councils", permission: "read:council", available: false },
+  { key: "councils", href: "/councils", permission: "read:council", available: true },
   { key: "plans", href: "/plans", permission: "read:plan", available: false },
   { key: "map", href: "/map", permission: "read:map", available: true },
   { key: "insights", href: "/insights", permission: "read:insight", available: false },

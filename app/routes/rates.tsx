@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { EChartsCoreOption } from "echarts/core";
 import { useMemo } from "react";
+import { WhistleScores } from "~/components/councils/WhistleScores";
 import { EChart } from "~/components/EChart";
 import { FormError } from "~/components/Field";
 import { formatDateTime, t } from "~/i18n";
@@ -23,6 +24,7 @@ import {
   streetRanking,
   trend,
 } from "../../server/tickets";
+import { whistleScorecards } from "../../server/councils";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -41,13 +43,15 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const kind = url.searchParams.get("kind") ?? "";
   const bottom = url.searchParams.get("bottom") || undefined;
   const orgId = ownScorecardOrg(actor);
-  const [scorecards, ranking, history, appeals, overdue] = await loadOrThrow(() =>
+  const [scorecards, ranking, history, appeals, overdue, whistleScores] = await loadOrThrow(() =>
     Promise.all([
       monthlyScorecards(database, actor, { month, orgKind: centre ? kind : "" }),
       streetRanking(database, actor, month, { bottom }),
       trend(database, actor, { months: 12, to: month, ...(orgId != null ? { orgId } : {}) }),
       supervisor ? listAppeals(database, actor, { status: "pending" }) : Promise.resolve(null),
       supervisor ? overdueByUnit(database, actor) : Promise.resolve(null),
+      // 双考核 from whistles counts in a unit's record too: the centre sees every unit, a unit its own.
+      whistleScorecards(database, centre ? null : orgId != null ? [orgId] : [], new Date(), month),
     ]),
   );
   // The picker: every month from the first with data (at least a year back) to now, newest first.
@@ -69,6 +73,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     history,
     appeals,
     overdue,
+    whistleScores,
   };
 }
 
@@ -403,6 +408,12 @@ export default function Rates() {
           ) : null}
         </section>
       ) : null}
+
+      <WhistleScores
+        rows={data.whistleScores}
+        heading={R.whistleScores(monthLabel(month))}
+        id="whistle-scores-heading"
+      />
 
       <section aria-labelledby="ranking-heading">
         <h2 id="ranking-heading">{R.ranking.heading}</h2>

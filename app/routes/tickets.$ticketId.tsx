@@ -65,6 +65,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
         }
       : null,
     serverNow: now.getTime(),
+    // 吹哨: more than this unit can solve — the street or community summons the departments.
+    mayWhistle: can(actor, "whistle:council", { regionCode: ticket.communityCode ?? ticket.streetCode }),
   };
 }
 
@@ -355,6 +357,14 @@ export default function TicketPage() {
         <p className="ticket-path">
           {T.types[ticket.type]} · {T.urgencies[ticket.urgency]} · {category.map((c) => c.name).join(" › ")}
         </p>
+        {data.mayWhistle ? (
+          <Link
+            className="button"
+            to={`/councils/whistles/new?tickets=${encodeURIComponent(ticket.number)}&regionCode=${ticket.communityCode ?? ticket.streetCode ?? ""}`}
+          >
+            {t.councils.whistle.fromTicket}
+          </Link>
+        ) : null}
       </header>
 
       {notice ? (

@@ -5,7 +5,8 @@ import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
 import { CategoryPicker } from "~/components/tickets/CategoryPicker";
-import { MapPick, type PickedPoint } from "~/components/tickets/MapPick";
+import { MapField } from "~/components/MapField";
+import { type PickedPoint } from "~/components/tickets/MapPick";
 import { RadioGroup } from "~/components/tickets/RadioGroup";
 import { UnitSelect } from "~/components/tickets/UnitSelect";
 import { t } from "~/i18n";
@@ -214,32 +215,12 @@ export default function NewTicket() {
                 </optgroup>
               ))}
             </SelectField>
-            <div className="field">
-              <p className="field-label" id="map-label">
-                {T.map.label}
-              </p>
-              <p className="field-hint" id="map-hint">
-                {T.map.hint}
-              </p>
-              <MapPick value={point} onChange={setPoint} focus={focus} describedBy="map-hint" />
-              <input type="hidden" name="lon" value={point?.lon ?? ""} />
-              <input type="hidden" name="lat" value={point?.lat ?? ""} />
-              <div className="map-picked">
-                <p role="status" className="muted">
-                  {point
-                    ? `${T.map.picked(point.lon, point.lat)}${point.district ? `（${point.district}）` : ""}`
-                    : T.map.none}
-                </p>
-                {point ? (
-                  <button type="button" className="link-button" onClick={() => setPoint(null)}>
-                    {T.map.clear}
-                  </button>
-                ) : null}
-              </div>
-              {errors.lon || errors.lat ? (
-                <p className="field-error">{[...(errors.lon ?? []), ...(errors.lat ?? [])].join("；")}</p>
-              ) : null}
-            </div>
+            <MapField
+              point={point}
+              onChange={setPoint}
+              focus={focus}
+              errors={[...(errors.lon ?? []), ...(errors.lat ?? [])]}
+            />
           </div>
         </div>
 

@@ -1,3 +1,5 @@
 export * from "./identity";
 export * from "./regions";
 export * from "./tickets";
+export * from "./councils";
+export * from "./notifications";

@@ -93,6 +93,8 @@ const demoOrgs: DemoOrg[] = [
   { key: "power", name: "国网北京市电力公司", kind: "utility_company", regionCode: "110000", functionKey: "power" },
   { key: "gas", name: "北京燃气集团", kind: "utility_company", regionCode: "110000", functionKey: "gas" },
   { key: "heating", name: "北京热力集团", kind: "utility_company", regionCode: "110000", functionKey: "heating" },
+  // The sixth party of 曙光花园's "community partners" (DOMAIN.md): the street's co-building units.
+  { key: "shuguangcobuild", name: "曙光街道共建单位联盟", kind: "co_building_unit", regionCode: "110108025" },
 ];
 
 interface DemoUser {

@@ -313,6 +313,7 @@ describe("seeding", () => {
       timeLimits: 0,
       scoreWeights: 0,
       calendarDays: 0,
+      whistleRules: 0,
     });
     const after = await Promise.all(
       [regions, categories, timeLimits, timeLimitVersions, scoreWeightVersions, calendarDays].map(async (table) => {

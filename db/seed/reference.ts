@@ -1,13 +1,14 @@
 /**
  * Reference data every installation needs, demo or not: the region tree and
- * the tickets domain's taxonomy, time limits, score weights and calendar. Each
- * table is seeded only while it is empty, so restarts never duplicate rows and
- * never overwrite what an admin has since changed.
+ * the tickets domain's taxonomy, time limits, score weights and calendar, and
+ * the whistle report windows. Each table is seeded only while it is empty, so
+ * restarts never duplicate rows and never overwrite what an admin has since changed.
  */
 import type { Database } from "../client";
 import { seedCalendar } from "./calendar";
 import { seedRegions } from "./regions";
 import { seedScoreWeights, seedTaxonomy, seedTimeLimits } from "./taxonomy";
+import { seedWhistleRules } from "./whistle-rules";
 
 /** Rows inserted per table by one run (all zero when everything was there already). */
 export interface ReferenceCounts {
@@ -16,6 +17,7 @@ export interface ReferenceCounts {
   timeLimits: number;
   scoreWeights: number;
   calendarDays: number;
+  whistleRules: number;
 }
 
 export async function seedReference(database: Database): Promise<ReferenceCounts> {
@@ -27,6 +29,7 @@ export async function seedReference(database: Database): Promise<ReferenceCounts
     timeLimits: await seedTimeLimits(database),
     scoreWeights: await seedScoreWeights(database),
     calendarDays: await seedCalendar(database),
+    whistleRules: await seedWhistleRules(database),
   };
 }
 
@@ -38,6 +41,7 @@ export function describeReferenceCounts(counts: ReferenceCounts): string | null 
     timeLimits: "time-limit rules",
     scoreWeights: "score-weight versions",
     calendarDays: "calendar days",
+    whistleRules: "whistle report rules",
   };
   const parts = (Object.keys(labels) as (keyof ReferenceCounts)[])
     .filter((key) => counts[key] > 0)

@@ -36,6 +36,25 @@ export const auditActions = [
   "ticket.appeal_requested",
   "ticket.appeal_approved",
   "ticket.appeal_rejected",
+  "whistle.blown",
+  "whistle.reported",
+  "whistle.closed",
+  "whistle.evaluated",
+  "council.created",
+  "council.stage",
+  "council.reviewed",
+  "topic.proposed",
+  "topic.accepted",
+  "topic.rejected",
+  "meeting.scheduled",
+  "meeting.attendance",
+  "meeting.minutes",
+  "voting.opened",
+  "voting.ballot",
+  "voting.closed",
+  "decision.recorded",
+  "decision.signed",
+  "decision.published",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -49,6 +68,9 @@ export const auditEntities = [
   "score_weight_version",
   "calendar_day",
   "ticket",
+  "whistle",
+  "council",
+  "council_topic",
 ] as const;
 export type AuditEntity = (typeof auditEntities)[number];
 

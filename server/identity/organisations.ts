@@ -2,9 +2,9 @@
  * Organisations and their members: listing what the actor may see, creating
  * organisations (admin), invitations by link, role changes and removals.
  */
-import { and, asc, count, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, like, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "../../db/client";
+import type { Database, Queryable, Tx } from "../../db/client";
 import {
   auditLog,
   invitations,
@@ -30,6 +30,80 @@ interface Meta {
 const DAY = 24 * 60 * 60 * 1000;
 /** Long enough to reach someone over a weekend and a holiday, short enough that a leaked link goes stale. */
 export const INVITATION_LIFETIME_MS = 7 * DAY;
+
+/**
+ * Writes an invitation link inside the caller's transaction. The caller has
+ * authorised it: an organisation's manager (createInvitation), or a whistle
+ * summoning a unit that has no account yet (server/councils).
+ */
+export async function insertInvitation(
+  tx: Tx,
+  input: { orgId: number; role: Role; manager: boolean; note: string | null; createdBy: number; now: Date },
+) {
+  const token = generateToken();
+  const expiresAt = new Date(input.now.getTime() + INVITATION_LIFETIME_MS);
+  const [row] = await tx
+    .insert(invitations)
+    .values({
+      tokenHash: hashToken(token),
+      orgId: input.orgId,
+      role: input.role,
+      manager: input.manager,
+      note: input.note,
+      createdBy: input.createdBy,
+      createdAt: input.now,
+      expiresAt,
+    })
+    .returning({ id: invitations.id });
+  return { token, expiresAt, invitationId: row!.id };
+}
+
+/** The active members of these organisations (a unit's people: its notices, its seats at a council). */
+export async function membersOf(db: Queryable, orgIds: readonly number[]) {
+  if (orgIds.length === 0) return [];
+  const rows = await db
+    .selectDistinct({ userId: memberships.userId, orgId: memberships.orgId, displayName: users.displayName })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(inArray(memberships.orgId, [...orgIds]), eq(users.status, "active")))
+    .orderBy(asc(memberships.userId));
+  return rows.map((r) => ({ userId: r.userId, orgId: r.orgId!, displayName: r.displayName }));
+}
+
+/** Users by id: their display names. */
+export async function userBriefs(db: Queryable, userIds: readonly number[]) {
+  if (userIds.length === 0) return [];
+  return db
+    .select({ userId: users.id, displayName: users.displayName })
+    .from(users)
+    .where(inArray(users.id, [...userIds]));
+}
+
+/** Residents registered in a community (or anywhere under a street), for choosing representatives. */
+export async function residentsIn(db: Queryable, regionCode: string) {
+  return db
+    .select({ userId: users.id, displayName: users.displayName, regionCode: memberships.regionCode })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(
+      and(eq(memberships.role, "resident"), eq(users.status, "active"), like(memberships.regionCode, `${regionCode}%`)),
+    )
+    .orderBy(asc(users.id));
+}
+
+/** Organisations by id: name, kind and place. */
+export async function orgBriefs(db: Queryable, orgIds: readonly number[]) {
+  if (orgIds.length === 0) return [];
+  return db
+    .select({
+      id: organisations.id,
+      name: organisations.name,
+      kind: organisations.kind,
+      regionCode: organisations.regionCode,
+    })
+    .from(organisations)
+    .where(inArray(organisations.id, [...orgIds]));
+}
 
 /** Organisations the actor may read, with member counts. */
 export async function listOrganisations(database: Database, actor: Actor) {
@@ -164,30 +238,23 @@ export async function createInvitation(
     if (!rolesByOrgKind[org.kind].includes(data.role)) {
       throw new ValidationError("该组织不能设此角色", { role: ["该组织不能设此角色"] });
     }
-    const token = generateToken();
-    const expiresAt = new Date(now.getTime() + INVITATION_LIFETIME_MS);
-    const [row] = await tx
-      .insert(invitations)
-      .values({
-        tokenHash: hashToken(token),
-        orgId,
-        role: data.role,
-        manager: data.manager,
-        note: data.note || null,
-        createdBy: actor.userId,
-        createdAt: now,
-        expiresAt,
-      })
-      .returning({ id: invitations.id });
+    const { token, expiresAt, invitationId } = await insertInvitation(tx, {
+      orgId,
+      role: data.role,
+      manager: data.manager,
+      note: data.note || null,
+      createdBy: actor.userId,
+      now,
+    });
     await audit(tx, {
       actorUserId: actor.userId,
       action: "invitation.created",
       entity: "organisation",
       entityId: orgId,
-      detail: { invitationId: row!.id, role: data.role, manager: data.manager },
+      detail: { invitationId, role: data.role, manager: data.manager },
       ip: meta.ip,
     });
-    return { token, expiresAt, invitationId: row!.id };
+    return { token, expiresAt, invitationId };
   });
 }
 

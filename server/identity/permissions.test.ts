@@ -56,6 +56,11 @@ const expectedScopes: Record<Role, Partial<Record<Permission, Scope | Scope[]>>>
     "read:plan": "own-area",
     "read:map": "any",
     "read:insight": "own-area",
+    "whistle:council": "own-area",
+    "convene:council": "own-area",
+    "propose:council-topic": "own-area",
+    "report:whistle": "own-org",
+    "participate:council": "own-org",
   },
   community_secretary: {
     "read:organisation": "own-org",
@@ -70,6 +75,11 @@ const expectedScopes: Record<Role, Partial<Record<Permission, Scope | Scope[]>>>
     "read:plan": "own-area",
     "read:map": "any",
     "read:insight": "own-area",
+    "whistle:council": "own-area",
+    "convene:council": "own-area",
+    "propose:council-topic": "own-area",
+    "report:whistle": "own-org",
+    "participate:council": "own-org",
   },
   community_worker: {
     "read:organisation": "own-org",
@@ -79,6 +89,9 @@ const expectedScopes: Record<Role, Partial<Record<Permission, Scope | Scope[]>>>
     "handle:ticket": "own-org",
     "read:ticket-contact": "own-org",
     "read:council": "own-area",
+    "propose:council-topic": "own-area",
+    "report:whistle": "own-org",
+    "participate:council": "own-org",
     "read:plan": "own-area",
     "read:map": "any",
   },
@@ -92,6 +105,8 @@ const expectedScopes: Record<Role, Partial<Record<Permission, Scope | Scope[]>>>
     "read:ticket-contact": "own-org",
     "read:scorecard": "own-org",
     "read:council": "own-org",
+    "report:whistle": "own-org",
+    "participate:council": "own-org",
     "read:plan": "own-org",
     "read:map": "any",
     "read:insight": "own-area",
@@ -104,6 +119,8 @@ const expectedScopes: Record<Role, Partial<Record<Permission, Scope | Scope[]>>>
     "handle:ticket": "own-org",
     "read:ticket-contact": "own-org",
     "read:council": "own-org",
+    "report:whistle": "own-org",
+    "participate:council": "own-org",
     "read:plan": "own-org",
     "read:map": "any",
   },
@@ -112,6 +129,8 @@ const expectedScopes: Record<Role, Partial<Record<Permission, Scope | Scope[]>>>
     "read:membership": "own-org",
     "read:region": "any",
     "read:council": "own-org",
+    "report:whistle": "own-org",
+    "participate:council": "own-org",
     "read:plan": "own-org",
     "read:map": "any",
   },
@@ -121,7 +140,10 @@ const expectedScopes: Record<Role, Partial<Record<Permission, Scope | Scope[]>>>
     "create:ticket": "own",
     "callback:ticket": "own",
     "read:ticket-contact": "own",
-    "read:council": "own-area",
+    "read:council": "own",
+    "participate:council": "own",
+    "propose:council-topic": "own-area",
+    "review:council": "own-area",
     "read:plan": "own-area",
     "read:map": "any",
   },
@@ -329,15 +351,19 @@ describe("scoped decisions", () => {
     expect(can(actor, "read:ticket", { regionCode: "120101001001" })).toBe(false);
   });
 
-  it("a resident reads their own tickets only, and councils of their own community", () => {
+  it("a resident reads their own tickets only, and only the councils they represent residents on", () => {
     const resident = actorWith(grantFor("resident"));
     expect(can(resident, "read:ticket", { ownerUserId: USER_ID })).toBe(true);
     expect(can(resident, "read:ticket", { ownerUserId: USER_ID + 1 })).toBe(false);
     expect(can(resident, "read:ticket", { ownerUserId: null })).toBe(false);
     // a ticket in their community filed by someone else is not theirs
     expect(can(resident, "read:ticket", { regionCode: "110102013901", ownerUserId: USER_ID + 1 })).toBe(false);
-    expect(can(resident, "read:council", { regionCode: "110102013901" })).toBe(true);
-    expect(can(resident, "read:council", { regionCode: "110102019901" })).toBe(false);
+    // a council of their community is public to them, not open: only as its resident representative
+    expect(can(resident, "read:council", { regionCode: "110102013901" })).toBe(false);
+    expect(can(resident, "read:council", { regionCode: "110102013901", ownerUserId: USER_ID })).toBe(true);
+    expect(can(resident, "propose:council-topic", { regionCode: "110102013901" })).toBe(true);
+    expect(can(resident, "propose:council-topic", { regionCode: "110102019901" })).toBe(false);
+    expect(can(resident, "convene:council", { regionCode: "110102013901" })).toBe(false);
     expect(can(resident, "read:organisation")).toBe(false);
   });
 

@@ -36,7 +36,14 @@ export const permissions = [
   "read:scorecard",
   "manage:taxonomy",
   "manage:api-key",
+  // whistles and councils (吹哨报到, 圆桌会议)
   "read:council",
+  "whistle:council",
+  "report:whistle",
+  "convene:council",
+  "participate:council",
+  "propose:council-topic",
+  "review:council",
   "read:plan",
   "read:map",
   "read:insight",
@@ -45,6 +52,22 @@ export type Permission = (typeof permissions)[number];
 export type Grant = `${Permission}:${Scope}`;
 
 const staffSections: Grant[] = ["read:council:own-area", "read:plan:own-area", "read:map:any"];
+
+/**
+ * Council rights of the units a whistle or council names (departments,
+ * property companies, owners' committees, co-building units): they read, report
+ * and take part where they are summoned or a party (own-org).
+ */
+const partyGrants: Grant[] = ["read:council:own-org", "report:whistle:own-org", "participate:council:own-org"];
+
+/** Streets and community secretaries convene in their area and take part where their unit is a party. */
+const convenerGrants: Grant[] = [
+  "whistle:council:own-area",
+  "convene:council:own-area",
+  "propose:council-topic:own-area",
+  "report:whistle:own-org",
+  "participate:council:own-org",
+];
 
 /** The table. A role has exactly the grants listed; nothing is implied. */
 /**
@@ -86,6 +109,7 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:scorecard:own-org",
     "read:insight:own-area",
     ...staffSections,
+    ...convenerGrants,
   ],
   community_secretary: [
     "read:organisation:own-org",
@@ -99,6 +123,7 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:scorecard:own-org",
     "read:insight:own-area",
     ...staffSections,
+    ...convenerGrants,
   ],
   community_worker: [
     "read:organisation:own-org",
@@ -109,6 +134,9 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "handle:ticket:own-org",
     "read:ticket-contact:own-org",
     ...staffSections,
+    "propose:council-topic:own-area",
+    "report:whistle:own-org",
+    "participate:council:own-org",
   ],
   department_officer: [
     "read:organisation:own-org",
@@ -119,7 +147,7 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "appeal:ticket:own-org",
     "read:ticket-contact:own-org",
     "read:scorecard:own-org",
-    "read:council:own-org",
+    ...partyGrants,
     "read:plan:own-org",
     "read:map:any",
     "read:insight:own-area",
@@ -131,7 +159,7 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:ticket:own-org",
     "handle:ticket:own-org",
     "read:ticket-contact:own-org",
-    "read:council:own-org",
+    ...partyGrants,
     "read:plan:own-org",
     "read:map:any",
   ],
@@ -139,7 +167,7 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:organisation:own-org",
     "read:membership:own-org",
     "read:region:any",
-    "read:council:own-org",
+    ...partyGrants,
     "read:plan:own-org",
     "read:map:any",
   ],
@@ -149,7 +177,13 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "create:ticket:own",
     "callback:ticket:own",
     "read:ticket-contact:own",
-    "read:council:own-area",
+    // A resident reads and takes part in the councils they represent residents on (own: the
+    // council service names the actor as owner when they are a representative); every other
+    // council they see on its public page. They propose topics and review outcomes in their community.
+    "read:council:own",
+    "participate:council:own",
+    "propose:council-topic:own-area",
+    "review:council:own-area",
     "read:plan:own-area",
     "read:map:any",
   ],

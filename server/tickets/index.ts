@@ -72,3 +72,4 @@ export { callbackByReporter, trackSchema, trackTicket } from "./tracking";
 export { act, actionRights, actionSchema, mayAct, type ActionInput } from "./workflow";
 /** Integration: API keys, the hotline platform JSON API, Open311 (docs/decisions/0009). */
 export * from "./integration";
+export { noteCouncil, replyFromCouncil, resolveTicketNumbers, ticketBriefs, type CouncilNote } from "./councils";

@@ -29,4 +29,5 @@ export const actionLabels: Record<ActionKind, string> = {
   reopen: "重办",
   supervise: "督办",
   add_co_unit: "增加协办单位",
+  council_note: "记录议事决议",
 };

@@ -7,6 +7,7 @@ import {
   allowedFrom,
   decide,
   initialState,
+  isApplicable,
   type ActionKind,
   type DecideContext,
   type TicketAction,
@@ -75,6 +76,13 @@ const sample: Record<ActionKind, TicketAction> = {
   reopen: { kind: "reopen", reason: "居民反映未解决" },
   supervise: { kind: "supervise", note: "请加快办理" },
   add_co_unit: { kind: "add_co_unit", unit: department },
+  council_note: {
+    kind: "council_note",
+    councilId: 1,
+    title: "西河沿停车议事",
+    text: "决议",
+    link: "/public/councils/1",
+  },
 };
 
 describe("the state machine, as a table: every action from every status", () => {
@@ -110,11 +118,20 @@ describe("the state machine, as a table: every action from every status", () => 
       reopen: ["called_back", "closed"],
       supervise: ["dispatched", "return_requested", "accepted", "in_progress"],
       add_co_unit: ["dispatched", "accepted", "in_progress"],
+      council_note: [...ticketStatuses],
     });
   });
 });
 
 describe("what each step does", () => {
+  it("a council's note records the decision at any step and changes nothing else", () => {
+    for (const status of ticketStatuses) {
+      const d = decide(stateFor(status, "council_note"), sample.council_note, ctx());
+      expect(d).toMatchObject({ kind: "council_noted", toStatus: status, patch: {} });
+      expect(isApplicable(stateFor(status, "council_note"), "council_note")).toBe(false);
+    }
+  });
+
   it("the first dispatch sets the first receiver, the scoring month and the first-contact limit", () => {
     const d = decide(blank, { kind: "dispatch", unit: street }, ctx());
     expect(d.toStatus).toBe("dispatched");

@@ -6,7 +6,14 @@
  * imports replay actions through the same function, so every history obeys it.
  */
 import type { OrgKind } from "../../db/schema/identity";
-import type { RequestType, TicketStatus, resolutions, returnReasons, satisfactions } from "../../db/schema/tickets";
+import {
+  ticketStatuses,
+  type RequestType,
+  type TicketStatus,
+  type resolutions,
+  type returnReasons,
+  type satisfactions,
+} from "../../db/schema/tickets";
 import { ConflictError } from "../errors";
 import { addWorkingDays, beijingMonth, type CalendarExceptions } from "./calendar";
 import { actionLabels, statusLabels } from "./labels";
@@ -91,7 +98,9 @@ export type TicketAction =
   | { kind: "close"; note?: string }
   | { kind: "reopen"; reason: string }
   | { kind: "supervise"; note: string }
-  | { kind: "add_co_unit"; unit: UnitRef };
+  | { kind: "add_co_unit"; unit: UnitRef }
+  /** A council settling the ticket records what it decided (written by the councils domain only). */
+  | { kind: "council_note"; councilId: number; title: string; text: string; link: string };
 
 export type ActionKind = TicketAction["kind"];
 
@@ -112,6 +121,8 @@ export const allowedFrom: Record<ActionKind, readonly TicketStatus[]> = {
   reopen: ["called_back", "closed"],
   supervise: ["dispatched", "return_requested", "accepted", "in_progress"],
   add_co_unit: ["dispatched", "accepted", "in_progress"],
+  // A council's decision concerns the ticket whatever step it is at: the history records it.
+  council_note: ticketStatuses,
 };
 
 /** Units a ticket can be dispatched to: those that handle tickets. */
@@ -138,6 +149,9 @@ export function isApplicable(state: TicketState, kind: ActionKind): boolean {
       return state.pendingExtensionDays != null;
     case "reopen":
       return state.leadOrgId != null;
+    case "council_note":
+      // Never offered on the ticket page: only a council's published decision writes it.
+      return false;
     default:
       return true;
   }
@@ -367,6 +381,14 @@ export function decide(state: TicketState, action: TicketAction, ctx: DecideCont
         data: { orgId: action.unit.orgId },
         patch: { coOrgIds: [...state.coOrgIds, action.unit.orgId] },
         units: { add: [{ orgId: action.unit.orgId, role: "co" }] },
+      };
+
+    case "council_note":
+      return {
+        kind: "council_noted",
+        toStatus: state.status,
+        data: { councilId: action.councilId, title: action.title, text: action.text, link: action.link },
+        patch: {},
       };
   }
 }

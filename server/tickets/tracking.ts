@@ -45,6 +45,7 @@ const publicKinds = new Set([
   "called_back",
   "closed",
   "reopened",
+  "council_noted",
 ]);
 
 /**
@@ -53,9 +54,12 @@ const publicKinds = new Set([
  * their own callback — notes between units stay internal.
  */
 export function forReporter<E extends { kind: string; data: Record<string, unknown> | null }>(events: E[]): E[] {
-  return events
-    .filter((e) => publicKinds.has(e.kind))
-    .map((e) => (["replied", "answered", "called_back"].includes(e.kind) ? e : { ...e, data: null }));
+  return (
+    events
+      .filter((e) => publicKinds.has(e.kind))
+      // A council's decision is published (公示) anyway: the reporter sees its text.
+      .map((e) => (["replied", "answered", "called_back", "council_noted"].includes(e.kind) ? e : { ...e, data: null }))
+  );
 }
 
 /**

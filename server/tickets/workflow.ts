@@ -95,6 +95,8 @@ export const actionRights: Record<ActionKind, { permission: Permission; relation
   reopen: { permission: "supervise:ticket", relation: "all" },
   supervise: { permission: "supervise:ticket", relation: "all" },
   add_co_unit: { permission: "dispatch:ticket", relation: "coordinators" },
+  // Not in actionSchema: `act` refuses it; the councils domain writes it through `noteCouncil`.
+  council_note: { permission: "convene:council", relation: "all" },
 };
 
 export function mayAct(actor: Actor | null, kind: ActionKind, row: TicketRow, coOrgIds: readonly number[]): boolean {

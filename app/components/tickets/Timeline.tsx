@@ -122,6 +122,9 @@ export function eventFacts(
     case "appeal_rejected":
       facts.push([D.note, str(d.note)]);
       break;
+    case "council_noted":
+      facts.push([D.council, str(d.title)], [D.decision, str(d.text)]);
+      break;
     case "accepted":
       break;
     default:

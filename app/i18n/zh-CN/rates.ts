@@ -22,6 +22,7 @@ export const rates = {
     compositeDetail: (dispatched: number, excluded: number) => `派单 ${dispatched} 件，核减 ${excluded} 件`,
   },
   noData: "无数据",
+  whistleScores: (month: string) => `${month} 吹哨报到考核（双考核）`,
   monthOpen:
     "本月尚未结束：尚未先行联系的工单暂按未响应计，回访也在陆续进行，数字会随办理变化；月度考核和排名以月度结束后的数据为准。",
   charts: {

@@ -87,6 +87,7 @@ export const tickets = {
     appeal_requested: "申请核减",
     appeal_approved: "核减已批准",
     appeal_rejected: "核减被驳回",
+    council_noted: "圆桌会议决议",
   } as Record<string, string>,
   eventData: {
     channel: "渠道",
@@ -113,6 +114,8 @@ export const tickets = {
     withinLimitYes: "按时联系",
     withinLimitNo: "超过联系时限",
     byReporter: "来电人自助回访",
+    council: "议事",
+    decision: "决议内容",
   },
 
   queues: {

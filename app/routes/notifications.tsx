@@ -1,0 +1,80 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { formatDateTime, t } from "~/i18n";
+import { requireActor } from "~/lib/auth.server";
+import { formObject, handleForm, parseId } from "~/lib/forms.server";
+import { latestDigest, listNotifications, markRead } from "../../server/notifications";
+import styles from "~/styles/councils.css?url";
+
+const N = t.councils.notifications;
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export const meta: MetaFunction = () => [{ title: `${N.title} · ${t.app.name}` }];
+
+/** Everyone's own inbox: a notice belongs to one user, so being signed in is the whole permission. */
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const actor = requireActor(context, request);
+  const [items, digest] = await Promise.all([
+    listNotifications(context.database, actor),
+    latestDigest(context.database, actor),
+  ]);
+  return { items, digest };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const actor = requireActor(context, request);
+  const form = formObject(await request.formData());
+  return handleForm(async () => {
+    await markRead(context.database, actor, form.id === "all" ? null : parseId(form.id));
+    return { ok: true as const };
+  });
+}
+
+export default function Notifications() {
+  const { items, digest } = useLoaderData<typeof loader>();
+  const unread = items.some((n) => !n.readAt);
+  return (
+    <main id="main" className="page notifications-page">
+      <div className="page-head">
+        <h1>{N.title}</h1>
+        {unread ? (
+          <Form method="post">
+            <button type="submit" name="id" value="all" className="button">
+              {N.markAllRead}
+            </button>
+          </Form>
+        ) : null}
+      </div>
+      {digest ? (
+        <section className="card" aria-labelledby="digest-heading">
+          <h2 id="digest-heading">{N.digestHeading}</h2>
+          <p>{N.digestLine(digest.day, digest.count)}</p>
+          <pre className="digest">{digest.body}</pre>
+        </section>
+      ) : null}
+      {items.length === 0 ? <p className="muted">{N.none}</p> : null}
+      <ul className="notification-list">
+        {items.map((n) => (
+          <li key={n.id} className={n.readAt ? "read" : "unread"} data-kind={n.kind}>
+            <p>
+              <span className="badge">{N.kinds[n.kind]}</span>{" "}
+              {n.readAt ? null : <span className="badge badge-flag">{N.unread}</span>}{" "}
+              <Link to={n.link}>{n.title}</Link>
+            </p>
+            <p className="muted">
+              {n.body} · {formatDateTime(n.createdAt)}
+            </p>
+            {n.readAt ? null : (
+              <Form method="post">
+                <button type="submit" name="id" value={n.id} className="link-button">
+                  {N.markRead}
+                </button>
+              </Form>
+            )}
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}

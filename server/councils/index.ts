@@ -1,0 +1,46 @@
+/** The councils domain's public face (吹哨报到, 圆桌会议): routes, seeds and other domains import from here only. */
+export { councilAccess, councilMembers, councilTarget, type CouncilMember } from "./access";
+export {
+  changeStage,
+  createCouncil,
+  listCouncils,
+  listTopics,
+  placesFor,
+  proposeTopic,
+  representativeChoices,
+  reviewOutcome,
+  reviewTopic,
+  topicForCouncil,
+  councilSchema,
+  stageSchema,
+  topicSchema,
+} from "./councils";
+export { reportDeadline, reportState, type ReportState } from "./deadlines";
+export { getCouncil, listPublicCouncils, publicCouncil } from "./detail";
+export { meetingIcs } from "./ics";
+export {
+  castBallot,
+  closeVoting,
+  meetingForCalendar,
+  openVoting,
+  publishDecision,
+  recordAttendance,
+  recordDecision,
+  recordMinutes,
+  scheduleMeeting,
+  signDecision,
+} from "./meetings";
+export { checkStageChange, decidingStages, nextStages, stageLabels } from "./stages";
+export { tally, type Tally } from "./votes";
+export {
+  blowWhistle,
+  closeWhistle,
+  evaluateWhistle,
+  getWhistle,
+  groundLabels,
+  listWhistles,
+  reportToWhistle,
+  summonableUnits,
+  sweepWhistleDeadlines,
+  whistleScorecards,
+} from "./whistles";

@@ -1,0 +1,77 @@
+/**
+ * The councils pages over real HTTP against the production build, on the
+ * demo the portal seeds: who gets what status, the 409 of an illegal stage
+ * change, the .ics invitation, and the public page without an account.
+ */
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { councils, meetings } from "../../db/schema";
+import { get, postForm } from "../helpers/http";
+import { signIn, startPortal, type TestPortal } from "../helpers/portal";
+
+let p: TestPortal;
+const cookie: Record<string, string> = {};
+let xiheyan: number;
+let meetingId: number;
+
+beforeAll(async () => {
+  p = await startPortal();
+  for (const u of ["secretary", "housing", "property", "committee", "resident", "operator"])
+    cookie[u] = await signIn(p.url, u);
+  const db = p.portal.database.db;
+  xiheyan = (await db.select().from(councils).where(eq(councils.regionCode, "110102013901")).get())!.id;
+  meetingId = (await db.select().from(meetings).where(eq(meetings.councilId, xiheyan)).get())!.id;
+});
+afterAll(() => p?.close());
+
+describe("the councils pages over HTTP", () => {
+  it("need an account, except the public page", async () => {
+    expect((await get(`${p.url}/councils`)).status).toBe(302);
+    expect((await get(`${p.url}/councils/${xiheyan}`)).headers.get("location")).toMatch(/^\/login\?redirectTo=/);
+    const open = await get(`${p.url}/public/councils/${xiheyan}`);
+    expect(open.status).toBe(200);
+    const html = await open.text();
+    expect(html).toContain("错时停车");
+    expect(html).toContain("张**");
+    for (const secret of ["张丽华", "周大爷", "13812345678"]) expect(html).not.toContain(secret);
+  });
+
+  it("open a council to its parties, its area and the centre; not to others", async () => {
+    for (const u of ["secretary", "property", "resident", "operator"])
+      expect((await get(`${p.url}/councils/${xiheyan}`, { cookie: cookie[u]! })).status, u).toBe(200);
+    for (const u of ["housing", "committee"])
+      expect((await get(`${p.url}/councils/${xiheyan}`, { cookie: cookie[u]! })).status, u).toBe(404);
+  });
+
+  it("refuse an illegal stage change with 409 and the reason, and a party's stage change with 403", async () => {
+    const refused = await postForm(
+      `${p.url}/councils/${xiheyan}`,
+      { intent: "stage", to: "implementation" },
+      { cookie: cookie.secretary! },
+    );
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("议事当前阶段为「居民评议」，不能转到「落实」");
+    const party = await postForm(
+      `${p.url}/councils/${xiheyan}`,
+      { intent: "stage", to: "closed" },
+      { cookie: cookie.property! },
+    );
+    expect(party.status).toBe(403);
+  });
+
+  it("serve the meeting's .ics to those who may read the council", async () => {
+    const ics = await get(`${p.url}/councils/${xiheyan}/meetings/${meetingId}.ics`, { cookie: cookie.resident! });
+    expect(ics.status).toBe(200);
+    expect(ics.headers.get("content-type")).toContain("text/calendar");
+    expect(await ics.text()).toMatch(/BEGIN:VEVENT[\s\S]*GEO:39\.\d+;116\.\d+[\s\S]*END:VEVENT/);
+    expect(
+      (await get(`${p.url}/councils/${xiheyan}/meetings/${meetingId}.ics`, { cookie: cookie.committee! })).status,
+    ).toBe(404);
+  });
+
+  it("show each user their own notifications", async () => {
+    const page = await (await get(`${p.url}/notifications`, { cookie: cookie.resident! })).text();
+    expect(page).toContain("请评议");
+    expect(await (await get(`${p.url}/notifications`, { cookie: cookie.committee! })).text()).not.toContain("请评议");
+  });
+});
