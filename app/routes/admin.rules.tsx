@@ -25,6 +25,7 @@ export default function Rules() {
         <NavLink to="/admin/rules/time-limits">{T.timeLimits}</NavLink>
         <NavLink to="/admin/rules/calendar">{T.calendar}</NavLink>
         <NavLink to="/admin/rules/weights">{T.weights}</NavLink>
+        <NavLink to="/admin/rules/whistles">{T.whistles}</NavLink>
       </nav>
       <Outlet />
     </section>

@@ -44,3 +44,4 @@ export {
   sweepWhistleDeadlines,
   whistleScorecards,
 } from "./whistles";
+export { listWhistleRules, setWhistleRule, whistleRuleSchema } from "./rules";

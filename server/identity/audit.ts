@@ -40,6 +40,7 @@ export const auditActions = [
   "whistle.reported",
   "whistle.closed",
   "whistle.evaluated",
+  "whistle_rule.created",
   "council.created",
   "council.stage",
   "council.reviewed",
@@ -69,6 +70,7 @@ export const auditEntities = [
   "calendar_day",
   "ticket",
   "whistle",
+  "whistle_rule",
   "council",
   "council_topic",
 ] as const;

@@ -238,7 +238,8 @@ describe("a ticket through the whole loop", () => {
 
     expect(unexpected(operator.problems)).toEqual([]);
     await Promise.all(contexts.map((c) => c.close()));
-  });
+    // Five people in four browser contexts through a dozen pages: more than the default 30 s on a busy machine.
+  }, 120_000);
 });
 
 describe("the intake map", () => {

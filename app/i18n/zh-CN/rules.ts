@@ -6,7 +6,32 @@ export const rules = {
   intro:
     "分类、时限、工作日历和三率权重都是数据：修改只影响之后受理的工单，已受理工单的时限和截止时间保持不变。每次修改都记入审计日志。",
   subnav: "规则配置功能",
-  tabs: { categories: "诉求分类", timeLimits: "办理时限", calendar: "工作日历", weights: "三率权重" },
+  tabs: {
+    categories: "诉求分类",
+    timeLimits: "办理时限",
+    calendar: "工作日历",
+    weights: "三率权重",
+    whistles: "报到时限",
+  },
+  whistles: {
+    heading: "吹哨报到时限",
+    intro:
+      "吹哨后，被召集单位须在时限内报到；超时未报到的单位会被标记并提醒。修改只对此后吹哨生效，已发出的吹哨保持原时限。",
+    caption: "各吹哨情形的报到时限（现行与历史）",
+    ground: "吹哨情形",
+    window: "报到时限",
+    since: "生效时间",
+    by: "设置人",
+    current: "现行",
+    earlier: "历史",
+    seeded: "系统预置",
+    formHeading: "修改报到时限",
+    amount: "时限",
+    unit: "单位",
+    units: { minutes: "分钟", hours: "小时", working_days: "个工作日" } as Record<string, string>,
+    save: "保存新时限",
+    saved: "报到时限已更新，此后吹哨按新时限计算。",
+  },
   saved: "已保存。",
   levels: { 1: "一级分类", 2: "二级分类", 3: "三级分类（末级）" } as Record<number, string>,
   handlerKinds: {
