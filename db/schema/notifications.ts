@@ -13,6 +13,7 @@ export const notificationKinds = [
   "meeting_notice", // 会议通知
   "decision_published", // 决议公示
   "review_requested", // 请评议
+  "reopen_requested", // 居民请求重新议事
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

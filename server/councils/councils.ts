@@ -24,7 +24,7 @@ import {
   type CouncilStage,
 } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
-import { audit, can, orgBriefs, parseOrThrow, residentsIn, type Actor } from "../identity";
+import { audit, can, membersOf, orgBriefs, parseOrThrow, residentsIn, type Actor } from "../identity";
 import { notify } from "../notifications";
 import { replyFromCouncil, resolveTicketNumbers, ticketBriefs } from "../tickets";
 import { councilMembers, loadCouncil, loadWhistle, mayOnCouncil, readableCouncil, whistleTarget } from "./access";
@@ -368,6 +368,25 @@ export async function reviewOutcome(
       entityId: councilId,
       detail: data,
     });
+    if (data.reopen) {
+      // Asking to reopen reaches those who can act on it: the convener and the lead parties.
+      const { council, parties } = loaded;
+      const orgIds = [council.convenerOrgId, ...parties.filter((p) => p.role === "lead").map((p) => p.orgId)].filter(
+        (o): o is number => o != null,
+      );
+      const staff = await membersOf(tx, [...new Set(orgIds)]);
+      await notify(
+        tx,
+        new Set(staff.map((m) => m.userId)),
+        {
+          kind: "reopen_requested",
+          title: `居民请求重新议事：${council.title}`,
+          body: data.comment ? `评议意见：${data.comment}` : "一位居民评议后请求重新议事。",
+          link: `/councils/${councilId}`,
+        },
+        now,
+      );
+    }
   });
 }
 

@@ -503,15 +503,20 @@ describe("圆桌会议: stages, meeting, vote, decision, and back to the tickets
       t.database,
       a.resident!,
       councilId,
-      { rating: 4, comment: "晚上好停车了", reopen: "false" },
+      { rating: 2, comment: "白天仍有车辆占道", reopen: "true" },
       when,
     );
     await expect(reviewOutcome(t.database, a.resident!, councilId, { rating: 1 }, when)).rejects.toThrow("您已评议过");
     expect((await publicCouncil(t.database, councilId)).reviews).toMatchObject({
       count: 1,
-      average: 4,
-      reopenRequests: 0,
+      average: 2,
+      reopenRequests: 1,
     });
+    // The request reaches the convener (the community), with the resident's words and the council's page.
+    const asked = (await noticesOf("secretary")).filter((n) => n.kind === "reopen_requested");
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({ link: `/councils/${councilId}`, body: "评议意见：白天仍有车辆占道" });
+    expect((await noticesOf("housing")).filter((n) => n.kind === "reopen_requested")).toEqual([]);
     await changeStage(t.database, a.secretary!, councilId, { to: "closed" }, when);
     await expect(changeStage(t.database, a.secretary!, councilId, { to: "deliberation" }, when)).rejects.toThrow(
       "议事当前阶段为「已结案」，不能转到「协商议事」",

@@ -232,6 +232,7 @@ export const councils = {
       meeting_notice: "会议通知",
       decision_published: "决议公示",
       review_requested: "请评议",
+      reopen_requested: "请求重新议事",
     },
   },
 } as const;
