@@ -21,6 +21,8 @@ export const configSchema = z.object({
    * Exactly one hop is trusted: a client-supplied X-Forwarded-For entry further left is ignored.
    */
   TRUST_PROXY: flag.default(false),
+  /** A realtime document nobody has open leaves memory after this long (it stays stored). */
+  REALTIME_UNLOAD_AFTER_SECONDS: z.coerce.number().positive().default(30),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,3 +1,4 @@
 export * from "./identity";
 export * from "./regions";
 export * from "./tickets";
+export * from "./realtime";

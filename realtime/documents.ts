@@ -1,0 +1,484 @@
+/**
+ * The document server (docs/decisions/0011): one in-memory Y.Doc per open
+ * document, shared by its connections; y-websocket sync and awareness; the
+ * update pipeline "check rights → parse → apply → store → broadcast"; limits
+ * on each connection; background compaction; unloading idle documents.
+ *
+ * Cheap per document and per connection, because a plan page opens one
+ * document per party: no timers per document or connection (one heartbeat
+ * and one sweep serve all), no y-protocols Awareness object (the server only
+ * relays awareness, keeping each client's last entry for newcomers).
+ */
+import type { WebSocket } from "ws";
+import * as Y from "yjs";
+import type { Actor } from "../server/identity/permissions";
+import {
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  isEmptyUpdate,
+  MalformedMessage,
+  parseClientMessage,
+  type AwarenessEntry,
+} from "./protocol";
+import { createJournal, type DocumentStore } from "./store";
+
+/** Close codes: the standard ones where they fit, 44xx (HTTP-like) for ours. */
+export const CloseCode = {
+  shuttingDown: 1001,
+  /** Sent by ws itself when a frame exceeds maxMessageBytes. */
+  tooBig: 1009,
+  serverError: 1011,
+  /** Reading too slowly: the server will not buffer without bound. */
+  tooSlow: 1013,
+  malformed: 4400,
+  flood: 4429,
+} as const;
+
+export interface DocumentServerOptions {
+  /** Largest frame accepted (the whole sync of a big document must fit). */
+  maxMessageBytes: number;
+  /** Per connection: sustained messages per second … */
+  messagesPerSecond: number;
+  /** … and the burst allowed above it (a reconnecting client sends its backlog at once). */
+  messageBurst: number;
+  /** Bytes queued for a client that does not read before it is disconnected. */
+  maxBufferedBytes: number;
+  /** A document with no connections leaves memory after this long. */
+  unloadAfterMs: number;
+  /** Updates stored since the snapshot before a loaded document is compacted. */
+  compactAfterUpdates: number;
+  /** Ping interval; a connection that did not answer the previous ping is dropped. */
+  heartbeatMs: number;
+  log: (line: string) => void;
+}
+
+export const defaultDocumentServerOptions: DocumentServerOptions = {
+  maxMessageBytes: 2 * 1024 * 1024,
+  messagesPerSecond: 500,
+  messageBurst: 5_000,
+  maxBufferedBytes: 16 * 1024 * 1024,
+  unloadAfterMs: 30_000,
+  compactAfterUpdates: 1_000,
+  heartbeatMs: 30_000,
+  log: () => undefined,
+};
+
+export type ConnectionAccess = "edit" | "read";
+
+interface Connection {
+  ws: WebSocket;
+  actor: Actor;
+  access: ConnectionAccess;
+  name: string;
+  room: Room | null;
+  /** Frames that arrived while the document was loading. */
+  early: Uint8Array[] | null;
+  /** Awareness client ids this connection speaks for. */
+  clientIds: Set<number>;
+  tokens: number;
+  refilledAt: number;
+  alive: boolean;
+  droppedUpdates: number;
+  closed: boolean;
+}
+
+interface Room {
+  name: string;
+  id: number;
+  doc: Y.Doc;
+  conns: Set<Connection>;
+  awareness: Map<number, AwarenessEntry & { owner: Connection | null }>;
+  /** Last seq handed out / last seq committed / seq the snapshot holds. */
+  seq: number;
+  durableSeq: number;
+  snapshotSeq: number;
+  /** Updates appended but not yet committed: the room may not unload while any are. */
+  unsaved: number;
+  idleSince: number | null;
+  compacting: boolean;
+}
+
+/** Transaction origin of updates applied while loading: they are already stored. */
+const LOADING = Symbol("loading");
+
+export function createDocumentServer(store: DocumentStore, options: Partial<DocumentServerOptions> = {}) {
+  const opts: DocumentServerOptions = { ...defaultDocumentServerOptions, ...options };
+  const { log } = opts;
+  const journal = createJournal(store, log);
+  const rooms = new Map<string, Room>();
+  const loading = new Map<string, Promise<Room>>();
+  const connections = new Set<Connection>();
+  const counters = {
+    connectionsOpened: 0,
+    updatesAccepted: 0,
+    /** Document updates from read-only connections, dropped. */
+    readOnlyUpdatesDropped: 0,
+    awarenessRejected: 0,
+    closedTooBig: 0,
+    closedMalformed: 0,
+    closedFlood: 0,
+    closedTooSlow: 0,
+    documentsLoaded: 0,
+    documentsUnloaded: 0,
+    compactions: 0,
+  };
+  let compactionQueue: Promise<void> = Promise.resolve();
+  let closing = false;
+
+  // ── rooms ──────────────────────────────────────────────────────────────
+
+  function openRoom(name: string): Promise<Room> {
+    const existing = rooms.get(name);
+    if (existing) return Promise.resolve(existing);
+    let pending = loading.get(name);
+    if (!pending) {
+      pending = loadRoom(name).finally(() => loading.delete(name));
+      loading.set(name, pending);
+    }
+    return pending;
+  }
+
+  async function loadRoom(name: string): Promise<Room> {
+    const stored = await store.load(name);
+    const doc = new Y.Doc();
+    Y.transact(
+      doc,
+      () => {
+        if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+        for (const update of stored.updates) Y.applyUpdate(doc, update);
+      },
+      LOADING,
+    );
+    const room: Room = {
+      name,
+      id: stored.id,
+      doc,
+      conns: new Set(),
+      awareness: new Map(),
+      seq: stored.lastSeq,
+      durableSeq: stored.lastSeq,
+      snapshotSeq: stored.snapshotSeq,
+      unsaved: 0,
+      // Idle until its first connection joins: one that closed while it loaded leaves it idle.
+      idleSince: Date.now(),
+      compacting: false,
+    };
+    doc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (origin !== LOADING) accept(room, update, origin as Connection | undefined);
+    });
+    rooms.set(name, room);
+    counters.documentsLoaded++;
+    if (room.seq - room.snapshotSeq >= opts.compactAfterUpdates) scheduleCompaction(room);
+    return room;
+  }
+
+  /** An update changed the document: store it, then tell everyone else. */
+  function accept(room: Room, update: Uint8Array, origin: Connection | undefined) {
+    counters.updatesAccepted++;
+    const seq = ++room.seq;
+    room.unsaved++;
+    journal.append({ documentId: room.id, seq, update }, () => {
+      room.unsaved--;
+      room.durableSeq = seq;
+      const message = encodeUpdate(update);
+      for (const conn of room.conns) if (conn !== origin) send(conn, message);
+      if (room.durableSeq - room.snapshotSeq >= opts.compactAfterUpdates) scheduleCompaction(room);
+    });
+  }
+
+  function scheduleCompaction(room: Room): Promise<void> {
+    if (room.compacting) return compactionQueue;
+    room.compacting = true;
+    // One compaction at a time, so a burst of busy documents does not crowd out appends.
+    compactionQueue = compactionQueue.then(async () => {
+      try {
+        const through = room.durableSeq;
+        if (through <= room.snapshotSeq) return;
+        // Everything up to `through` was applied to the document before it
+        // was queued, so this state holds all of it (and perhaps more, which is harmless).
+        const state = Y.encodeStateAsUpdate(room.doc);
+        await store.compact(room.id, state, through);
+        room.snapshotSeq = through;
+        counters.compactions++;
+      } catch (error) {
+        log(`realtime: compacting ${room.name} failed (will retry): ${String(error)}`);
+      } finally {
+        room.compacting = false;
+      }
+    });
+    return compactionQueue;
+  }
+
+  function unloadIdle(now: number) {
+    for (const room of rooms.values()) {
+      if (room.conns.size > 0 || room.idleSince === null || now - room.idleSince < opts.unloadAfterMs) continue;
+      if (room.unsaved > 0 || room.compacting) continue;
+      if (room.durableSeq > room.snapshotSeq) {
+        // Leave a compacted document behind so the next open is one read; unload on a later sweep.
+        void scheduleCompaction(room);
+        continue;
+      }
+      rooms.delete(room.name);
+      room.doc.destroy();
+      counters.documentsUnloaded++;
+    }
+  }
+
+  // ── connections ────────────────────────────────────────────────────────
+
+  function send(conn: Connection, message: Uint8Array) {
+    if (conn.closed) return;
+    if (conn.ws.bufferedAmount > opts.maxBufferedBytes) {
+      counters.closedTooSlow++;
+      close(conn, CloseCode.tooSlow, "not reading fast enough");
+      return;
+    }
+    conn.ws.send(message);
+  }
+
+  function close(conn: Connection, code: number, reason: string) {
+    if (conn.closed) return;
+    conn.closed = true;
+    conn.ws.close(code, reason);
+    // A peer that never completes the closing handshake must not keep the socket.
+    setTimeout(() => conn.ws.terminate(), 5_000).unref();
+  }
+
+  function leave(conn: Connection) {
+    conn.closed = true;
+    connections.delete(conn);
+    const room = conn.room;
+    if (conn.droppedUpdates > 0) {
+      log(
+        `realtime: ${conn.actor.username} (read-only) left ${conn.name}; ${conn.droppedUpdates} document update(s) from them were dropped`,
+      );
+    }
+    if (!room) return;
+    room.conns.delete(conn);
+    if (conn.clientIds.size > 0) {
+      // The client is gone: tell the others its cursors are too.
+      const gone: AwarenessEntry[] = [];
+      for (const id of conn.clientIds) {
+        const entry = room.awareness.get(id);
+        if (entry && entry.owner === conn) {
+          room.awareness.delete(id);
+          gone.push({ clientId: id, clock: entry.clock + 1, json: "null" });
+        }
+      }
+      if (gone.length > 0) {
+        const message = encodeAwareness(gone);
+        for (const other of room.conns) send(other, message);
+      }
+    }
+    if (room.conns.size === 0) room.idleSince = Date.now();
+  }
+
+  /** Token bucket per connection; false when the connection is over its rate. */
+  function withinRate(conn: Connection): boolean {
+    const now = performance.now();
+    conn.tokens = Math.min(opts.messageBurst, conn.tokens + ((now - conn.refilledAt) * opts.messagesPerSecond) / 1000);
+    conn.refilledAt = now;
+    if (conn.tokens < 1) return false;
+    conn.tokens -= 1;
+    return true;
+  }
+
+  function onFrame(conn: Connection, frame: Uint8Array) {
+    if (conn.closed) return;
+    if (!withinRate(conn)) {
+      counters.closedFlood++;
+      log(`realtime: ${conn.actor.username} flooded ${conn.name}; closing the connection`);
+      return close(conn, CloseCode.flood, "too many messages");
+    }
+    if (conn.early) {
+      conn.early.push(frame);
+      return;
+    }
+    handle(conn, conn.room!, frame);
+  }
+
+  function handle(conn: Connection, room: Room, frame: Uint8Array) {
+    let message;
+    try {
+      message = parseClientMessage(frame);
+    } catch (error) {
+      if (!(error instanceof MalformedMessage)) throw error;
+      counters.closedMalformed++;
+      log(`realtime: malformed message from ${conn.actor.username} on ${conn.name} (${error.message}); closing`);
+      return close(conn, CloseCode.malformed, "malformed message");
+    }
+    switch (message.type) {
+      case "sync-step-1": {
+        // Computed now, sent once everything in it is stored: a client is
+        // never shown an update the database does not have.
+        const reply = encodeSyncStep2(room.doc, message.stateVector);
+        journal.afterDurable(() => send(conn, reply));
+        return;
+      }
+      case "update":
+        if (conn.access === "read") {
+          if (isEmptyUpdate(message.update)) return;
+          counters.readOnlyUpdatesDropped++;
+          if (conn.droppedUpdates++ === 0) {
+            log(`realtime: dropped a document update from ${conn.actor.username}, read-only on ${conn.name}`);
+          }
+          return;
+        }
+        try {
+          // Origin = the connection: the update event stores it and sends it to everyone else.
+          Y.applyUpdate(room.doc, message.update, conn);
+        } catch (error) {
+          counters.closedMalformed++;
+          log(
+            `realtime: update from ${conn.actor.username} on ${conn.name} does not apply (${String(error)}); closing`,
+          );
+          close(conn, CloseCode.malformed, "malformed update");
+        }
+        return;
+      case "awareness":
+        return relayAwareness(conn, room, message.entries, frame);
+      case "query-awareness":
+        if (room.awareness.size > 0) send(conn, encodeAwareness(room.awareness.values()));
+        return;
+    }
+  }
+
+  function relayAwareness(conn: Connection, room: Room, entries: AwarenessEntry[], frame: Uint8Array) {
+    // A client speaks for its own ids only: one that another connection claimed is refused.
+    for (const e of entries) {
+      const owner = room.awareness.get(e.clientId)?.owner;
+      if (owner && owner !== conn) {
+        counters.awarenessRejected++;
+        return;
+      }
+    }
+    for (const e of entries) {
+      const current = room.awareness.get(e.clientId);
+      if (current && current.clock > e.clock) continue;
+      if (e.json === "null") {
+        room.awareness.delete(e.clientId);
+        conn.clientIds.delete(e.clientId);
+      } else {
+        room.awareness.set(e.clientId, { ...e, owner: conn });
+        conn.clientIds.add(e.clientId);
+      }
+    }
+    for (const other of room.conns) if (other !== conn) send(other, frame);
+  }
+
+  // ── timers ─────────────────────────────────────────────────────────────
+
+  const heartbeat = setInterval(() => {
+    for (const conn of connections) {
+      if (!conn.alive) {
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }, opts.heartbeatMs);
+  heartbeat.unref();
+  const sweep = setInterval(() => unloadIdle(Date.now()), Math.max(100, Math.min(5_000, opts.unloadAfterMs / 4)));
+  sweep.unref();
+
+  return {
+    options: opts,
+
+    /** Serves an authorised WebSocket on document `name`. */
+    serve(ws: WebSocket, ctx: { actor: Actor; name: string; access: ConnectionAccess }) {
+      const conn: Connection = {
+        ws,
+        actor: ctx.actor,
+        access: ctx.access,
+        name: ctx.name,
+        room: null,
+        early: [],
+        clientIds: new Set(),
+        tokens: opts.messageBurst,
+        refilledAt: performance.now(),
+        alive: true,
+        droppedUpdates: 0,
+        closed: false,
+      };
+      if (closing) return ws.close(CloseCode.shuttingDown, "server shutting down");
+      connections.add(conn);
+      counters.connectionsOpened++;
+      ws.binaryType = "nodebuffer";
+      ws.on("message", (data: Buffer, isBinary: boolean) => {
+        if (!isBinary) {
+          counters.closedMalformed++;
+          return close(conn, CloseCode.malformed, "binary frames only");
+        }
+        onFrame(conn, data);
+      });
+      ws.on("pong", () => {
+        conn.alive = true;
+      });
+      ws.on("error", (error: Error & { code?: string }) => {
+        // ws closes the connection itself (1009 for an oversized frame); count why.
+        if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+          counters.closedTooBig++;
+          log(`realtime: ${ctx.actor.username} sent a frame over ${opts.maxMessageBytes} bytes on ${ctx.name}; closed`);
+        } else {
+          counters.closedMalformed++;
+          log(`realtime: protocol error from ${ctx.actor.username} on ${ctx.name}: ${error.message}`);
+        }
+      });
+      ws.on("close", () => leave(conn));
+
+      openRoom(ctx.name).then(
+        (room) => {
+          if (conn.closed) return;
+          conn.room = room;
+          room.conns.add(conn);
+          room.idleSince = null;
+          send(conn, encodeSyncStep1(room.doc));
+          if (room.awareness.size > 0) send(conn, encodeAwareness(room.awareness.values()));
+          const early = conn.early!;
+          conn.early = null;
+          for (const frame of early) {
+            if (conn.closed) break;
+            handle(conn, room, frame);
+          }
+        },
+        (error: unknown) => {
+          log(`realtime: loading ${ctx.name} failed: ${String(error)}`);
+          close(conn, CloseCode.serverError, "document unavailable");
+        },
+      );
+    },
+
+    /** Counters for tests and metrics. */
+    metrics() {
+      return {
+        ...counters,
+        connections: connections.size,
+        documentsInMemory: rooms.size,
+        journal: journal.stats(),
+      };
+    },
+
+    /** Compacts and unloads every idle document now (tests; shutdown). */
+    async settle(): Promise<void> {
+      await journal.drain();
+      await Promise.all([...rooms.values()].filter((r) => r.durableSeq > r.snapshotSeq).map(scheduleCompaction));
+      unloadIdle(Number.POSITIVE_INFINITY);
+    },
+
+    /** Closes every connection and waits until every accepted update is stored. */
+    async close(): Promise<void> {
+      closing = true;
+      clearInterval(heartbeat);
+      clearInterval(sweep);
+      for (const conn of connections) close(conn, CloseCode.shuttingDown, "server shutting down");
+      await Promise.allSettled([...loading.values()]);
+      await journal.drain();
+      await compactionQueue;
+    },
+  };
+}
+
+export type DocumentServer = ReturnType<typeof createDocumentServer>;
