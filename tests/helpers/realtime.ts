@@ -6,8 +6,11 @@
 import { WebSocket } from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import type { Database } from "../../db/client";
 import { createDocumentKind, type Access } from "../../realtime/gateway";
 import { can } from "../../server/identity/permissions";
+import { insertSession, SESSION_COOKIE } from "../../server/identity/sessions";
+import { userId } from "./database";
 
 /**
  * `test:<orgId>` — the shared text of an organisation's test document:
@@ -105,4 +108,11 @@ export function tryUpgrade(url: string, cookie?: string): Promise<number | "open
     });
     ws.on("error", reject);
   });
+}
+
+/** A session for a seeded user, made directly in the database: "rt_session=…" (no sign-in round trip). */
+export async function sessionCookieFor(database: Database, username: string): Promise<string> {
+  const id = await userId(database, username);
+  const { token } = await database.write((tx) => insertSession(tx, id));
+  return `${SESSION_COOKIE}=${token}`;
 }
