@@ -52,7 +52,15 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
 
   let tail: Promise<unknown> = Promise.resolve();
   const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    const run = tail.then(() => db.transaction(fn));
+    const run = tail.then(async () => {
+      // The client pools connections, and `synchronous` is per connection and
+      // cannot change inside a transaction: a connection the pool opened later
+      // would commit with SQLite's default FULL (an fsync per commit, ~3 ms
+      // here). Set it on the connection the transaction borrows next — the
+      // pool hands out the one returned last.
+      if (embedded) await client.execute("PRAGMA synchronous=NORMAL");
+      return db.transaction(fn);
+    });
     tail = run.catch(() => undefined);
     return run;
   };

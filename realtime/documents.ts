@@ -22,7 +22,7 @@ import {
   parseClientMessage,
   type AwarenessEntry,
 } from "./protocol";
-import { createJournal, type DocumentStore } from "./store";
+import { createJournal, type DocumentStore, type Journal } from "./store";
 
 /** Close codes: the standard ones where they fit, 44xx (HTTP-like) for ours. */
 export const CloseCode = {
@@ -49,6 +49,11 @@ export interface DocumentServerOptions {
   unloadAfterMs: number;
   /** Updates stored since the snapshot before a loaded document is compacted. */
   compactAfterUpdates: number;
+  /**
+   * A document whose oldest update not in its snapshot is this many log rows
+   * behind the newest is compacted too: it bounds the log a load scans.
+   */
+  compactLagRows: number;
   /** Ping interval; a connection that did not answer the previous ping is dropped. */
   heartbeatMs: number;
   log: (line: string) => void;
@@ -61,6 +66,7 @@ export const defaultDocumentServerOptions: DocumentServerOptions = {
   maxBufferedBytes: 16 * 1024 * 1024,
   unloadAfterMs: 30_000,
   compactAfterUpdates: 1_000,
+  compactLagRows: 50_000,
   heartbeatMs: 30_000,
   log: () => undefined,
 };
@@ -69,14 +75,13 @@ export type ConnectionAccess = "edit" | "read";
 
 interface Connection {
   ws: WebSocket;
-  actor: Actor;
+  /** For the log. Rights were decided at connect; the actor itself is not kept. */
+  username: string;
   access: ConnectionAccess;
   name: string;
   room: Room | null;
   /** Frames that arrived while the document was loading. */
   early: Uint8Array[] | null;
-  /** Awareness client ids this connection speaks for. */
-  clientIds: Set<number>;
   tokens: number;
   refilledAt: number;
   alive: boolean;
@@ -89,15 +94,17 @@ interface Room {
   id: number;
   doc: Y.Doc;
   conns: Set<Connection>;
-  awareness: Map<number, AwarenessEntry & { owner: Connection | null }>;
-  /** Last seq handed out / last seq committed / seq the snapshot holds. */
-  seq: number;
-  durableSeq: number;
-  snapshotSeq: number;
+  /** Each client's last awareness entry, and the connection that speaks for it. */
+  awareness: Map<number, AwarenessEntry & { owner: Connection }>;
   /** Updates appended but not yet committed: the room may not unload while any are. */
   unsaved: number;
+  /** Stored updates the snapshot does not hold yet, and the log id of the first of them. */
+  pending: number;
+  firstPending: number | null;
+  /** While a compaction runs: the first update stored after its state was taken. */
+  firstPendingAfterCapture: number | null;
+  compaction: "none" | "queued" | "running";
   idleSince: number | null;
-  compacting: boolean;
 }
 
 /** Transaction origin of updates applied while loading: they are already stored. */
@@ -106,7 +113,8 @@ const LOADING = Symbol("loading");
 export function createDocumentServer(store: DocumentStore, options: Partial<DocumentServerOptions> = {}) {
   const opts: DocumentServerOptions = { ...defaultDocumentServerOptions, ...options };
   const { log } = opts;
-  const journal = createJournal(store, log);
+  let journal: Journal | null = null;
+  let journalReady: Promise<Journal> | null = null;
   const rooms = new Map<string, Room>();
   const loading = new Map<string, Promise<Room>>();
   const connections = new Set<Connection>();
@@ -125,7 +133,21 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     compactions: 0,
   };
   let compactionQueue: Promise<void> = Promise.resolve();
+  let compactedSinceTruncate = false;
+  let truncating = false;
   let closing = false;
+
+  /** The journal starts after the log's last id, read once (and again if that read failed). */
+  function ready(): Promise<Journal> {
+    journalReady ??= store.head().then(
+      (head) => (journal = createJournal(store, head, log)),
+      (error: unknown) => {
+        journalReady = null;
+        throw error;
+      },
+    );
+    return journalReady;
+  }
 
   // ── rooms ──────────────────────────────────────────────────────────────
 
@@ -141,13 +163,14 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
   }
 
   async function loadRoom(name: string): Promise<Room> {
+    await ready();
     const stored = await store.load(name);
     const doc = new Y.Doc();
     Y.transact(
       doc,
       () => {
         if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-        for (const update of stored.updates) Y.applyUpdate(doc, update);
+        for (const row of stored.updates) Y.applyUpdate(doc, row.update);
       },
       LOADING,
     );
@@ -157,66 +180,96 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
       doc,
       conns: new Set(),
       awareness: new Map(),
-      seq: stored.lastSeq,
-      durableSeq: stored.lastSeq,
-      snapshotSeq: stored.snapshotSeq,
       unsaved: 0,
+      pending: stored.updates.length,
+      firstPending: stored.updates[0]?.id ?? null,
+      firstPendingAfterCapture: null,
+      compaction: "none",
       // Idle until its first connection joins: one that closed while it loaded leaves it idle.
       idleSince: Date.now(),
-      compacting: false,
     };
     doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin !== LOADING) accept(room, update, origin as Connection | undefined);
     });
     rooms.set(name, room);
     counters.documentsLoaded++;
-    if (room.seq - room.snapshotSeq >= opts.compactAfterUpdates) scheduleCompaction(room);
+    if (dueForCompaction(room)) void scheduleCompaction(room);
     return room;
   }
 
   /** An update changed the document: store it, then tell everyone else. */
   function accept(room: Room, update: Uint8Array, origin: Connection | undefined) {
     counters.updatesAccepted++;
-    const seq = ++room.seq;
     room.unsaved++;
-    journal.append({ documentId: room.id, seq, update }, () => {
+    journal!.append(room.id, update, (id) => {
       room.unsaved--;
-      room.durableSeq = seq;
+      room.pending++;
+      room.firstPending ??= id;
+      if (room.compaction === "running") room.firstPendingAfterCapture ??= id;
       const message = encodeUpdate(update);
       for (const conn of room.conns) if (conn !== origin) send(conn, message);
-      if (room.durableSeq - room.snapshotSeq >= opts.compactAfterUpdates) scheduleCompaction(room);
+      if (dueForCompaction(room)) void scheduleCompaction(room);
     });
   }
 
+  function dueForCompaction(room: Room): boolean {
+    if (room.firstPending === null || room.compaction !== "none") return false;
+    return room.pending >= opts.compactAfterUpdates || journal!.durableId() - room.firstPending >= opts.compactLagRows;
+  }
+
   function scheduleCompaction(room: Room): Promise<void> {
-    if (room.compacting) return compactionQueue;
-    room.compacting = true;
+    if (room.compaction !== "none") return compactionQueue;
+    room.compaction = "queued";
     // One compaction at a time, so a burst of busy documents does not crowd out appends.
     compactionQueue = compactionQueue.then(async () => {
+      // Every stored update up to `through` was applied to the document
+      // before it was appended, so this state holds all of them (and perhaps
+      // later ones, which is harmless: applying an update twice is a no-op).
+      const through = journal!.durableId();
+      const counted = room.pending;
+      const state = Y.encodeStateAsUpdate(room.doc);
+      room.compaction = "running";
+      room.firstPendingAfterCapture = null;
       try {
-        const through = room.durableSeq;
-        if (through <= room.snapshotSeq) return;
-        // Everything up to `through` was applied to the document before it
-        // was queued, so this state holds all of it (and perhaps more, which is harmless).
-        const state = Y.encodeStateAsUpdate(room.doc);
         await store.compact(room.id, state, through);
-        room.snapshotSeq = through;
+        room.pending -= counted;
+        room.firstPending = room.pending > 0 ? room.firstPendingAfterCapture : null;
         counters.compactions++;
+        compactedSinceTruncate = true;
       } catch (error) {
         log(`realtime: compacting ${room.name} failed (will retry): ${String(error)}`);
       } finally {
-        room.compacting = false;
+        room.compaction = "none";
       }
     });
     return compactionQueue;
   }
 
-  function unloadIdle(now: number) {
+  /** Drops log rows that snapshots now hold. */
+  async function truncate() {
+    if (truncating || !compactedSinceTruncate) return;
+    truncating = true;
+    compactedSinceTruncate = false;
+    try {
+      await store.truncate();
+    } catch (error) {
+      compactedSinceTruncate = true;
+      log(`realtime: truncating the update log failed (will retry): ${String(error)}`);
+    } finally {
+      truncating = false;
+    }
+  }
+
+  function sweepRooms(now: number) {
     for (const room of rooms.values()) {
+      if (dueForCompaction(room)) {
+        void scheduleCompaction(room);
+        continue;
+      }
       if (room.conns.size > 0 || room.idleSince === null || now - room.idleSince < opts.unloadAfterMs) continue;
-      if (room.unsaved > 0 || room.compacting) continue;
-      if (room.durableSeq > room.snapshotSeq) {
-        // Leave a compacted document behind so the next open is one read; unload on a later sweep.
+      if (room.unsaved > 0 || room.compaction !== "none") continue;
+      if (room.pending > 0) {
+        // Leave a compacted document behind so the next open reads one row; unload on a later sweep.
         void scheduleCompaction(room);
         continue;
       }
@@ -224,6 +277,7 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
       room.doc.destroy();
       counters.documentsUnloaded++;
     }
+    void truncate();
   }
 
   // ── connections ────────────────────────────────────────────────────────
@@ -252,25 +306,21 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     const room = conn.room;
     if (conn.droppedUpdates > 0) {
       log(
-        `realtime: ${conn.actor.username} (read-only) left ${conn.name}; ${conn.droppedUpdates} document update(s) from them were dropped`,
+        `realtime: ${conn.username} (read-only) left ${conn.name}; ${conn.droppedUpdates} document update(s) from them were dropped`,
       );
     }
     if (!room) return;
     room.conns.delete(conn);
-    if (conn.clientIds.size > 0) {
-      // The client is gone: tell the others its cursors are too.
-      const gone: AwarenessEntry[] = [];
-      for (const id of conn.clientIds) {
-        const entry = room.awareness.get(id);
-        if (entry && entry.owner === conn) {
-          room.awareness.delete(id);
-          gone.push({ clientId: id, clock: entry.clock + 1, json: "null" });
-        }
-      }
-      if (gone.length > 0) {
-        const message = encodeAwareness(gone);
-        for (const other of room.conns) send(other, message);
-      }
+    // The client is gone: tell the others its cursors are too.
+    const gone: AwarenessEntry[] = [];
+    for (const [id, entry] of room.awareness) {
+      if (entry.owner !== conn) continue;
+      room.awareness.delete(id);
+      gone.push({ clientId: id, clock: entry.clock + 1, json: "null" });
+    }
+    if (gone.length > 0) {
+      const message = encodeAwareness(gone);
+      for (const other of room.conns) send(other, message);
     }
     if (room.conns.size === 0) room.idleSince = Date.now();
   }
@@ -289,7 +339,7 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     if (conn.closed) return;
     if (!withinRate(conn)) {
       counters.closedFlood++;
-      log(`realtime: ${conn.actor.username} flooded ${conn.name}; closing the connection`);
+      log(`realtime: ${conn.username} flooded ${conn.name}; closing the connection`);
       return close(conn, CloseCode.flood, "too many messages");
     }
     if (conn.early) {
@@ -306,7 +356,7 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     } catch (error) {
       if (!(error instanceof MalformedMessage)) throw error;
       counters.closedMalformed++;
-      log(`realtime: malformed message from ${conn.actor.username} on ${conn.name} (${error.message}); closing`);
+      log(`realtime: malformed message from ${conn.username} on ${conn.name} (${error.message}); closing`);
       return close(conn, CloseCode.malformed, "malformed message");
     }
     switch (message.type) {
@@ -314,7 +364,7 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
         // Computed now, sent once everything in it is stored: a client is
         // never shown an update the database does not have.
         const reply = encodeSyncStep2(room.doc, message.stateVector);
-        journal.afterDurable(() => send(conn, reply));
+        journal!.afterDurable(() => send(conn, reply));
         return;
       }
       case "update":
@@ -322,18 +372,18 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
           if (isEmptyUpdate(message.update)) return;
           counters.readOnlyUpdatesDropped++;
           if (conn.droppedUpdates++ === 0) {
-            log(`realtime: dropped a document update from ${conn.actor.username}, read-only on ${conn.name}`);
+            log(`realtime: dropped a document update from ${conn.username}, read-only on ${conn.name}`);
           }
           return;
         }
         try {
           // Origin = the connection: the update event stores it and sends it to everyone else.
-          Y.applyUpdate(room.doc, message.update, conn);
+          // A copy: the frame is a view into the socket's read buffer, which Yjs
+          // would keep alive for as long as it holds binary content from it.
+          Y.applyUpdate(room.doc, message.update.slice(), conn);
         } catch (error) {
           counters.closedMalformed++;
-          log(
-            `realtime: update from ${conn.actor.username} on ${conn.name} does not apply (${String(error)}); closing`,
-          );
+          log(`realtime: update from ${conn.username} on ${conn.name} does not apply (${String(error)}); closing`);
           close(conn, CloseCode.malformed, "malformed update");
         }
         return;
@@ -357,13 +407,8 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     for (const e of entries) {
       const current = room.awareness.get(e.clientId);
       if (current && current.clock > e.clock) continue;
-      if (e.json === "null") {
-        room.awareness.delete(e.clientId);
-        conn.clientIds.delete(e.clientId);
-      } else {
-        room.awareness.set(e.clientId, { ...e, owner: conn });
-        conn.clientIds.add(e.clientId);
-      }
+      if (e.json === "null") room.awareness.delete(e.clientId);
+      else room.awareness.set(e.clientId, { ...e, owner: conn });
     }
     for (const other of room.conns) if (other !== conn) send(other, frame);
   }
@@ -381,7 +426,7 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     }
   }, opts.heartbeatMs);
   heartbeat.unref();
-  const sweep = setInterval(() => unloadIdle(Date.now()), Math.max(100, Math.min(5_000, opts.unloadAfterMs / 4)));
+  const sweep = setInterval(() => sweepRooms(Date.now()), Math.max(100, Math.min(5_000, opts.unloadAfterMs / 4)));
   sweep.unref();
 
   return {
@@ -391,12 +436,11 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     serve(ws: WebSocket, ctx: { actor: Actor; name: string; access: ConnectionAccess }) {
       const conn: Connection = {
         ws,
-        actor: ctx.actor,
+        username: ctx.actor.username,
         access: ctx.access,
         name: ctx.name,
         room: null,
         early: [],
-        clientIds: new Set(),
         tokens: opts.messageBurst,
         refilledAt: performance.now(),
         alive: true,
@@ -421,15 +465,15 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
         // ws closes the connection itself (1009 for an oversized frame); count why.
         if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
           counters.closedTooBig++;
-          log(`realtime: ${ctx.actor.username} sent a frame over ${opts.maxMessageBytes} bytes on ${ctx.name}; closed`);
+          log(`realtime: ${conn.username} sent a frame over ${opts.maxMessageBytes} bytes on ${conn.name}; closed`);
         } else {
           counters.closedMalformed++;
-          log(`realtime: protocol error from ${ctx.actor.username} on ${ctx.name}: ${error.message}`);
+          log(`realtime: protocol error from ${conn.username} on ${conn.name}: ${error.message}`);
         }
       });
       ws.on("close", () => leave(conn));
 
-      openRoom(ctx.name).then(
+      openRoom(conn.name).then(
         (room) => {
           if (conn.closed) return;
           conn.room = room;
@@ -445,7 +489,7 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
           }
         },
         (error: unknown) => {
-          log(`realtime: loading ${ctx.name} failed: ${String(error)}`);
+          log(`realtime: loading ${conn.name} failed: ${String(error)}`);
           close(conn, CloseCode.serverError, "document unavailable");
         },
       );
@@ -457,15 +501,16 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
         ...counters,
         connections: connections.size,
         documentsInMemory: rooms.size,
-        journal: journal.stats(),
+        journal: journal?.stats() ?? null,
       };
     },
 
     /** Compacts and unloads every idle document now (tests; shutdown). */
     async settle(): Promise<void> {
-      await journal.drain();
-      await Promise.all([...rooms.values()].filter((r) => r.durableSeq > r.snapshotSeq).map(scheduleCompaction));
-      unloadIdle(Number.POSITIVE_INFINITY);
+      await (await ready()).drain();
+      await Promise.all([...rooms.values()].filter((r) => r.pending > 0).map(scheduleCompaction));
+      sweepRooms(Number.POSITIVE_INFINITY);
+      await truncate();
     },
 
     /** Closes every connection and waits until every accepted update is stored. */
@@ -475,7 +520,7 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
       clearInterval(sweep);
       for (const conn of connections) close(conn, CloseCode.shuttingDown, "server shutting down");
       await Promise.allSettled([...loading.values()]);
-      await journal.drain();
+      await journal?.drain();
       await compactionQueue;
     },
   };

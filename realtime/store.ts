@@ -1,6 +1,7 @@
 /**
  * Where realtime documents live in the database (docs/decisions/0011): a
- * compacted snapshot per document plus one row per update accepted since.
+ * compacted snapshot per document plus one append-only log of the updates
+ * accepted since, for all documents.
  *
  * The journal is the "persist before you promise" half: updates are appended
  * with group commit — every update that arrives while a transaction is being
@@ -9,36 +10,42 @@
  * `database.write` (decision 0004), so appends, compactions and the rest of
  * the portal's writes never interleave.
  */
-import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { realtimeDocuments, realtimeUpdates } from "../db/schema";
+import { realtimeDocuments } from "../db/schema";
 
 export interface StoredDocument {
   id: number;
-  /** State as of `snapshotSeq`, or null before the first compaction. */
+  /** State holding every logged update up to `snapshotThrough`, or null before the first compaction. */
   snapshot: Uint8Array | null;
-  snapshotSeq: number;
-  /** Updates after the snapshot, in order (possibly also some it already holds). */
-  updates: Uint8Array[];
-  /** The highest seq stored for the document. */
-  lastSeq: number;
+  snapshotThrough: number;
+  /** Logged updates after the snapshot, in order. */
+  updates: { id: number; update: Uint8Array }[];
 }
 
-export interface UpdateRow {
+export interface LogRow {
+  id: number;
   documentId: number;
-  seq: number;
   update: Uint8Array;
 }
 
-/** SQLite allows 32,766 bound variables per statement; three per row. */
-const ROWS_PER_INSERT = 5_000;
+/** Rows the truncation deletes per transaction, so appends waiting behind it wait little. */
+const TRUNCATE_CHUNK = 5_000;
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
 export function createDocumentStore(database: Database) {
   return {
+    /** The last log id ever handed out (ids never go back, even once truncated rows are gone). */
+    async head(): Promise<number> {
+      const result = await database.client.execute(
+        "SELECT max(coalesce((SELECT max(id) FROM realtime_updates), 0), coalesce((SELECT max(snapshot_through) FROM realtime_documents), 0)) AS head",
+      );
+      return Number(result.rows[0]!.head);
+    },
+
     /** Reads a document, creating its row on first use. */
     async load(name: string): Promise<StoredDocument> {
       let doc = await database.db.query.realtimeDocuments.findFirst({ where: eq(realtimeDocuments.name, name) });
@@ -47,47 +54,73 @@ export function createDocumentStore(database: Database) {
         doc = await database.db.query.realtimeDocuments.findFirst({ where: eq(realtimeDocuments.name, name) });
         if (!doc) throw new Error(`realtime document ${name} could not be created`);
       }
-      // Updates are read after the snapshot row was, but a compaction of this
-      // document can only run while it is loaded in this process, so the two
-      // reads see one state. Rows at or below snapshot_seq may remain from an
-      // interrupted compaction; Yjs applies them idempotently.
-      const rows = await database.db
-        .select({ seq: realtimeUpdates.seq, update: realtimeUpdates.update })
-        .from(realtimeUpdates)
-        .where(and(eq(realtimeUpdates.documentId, doc.id), sql`${realtimeUpdates.seq} > ${doc.snapshotSeq}`))
-        .orderBy(asc(realtimeUpdates.seq));
+      // A rowid range scan from the snapshot on, returned as one string: ten
+      // thousand small rows as row objects cost more than the scan itself.
+      const result = await database.client.execute({
+        sql: `SELECT group_concat(id || ':' || hex("update"), ' ' ORDER BY id) AS log
+              FROM realtime_updates WHERE id > ? AND document_id = ?`,
+        args: [doc.snapshotThrough, doc.id],
+      });
+      const logged = result.rows[0]?.log;
+      const updates =
+        typeof logged === "string" && logged.length > 0
+          ? logged.split(" ").map((entry) => {
+              const at = entry.indexOf(":");
+              return {
+                id: Number(entry.slice(0, at)),
+                update: new Uint8Array(Buffer.from(entry.slice(at + 1), "hex")),
+              };
+            })
+          : [];
       return {
         id: doc.id,
         snapshot: doc.snapshot ? new Uint8Array(doc.snapshot) : null,
-        snapshotSeq: doc.snapshotSeq,
-        updates: rows.map((r) => new Uint8Array(r.update)),
-        lastSeq: rows.length > 0 ? rows[rows.length - 1]!.seq : doc.snapshotSeq,
+        snapshotThrough: doc.snapshotThrough,
+        updates,
       };
     },
 
     /** Appends rows in one transaction. */
-    async append(rows: readonly UpdateRow[]): Promise<void> {
-      await database.write(async (tx) => {
-        for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-          const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-          await tx
-            .insert(realtimeUpdates)
-            .values(chunk.map((r) => ({ documentId: r.documentId, seq: r.seq, update: asBuffer(r.update) })));
-        }
-      });
+    async append(rows: readonly LogRow[]): Promise<void> {
+      // One statement and one bound parameter however many rows: cheaper than
+      // binding three parameters per row (and no limit on bound variables).
+      const json = JSON.stringify(rows.map((r) => [r.id, r.documentId, hex(r.update)]));
+      await database.write((tx) =>
+        tx.run(
+          sql`INSERT INTO realtime_updates (id, document_id, "update") SELECT value->>0, value->>1, unhex(value->>2) FROM json_each(${json})`,
+        ),
+      );
     },
 
-    /** Replaces the snapshot with `state`, which holds every update up to `throughSeq`, and drops those rows. */
-    async compact(documentId: number, state: Uint8Array, throughSeq: number): Promise<void> {
-      await database.write(async (tx) => {
-        await tx
+    /** Replaces the snapshot with `state`, which holds every logged update of the document up to `through`. */
+    async compact(documentId: number, state: Uint8Array, through: number): Promise<void> {
+      await database.write((tx) =>
+        tx
           .update(realtimeDocuments)
-          .set({ snapshot: asBuffer(state), snapshotSeq: throughSeq, compactedAt: new Date() })
-          .where(eq(realtimeDocuments.id, documentId));
-        await tx
-          .delete(realtimeUpdates)
-          .where(and(eq(realtimeUpdates.documentId, documentId), lte(realtimeUpdates.seq, throughSeq)));
-      });
+          .set({
+            snapshot: Buffer.from(state.buffer, state.byteOffset, state.byteLength),
+            snapshotThrough: through,
+            compactedAt: new Date(),
+          })
+          .where(eq(realtimeDocuments.id, documentId)),
+      );
+    },
+
+    /** Deletes log rows their document's snapshot holds, a chunk per transaction; resolves with how many. */
+    async truncate(): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const deleted = await database.write(async (tx) => {
+          const result = await tx.run(
+            sql`DELETE FROM realtime_updates WHERE id IN (
+              SELECT u.id FROM realtime_updates u JOIN realtime_documents d ON d.id = u.document_id
+              WHERE u.id <= d.snapshot_through ORDER BY u.id LIMIT ${TRUNCATE_CHUNK})`,
+          );
+          return result.rowsAffected;
+        });
+        total += deleted;
+        if (deleted < TRUNCATE_CHUNK) return total;
+      }
     },
   };
 }
@@ -95,7 +128,7 @@ export function createDocumentStore(database: Database) {
 export type DocumentStore = ReturnType<typeof createDocumentStore>;
 
 interface Batch {
-  rows: UpdateRow[];
+  rows: LogRow[];
   /** Run in order once the batch committed. */
   committed: (() => void)[];
 }
@@ -104,18 +137,21 @@ const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
 /**
- * Group commit. `append` queues a row and the callback that may announce it;
- * `afterDurable` runs a callback once everything queued so far is committed.
- * One transaction is in flight at a time; a failed one is retried (with
- * backoff) and its callbacks wait — an update is never announced before it is
- * stored, nor dropped because a write failed.
+ * Group commit. `append` gives an update its log id and queues it with the
+ * callback that may announce it; `afterDurable` runs a callback once
+ * everything queued so far is committed. One transaction is in flight at a
+ * time; a failed one is retried (with backoff) and its callbacks wait — an
+ * update is never announced before it is stored, nor dropped because a
+ * write failed.
  */
-export function createJournal(store: Pick<DocumentStore, "append">, log: (line: string) => void) {
+export function createJournal(store: Pick<DocumentStore, "append">, head: number, log: (line: string) => void) {
   let next: Batch = { rows: [], committed: [] };
   let inFlight: Batch | null = null;
   let scheduled = false;
   let retrying = false;
   let retryMs = RETRY_FIRST_MS;
+  let lastId = head;
+  let durableId = head;
   let drained: (() => void)[] = [];
   const stats = { transactions: 0, rows: 0, bytes: 0, failures: 0 };
 
@@ -139,6 +175,7 @@ export function createJournal(store: Pick<DocumentStore, "append">, log: (line: 
         stats.transactions++;
         stats.rows += batch.rows.length;
         for (const r of batch.rows) stats.bytes += r.update.byteLength;
+        durableId = batch.rows[batch.rows.length - 1]!.id;
         retryMs = RETRY_FIRST_MS;
         inFlight = null;
         for (const fn of batch.committed) fn();
@@ -151,13 +188,12 @@ export function createJournal(store: Pick<DocumentStore, "append">, log: (line: 
         // Put the batch back in front, merged with whatever arrived meanwhile.
         next = { rows: [...batch.rows, ...next.rows], committed: [...batch.committed, ...next.committed] };
         inFlight = null;
-        const wait = retryMs;
-        retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
         retrying = true;
         setTimeout(() => {
           retrying = false;
           schedule();
-        }, wait).unref();
+        }, retryMs).unref();
+        retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
       },
     );
   }
@@ -169,9 +205,11 @@ export function createJournal(store: Pick<DocumentStore, "append">, log: (line: 
   }
 
   return {
-    append(row: UpdateRow, committed: () => void) {
-      next.rows.push(row);
-      next.committed.push(committed);
+    /** Queues an update; `committed(id)` runs once it is stored. */
+    append(documentId: number, update: Uint8Array, committed: (id: number) => void) {
+      const id = ++lastId;
+      next.rows.push({ id, documentId, update });
+      next.committed.push(() => committed(id));
       schedule();
     },
     /** Runs `fn` when every update appended so far is stored (at once if it already is). */
@@ -180,6 +218,8 @@ export function createJournal(store: Pick<DocumentStore, "append">, log: (line: 
       else if (inFlight) inFlight.committed.push(fn);
       else fn();
     },
+    /** The last log id stored: every update with an id up to it is in the database. */
+    durableId: () => durableId,
     /** Resolves when nothing is waiting to be written. */
     drain(): Promise<void> {
       if (!inFlight && next.rows.length === 0) return Promise.resolve();

@@ -17,12 +17,14 @@ import { userId } from "./database";
  * edited by the organisation's managers, read by its members.
  * `test:<orgId>:party:<partyOrgId>` — one party's own rows: edited only by
  * that party's managers, read by members of either organisation. The shape a
- * plan will have (`plan:N`, `plan:N:party:M`), rights per document.
+ * plan will have (`plan:N`, `plan:N:party:M`), rights per document. An
+ * optional `:<label>` suffix names more documents with the same rights (the
+ * bench opens a thousand).
  */
 export const testKind = createDocumentKind({
   prefix: "test:",
   async access(actor, name): Promise<Access> {
-    const match = /^test:(\d+)(?::party:(\d+))?$/.exec(name);
+    const match = /^test:(\d+)(?::party:(\d+))?(?::[a-z0-9-]+)?$/.exec(name);
     if (!match) return "none";
     const orgId = Number(match[1]);
     const partyOrgId = match[2] === undefined ? null : Number(match[2]);

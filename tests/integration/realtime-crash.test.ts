@@ -26,7 +26,7 @@ async function storedDocument(url: string, name: string): Promise<Y.Doc> {
     const stored = await createDocumentStore(database).load(name);
     const doc = new Y.Doc();
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    for (const row of stored.updates) Y.applyUpdate(doc, row.update);
     return doc;
   } finally {
     database.close();

@@ -33,7 +33,11 @@ async function storedUpdates(name: string): Promise<Uint8Array[]> {
     where: eq(realtimeDocuments.name, name),
   });
   if (!doc) return [];
-  const rows = await p.portal.database.db.select().from(realtimeUpdates).where(eq(realtimeUpdates.documentId, doc.id));
+  const rows = await p.portal.database.db
+    .select()
+    .from(realtimeUpdates)
+    .where(eq(realtimeUpdates.documentId, doc.id))
+    .orderBy(realtimeUpdates.id);
   return rows.map((r) => new Uint8Array(r.update));
 }
 
@@ -204,7 +208,8 @@ describe("persistence", () => {
     const doc = await p.portal.database.db.query.realtimeDocuments.findFirst({
       where: eq(realtimeDocuments.name, name),
     });
-    expect(doc?.snapshotSeq).toBe(50);
+    // The snapshot holds the 50 updates; the log rows it holds are truncated.
+    expect(doc?.snapshotThrough).toBeGreaterThanOrEqual(50);
     expect(doc?.snapshot).not.toBeNull();
     expect(await storedUpdates(name)).toEqual([]);
     const unloaded = p.portal.realtime.metrics().documentsUnloaded;
