@@ -43,6 +43,9 @@ export interface DocumentServerOptions {
   messagesPerSecond: number;
   /** … and the burst allowed above it (a reconnecting client sends its backlog at once). */
   messageBurst: number;
+  /** Per connection: sustained bytes per second, with bursts of a few of the largest frames. */
+  bytesPerSecond: number;
+  bytesBurst: number;
   /** Bytes queued for a client that does not read before it is disconnected. */
   maxBufferedBytes: number;
   /** A document with no connections leaves memory after this long. */
@@ -63,6 +66,8 @@ export const defaultDocumentServerOptions: DocumentServerOptions = {
   maxMessageBytes: 2 * 1024 * 1024,
   messagesPerSecond: 500,
   messageBurst: 5_000,
+  bytesPerSecond: 1024 * 1024,
+  bytesBurst: 8 * 1024 * 1024,
   maxBufferedBytes: 16 * 1024 * 1024,
   unloadAfterMs: 30_000,
   compactAfterUpdates: 1_000,
@@ -82,7 +87,9 @@ interface Connection {
   room: Room | null;
   /** Frames that arrived while the document was loading. */
   early: Uint8Array[] | null;
+  /** Token buckets: messages and bytes the connection may still send now. */
   tokens: number;
+  byteTokens: number;
   refilledAt: number;
   alive: boolean;
   droppedUpdates: number;
@@ -129,6 +136,9 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     closedFlood: 0,
     closedTooSlow: 0,
     documentsLoaded: 0,
+    /** Reading and applying a document's snapshot and log, in ms: the last and the slowest load. */
+    lastLoadMs: 0,
+    slowestLoadMs: 0,
     documentsUnloaded: 0,
     compactions: 0,
   };
@@ -164,6 +174,7 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
 
   async function loadRoom(name: string): Promise<Room> {
     await ready();
+    const started = performance.now();
     const stored = await store.load(name);
     const doc = new Y.Doc();
     Y.transact(
@@ -193,6 +204,8 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     });
     rooms.set(name, room);
     counters.documentsLoaded++;
+    counters.lastLoadMs = performance.now() - started;
+    counters.slowestLoadMs = Math.max(counters.slowestLoadMs, counters.lastLoadMs);
     if (dueForCompaction(room)) void scheduleCompaction(room);
     return room;
   }
@@ -326,18 +339,21 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
   }
 
   /** Token bucket per connection; false when the connection is over its rate. */
-  function withinRate(conn: Connection): boolean {
+  function withinRate(conn: Connection, bytes: number): boolean {
     const now = performance.now();
-    conn.tokens = Math.min(opts.messageBurst, conn.tokens + ((now - conn.refilledAt) * opts.messagesPerSecond) / 1000);
+    const seconds = (now - conn.refilledAt) / 1000;
+    conn.tokens = Math.min(opts.messageBurst, conn.tokens + seconds * opts.messagesPerSecond);
+    conn.byteTokens = Math.min(opts.bytesBurst, conn.byteTokens + seconds * opts.bytesPerSecond);
     conn.refilledAt = now;
-    if (conn.tokens < 1) return false;
+    if (conn.tokens < 1 || conn.byteTokens < bytes) return false;
     conn.tokens -= 1;
+    conn.byteTokens -= bytes;
     return true;
   }
 
   function onFrame(conn: Connection, frame: Uint8Array) {
     if (conn.closed) return;
-    if (!withinRate(conn)) {
+    if (!withinRate(conn, frame.byteLength)) {
       counters.closedFlood++;
       log(`realtime: ${conn.username} flooded ${conn.name}; closing the connection`);
       return close(conn, CloseCode.flood, "too many messages");
@@ -442,6 +458,7 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
         room: null,
         early: [],
         tokens: opts.messageBurst,
+        byteTokens: opts.bytesBurst,
         refilledAt: performance.now(),
         alive: true,
         droppedUpdates: 0,

@@ -10,7 +10,7 @@ import { WebSocket } from "ws";
 import * as Y from "yjs";
 import { realtimeDocuments, realtimeUpdates } from "../../db/schema";
 import { CloseCode } from "../../realtime/documents";
-import { encodeUpdate } from "../../realtime/protocol";
+import { encodeAwareness, encodeUpdate } from "../../realtime/protocol";
 import { orgId } from "../helpers/database";
 import { signIn, startPortal, type TestPortal } from "../helpers/portal";
 import { connectClient, eventually, testKind, tryUpgrade, until, type TestClient } from "../helpers/realtime";
@@ -232,7 +232,7 @@ describe("hostile input closes that connection only", () => {
     return { ws, closed, opened: new Promise((r) => ws.once("open", r)) };
   }
 
-  it("too big (1009), malformed (4400), text frames (4400), floods (4429); others carry on", async () => {
+  it("too big (1009), malformed (4400), text frames (4400), floods of messages or bytes (4429); others carry on", async () => {
     const name = `test:${xiheyan}`;
     const a = client(name, "secretary");
     const b = client(name, "secretary");
@@ -262,10 +262,19 @@ describe("hostile input closes that connection only", () => {
     for (let i = 0; i < 2 * p.portal.realtime.options.messageBurst; i++) flood.ws.send(query);
     expect(await flood.closed).toBe(CloseCode.flood);
 
+    // A flood of bytes in valid messages: awareness states of 1 MiB, past the byte burst.
+    const heavy = open(name);
+    await heavy.opened;
+    const { bytesBurst } = p.portal.realtime.options;
+    const state = encodeAwareness([{ clientId: 424242, clock: 1, json: JSON.stringify("满".repeat(350_000)) }]);
+    // A few past the burst: the bucket refills (1 MiB/s) while they arrive.
+    for (let i = 0; i < Math.ceil(bytesBurst / state.length) + 4; i++) heavy.ws.send(state);
+    expect(await heavy.closed).toBe(CloseCode.flood);
+
     const after = m();
     expect(after.closedTooBig).toBe(before.closedTooBig + 1);
     expect(after.closedMalformed).toBe(before.closedMalformed + 2);
-    expect(after.closedFlood).toBe(before.closedFlood + 1);
+    expect(after.closedFlood).toBe(before.closedFlood + 2);
 
     a.doc.getText("after").insert(0, "仍然正常");
     await until(b.doc, () => b.doc.getText("after").toString() === "仍然正常");
