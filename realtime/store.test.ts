@@ -64,6 +64,8 @@ it("group commit: a burst goes into few transactions, and each callback runs aft
   expect(journal.stats().transactions).toBeLessThanOrEqual(3);
   expect(journal.durableId()).toBe(500);
   expect(rebuild(await store.load("a"))).toBe(rebuildText(500));
+  const types = await t.database.client.execute('SELECT DISTINCT typeof("update") AS type FROM realtime_updates');
+  expect(types.rows.map((r) => r.type)).toEqual(["blob"]);
 });
 
 function rebuildText(count: number): string {
