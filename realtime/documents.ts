@@ -365,6 +365,16 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     handle(conn, conn.room!, frame);
   }
 
+  /** A bug, or a document in a state Yjs cannot serve, costs that connection, never the server. */
+  function safely(conn: Connection, fn: () => void) {
+    try {
+      fn();
+    } catch (error) {
+      log(`realtime: handling a message from ${conn.username} on ${conn.name} failed: ${String(error)}`);
+      close(conn, CloseCode.serverError, "internal error");
+    }
+  }
+
   function handle(conn: Connection, room: Room, frame: Uint8Array) {
     let message;
     try {
@@ -464,20 +474,6 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
         droppedUpdates: 0,
         closed: false,
       };
-      if (closing) return ws.close(CloseCode.shuttingDown, "server shutting down");
-      connections.add(conn);
-      counters.connectionsOpened++;
-      ws.binaryType = "nodebuffer";
-      ws.on("message", (data: Buffer, isBinary: boolean) => {
-        if (!isBinary) {
-          counters.closedMalformed++;
-          return close(conn, CloseCode.malformed, "binary frames only");
-        }
-        onFrame(conn, data);
-      });
-      ws.on("pong", () => {
-        conn.alive = true;
-      });
       ws.on("error", (error: Error & { code?: string }) => {
         // ws closes the connection itself (1009 for an oversized frame); count why.
         if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
@@ -487,6 +483,20 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
           counters.closedMalformed++;
           log(`realtime: protocol error from ${conn.username} on ${conn.name}: ${error.message}`);
         }
+      });
+      if (closing) return ws.close(CloseCode.shuttingDown, "server shutting down");
+      connections.add(conn);
+      counters.connectionsOpened++;
+      ws.binaryType = "nodebuffer";
+      ws.on("message", (data: Buffer, isBinary: boolean) => {
+        if (!isBinary) {
+          counters.closedMalformed++;
+          return close(conn, CloseCode.malformed, "binary frames only");
+        }
+        safely(conn, () => onFrame(conn, data));
+      });
+      ws.on("pong", () => {
+        conn.alive = true;
       });
       ws.on("close", () => leave(conn));
 
@@ -502,7 +512,7 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
           conn.early = null;
           for (const frame of early) {
             if (conn.closed) break;
-            handle(conn, room, frame);
+            safely(conn, () => handle(conn, room, frame));
           }
         },
         (error: unknown) => {

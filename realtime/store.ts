@@ -182,7 +182,14 @@ export function createJournal(store: Pick<DocumentStore, "append">, head: number
         durableId = batch.rows[batch.rows.length - 1]!.id;
         retryMs = RETRY_FIRST_MS;
         inFlight = null;
-        for (const fn of batch.committed) fn();
+        for (const fn of batch.committed) {
+          try {
+            fn();
+          } catch (error) {
+            // One failing announcement must not keep the rest of the batch from theirs.
+            log(`realtime: after storing updates: ${String(error)}`);
+          }
+        }
         if (next.rows.length > 0) schedule();
         else settleDrained();
       },

@@ -84,6 +84,9 @@ async function startServer(
   };
 }
 
+/** Rounds per server at each rate. */
+const ROUNDS = 2;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Heap and off-heap buffers after a GC: what the documents cost, without allocator slack. */
@@ -380,10 +383,20 @@ export default defineBench({
           vs(`edit-to-peer p99, ${n} clients in a document`, "ms", r.ours!.p99, r.baseline!.p99);
         }
         const seconds = Math.max(2, Math.round(5 * scale));
-        const at10: Record<string, RunResult> = {};
-        const at25: Record<string, RunResult> = {};
-        for (const s of servers) at10[s.label] = await throughput(s, doc(`rate10-${s.label}`), 100, 10_000, seconds);
-        for (const s of servers) at25[s.label] = await throughput(s, doc(`rate25-${s.label}`), 100, 25_000, seconds);
+        // Rounds alternate between the servers and each keeps its best (lowest p99): the machine
+        // is shared, and other work landing on one server's turn says nothing about the server.
+        const best = async (rate: number) => {
+          const r: Record<string, RunResult> = {};
+          for (let round = 0; round < ROUNDS; round++) {
+            for (const s of servers) {
+              const run = await throughput(s, doc(`rate${rate / 1000}-${s.label}-${round}`), 100, rate, seconds);
+              if (!r[s.label] || run.p99 < r[s.label]!.p99) r[s.label] = run;
+            }
+          }
+          return r;
+        };
+        const at10 = await best(10_000);
+        const at25 = await best(25_000);
         for (const [rate, r] of [
           [10_000, at10],
           [25_000, at25],
