@@ -6,7 +6,8 @@
  *
  * Which documents exist and who may open them is answered by the document
  * kinds registered here (plans arrive with the plans issue); a name no kind
- * claims is 404.
+ * claims is 404. Authorised connections are served by the document server
+ * (documents.ts), which stores and relays the y-websocket protocol.
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -14,6 +15,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { Database } from "../db/client";
 import { readSessionToken, validateSessionToken } from "../server/identity";
 import type { Actor } from "../server/identity/permissions";
+import { createDocumentServer, type DocumentServer, type DocumentServerOptions } from "./documents";
+import { createDocumentStore } from "./store";
 
 export const REALTIME_PREFIX = "/realtime/";
 
@@ -24,8 +27,28 @@ export interface DocumentKind {
   matches(name: string): boolean;
   /** The actor's access to that document, through the permission module. */
   access(actor: Actor, name: string): Promise<Access>;
-  /** Serves an authorised connection. */
-  connect(socket: WebSocket, ctx: { actor: Actor; name: string; access: Exclude<Access, "none"> }): void;
+  /** Serves an authorised connection (usually: hands it to the document server). */
+  connect(
+    socket: WebSocket,
+    ctx: { actor: Actor; name: string; access: Exclude<Access, "none">; documents: DocumentServer },
+  ): void;
+}
+
+/**
+ * A kind of stored, co-edited document: names starting with `prefix` (e.g.
+ * `plan:` for `plan:12` and `plan:12:party:3`), rights from `access`, which
+ * must answer through the permission module. Each document has its own
+ * rights, so content with different editors lives in different documents.
+ */
+export function createDocumentKind(kind: {
+  prefix: string;
+  access(actor: Actor, name: string): Promise<Access>;
+}): DocumentKind {
+  return {
+    matches: (name) => name.startsWith(kind.prefix) && name.length > kind.prefix.length,
+    access: kind.access,
+    connect: (socket, { documents, ...ctx }) => documents.serve(socket, ctx),
+  };
 }
 
 const reasons: Record<number, string> = {
@@ -42,8 +65,13 @@ function refuse(socket: Duplex, status: number): void {
   );
 }
 
-export function createRealtimeGateway(database: Database, kinds: DocumentKind[] = []) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+export function createRealtimeGateway(
+  database: Database,
+  kinds: DocumentKind[] = [],
+  options: Partial<DocumentServerOptions> = {},
+) {
+  const documents = createDocumentServer(createDocumentStore(database), options);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: documents.options.maxMessageBytes });
 
   async function accept(req: IncomingMessage, socket: Duplex, head: Buffer, name: string) {
     const token = readSessionToken(req.headers.cookie);
@@ -53,7 +81,7 @@ export function createRealtimeGateway(database: Database, kinds: DocumentKind[] 
     if (!kind) return refuse(socket, 404);
     const access = await kind.access(validated.actor, name);
     if (access === "none") return refuse(socket, 403);
-    wss.handleUpgrade(req, socket, head, (ws) => kind.connect(ws, { actor: validated.actor, name, access }));
+    wss.handleUpgrade(req, socket, head, (ws) => kind.connect(ws, { actor: validated.actor, name, access, documents }));
   }
 
   return {
@@ -72,9 +100,16 @@ export function createRealtimeGateway(database: Database, kinds: DocumentKind[] 
       accept(req, socket, head, name).catch(() => refuse(socket, 500));
       return true;
     },
-    close() {
+    options: documents.options,
+    /** Counters of the document server (connections, drops, closes by reason, storage). */
+    metrics: () => documents.metrics(),
+    /** Compacts and unloads idle documents now. */
+    settle: () => documents.settle(),
+    /** Closes every connection; resolves once every accepted update is stored. */
+    async close(): Promise<void> {
       for (const client of wss.clients) client.close(1001, "server shutting down");
       wss.close();
+      await documents.close();
     },
   };
 }

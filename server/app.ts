@@ -17,7 +17,8 @@ import { seedDemo } from "../db/seed/demo";
 import { seedDemoCouncils } from "../db/seed/demo-councils";
 import { seedDemoTickets } from "../db/seed/demo-tickets";
 import { describeReferenceCounts, seedReference } from "../db/seed/reference";
-import { createRealtimeGateway } from "../realtime/gateway";
+import type { DocumentServerOptions } from "../realtime/documents";
+import { createRealtimeGateway, type DocumentKind } from "../realtime/gateway";
 import { apiRouter } from "./api";
 import type { Config } from "./config";
 import { sweepWhistleDeadlines } from "./councils";
@@ -29,6 +30,7 @@ import { secureCookies, sessionMiddleware, type RequestSession } from "./http/se
 export interface Portal {
   server: Server;
   database: Database;
+  realtime: ReturnType<typeof createRealtimeGateway>;
   /** Resolves with the bound port (useful with PORT=0). */
   listen(): Promise<number>;
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
@@ -41,6 +43,10 @@ export interface PortalOptions {
   /** Where the production build lives (default ./build). */
   buildDir?: string;
   log?: (line: string) => void;
+  /** Realtime document kinds besides the portal's own (tests register theirs here). */
+  kinds?: DocumentKind[];
+  /** Overrides of the document server's limits and timings. */
+  realtime?: Partial<DocumentServerOptions>;
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -64,7 +70,11 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY ? 1 : false);
   const server = createServer(app);
-  const gateway = createRealtimeGateway(database);
+  const gateway = createRealtimeGateway(database, options.kinds ?? [], {
+    unloadAfterMs: config.REALTIME_UNLOAD_AFTER_SECONDS * 1000,
+    log,
+    ...options.realtime,
+  });
 
   app.get("/healthz", (_req, res) => {
     void database.ping().then((ok) => {
@@ -139,6 +149,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   return {
     server,
     database,
+    realtime: gateway,
     listen: () =>
       new Promise((resolveListen, reject) => {
         server.once("error", reject);
@@ -151,15 +162,18 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       closing ??= new Promise<void>((resolveClose) => {
         clearInterval(sweep);
         clearInterval(reminders);
-        gateway.close();
+        // Every accepted realtime update is stored before the database closes.
+        const realtimeClosed = gateway.close();
         const force = setTimeout(() => {
           for (const s of sockets) s.destroy();
         }, SHUTDOWN_GRACE_MS);
         force.unref();
         server.close(() => {
           clearTimeout(force);
-          database.close();
-          resolveClose();
+          void realtimeClosed.finally(() => {
+            database.close();
+            resolveClose();
+          });
         });
         // Idle keep-alive connections would hold close() open; busy ones finish first.
         server.closeIdleConnections();

@@ -22,6 +22,7 @@ describe("loadConfig", () => {
       SEED_DEMO: true,
       COOKIE_SECURE: "auto",
       TRUST_PROXY: false,
+      REALTIME_UNLOAD_AFTER_SECONDS: 30,
     });
   });
 
@@ -56,6 +57,13 @@ describe("loadConfig", () => {
   ])("reads the flag value %s as %s", (value, expected) => {
     expect(loadConfig({ SEED_DEMO: value }).SEED_DEMO).toBe(expected);
     expect(loadConfig({ TRUST_PROXY: value }).TRUST_PROXY).toBe(expected);
+  });
+
+  it.each(["0", "-5", "soon"])("refuses REALTIME_UNLOAD_AFTER_SECONDS=%s; reads fractions of seconds", (value) => {
+    expect(errorFor({ REALTIME_UNLOAD_AFTER_SECONDS: value }).message).toMatch(
+      /^Invalid configuration: REALTIME_UNLOAD_AFTER_SECONDS /,
+    );
+    expect(loadConfig({ REALTIME_UNLOAD_AFTER_SECONDS: "0.5" }).REALTIME_UNLOAD_AFTER_SECONDS).toBe(0.5);
   });
 
   it("refuses a flag it cannot read, rather than guessing", () => {

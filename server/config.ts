@@ -22,7 +22,7 @@ export const configSchema = z.object({
    */
   TRUST_PROXY: flag.default(false),
   /**
-   * The maps' base (decision 0012). Unset: the self-hosted offline style. A Mapbox token makes
+   * The maps' base (decision 0013). Unset: the self-hosted offline style. A Mapbox token makes
    * `mapbox://` styles work (default mapbox://styles/mapbox/light-v10); MAP_STYLE_URL picks any
    * style JSON; MAP_TILE_URL puts raster tiles ({z}/{x}/{y}) under our own layers instead.
    */
@@ -35,6 +35,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, "must be an http(s) URL with {z}, {x} and {y}")
     .optional(),
+  /** A realtime document nobody has open leaves memory after this long (it stays stored). */
+  REALTIME_UNLOAD_AFTER_SECONDS: z.coerce.number().positive().default(30),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -3,7 +3,7 @@ import { requirePermission } from "~/lib/auth.server";
 import { loadOrThrow } from "~/lib/forms.server";
 import { viewportClusters } from "../../server/map";
 
-/** The clusters for one viewport and the filters (decision 0012), as GeoJSON. */
+/** The clusters for one viewport and the filters (decision 0013), as GeoJSON. */
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requirePermission(context, request, "read:map");
   const params = Object.fromEntries(new URL(request.url).searchParams);

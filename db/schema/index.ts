@@ -3,3 +3,4 @@ export * from "./regions";
 export * from "./tickets";
 export * from "./councils";
 export * from "./notifications";
+export * from "./realtime";

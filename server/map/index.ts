@@ -1,4 +1,4 @@
-/** The map's public face (decision 0012): viewport clusters over the tickets in memory. */
+/** The map's public face (decision 0013): viewport clusters over the tickets in memory. */
 export { pointsOf } from "./points";
 export {
   mapFilterSchema,

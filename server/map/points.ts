@@ -1,5 +1,5 @@
 /**
- * The map's tickets in memory, as columns (docs/decisions/0012-map.md).
+ * The map's tickets in memory, as columns (docs/decisions/0013-map.md).
  *
  * A viewport query at city zoom touches every ticket with a position; at a
  * million tickets that is a million rows, which no SQL GROUP BY answers in

@@ -1,7 +1,7 @@
 /**
  * What the map draws for one viewport: the tickets the actor may see that
  * pass the filters, gathered into grid clusters sized for the zoom (decision
- * 0012). The browser receives at most a few hundred features whatever the
+ * 0013). The browser receives at most a few hundred features whatever the
  * number of tickets.
  */
 import { z } from "zod";

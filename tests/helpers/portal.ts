@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createPortal, type Portal } from "../../server/app";
+import { createPortal, type Portal, type PortalOptions } from "../../server/app";
 import { loadConfig } from "../../server/config";
 
 export interface TestPortal {
@@ -20,7 +20,11 @@ export interface TestPortal {
 
 export const BUILD_DIR = resolve(process.env.ROUNDTABLE_BUILD_DIR ?? "build");
 
-export async function startPortal(env: Record<string, string> = {}): Promise<TestPortal> {
+/** `options` adds to the portal's own (e.g. realtime document kinds for tests). */
+export async function startPortal(
+  env: Record<string, string> = {},
+  options: Omit<PortalOptions, "buildDir"> = {},
+): Promise<TestPortal> {
   if (!existsSync(join(BUILD_DIR, "server/index.js"))) {
     throw new Error("No production build: run `npm run build` first (npm test does this).");
   }
@@ -32,7 +36,7 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Tes
     DATABASE_URL: `file:${join(dir, "test.db")}`,
     ...env,
   });
-  const portal = await createPortal(config, { buildDir: BUILD_DIR, log: () => undefined });
+  const portal = await createPortal(config, { buildDir: BUILD_DIR, log: () => undefined, ...options });
   const port = await portal.listen();
   return {
     url: `http://127.0.0.1:${port}`,

@@ -33,17 +33,25 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts `server/main.ts` with `env` on top of this process's environment,
- * minus every variable the portal reads (so the test states them all).
+ * Starts `server/main.ts` (or another `entry`) with `env` on top of this
+ * process's environment, minus every variable the portal reads (so the test
+ * states them all). `ipc` opens a message channel (child.send / process.send).
  */
-export function spawnPortal(env: Record<string, string>): PortalProcess {
+export function spawnPortal(
+  env: Record<string, string>,
+  options: { entry?: string; ipc?: boolean; nodeArgs?: string[] } = {},
+): PortalProcess {
   const base = { ...process.env };
   for (const key of Object.keys(configSchema.shape)) delete base[key];
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    cwd: resolve("."),
-    env: { ...base, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), "--import", "tsx", options.entry ?? "server/main.ts"],
+    {
+      cwd: resolve("."),
+      env: { ...base, ...env },
+      stdio: options.ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   let err = "";
   const watchers = new Set<() => void>();

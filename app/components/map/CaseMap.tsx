@@ -42,7 +42,7 @@ function labelPoint(geometry: { type: string; coordinates: unknown }): [number, 
 }
 
 /**
- * The case map: tickets as server-computed clusters (decision 0012) that
+ * The case map: tickets as server-computed clusters (decision 0013) that
  * split as one zooms, a heatmap toggle, district names. Data is fetched for
  * the viewport after each move; `query` holds the filters (URL form).
  */
