@@ -245,6 +245,7 @@ export const zhCN = {
         "whistle.evaluated": "双考核评价",
         "whistle_rule.created": "修改吹哨报到时限",
         "council.created": "发起议事",
+        "council.party_added": "增加参与方",
         "council.stage": "议事阶段变更",
         "council.reviewed": "居民评议",
         "topic.proposed": "提出议题",

@@ -13,6 +13,7 @@ import { formWithLists, handleForm, loadOrThrow, parseId } from "~/lib/forms.ser
 import { ballotChoices, decisionModes, votingModes } from "../../db/schema/councils";
 import { NotFoundError, ValidationError } from "../../server/errors";
 import {
+  addParty,
   castBallot,
   changeStage,
   closeVoting,
@@ -26,7 +27,9 @@ import {
   recordMinutes,
   scheduleMeeting,
   signDecision,
+  summonableUnits,
 } from "../../server/councils";
+import { residentsIn } from "../../server/identity";
 import styles from "~/styles/councils.css?url";
 
 const C = t.councils;
@@ -49,8 +52,19 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const id = parseId(params.councilId);
   if (!id) throw new Response("Not Found", { status: 404 });
   const detail = await loadOrThrow(() => getCouncil(context.database, actor, id));
+  // Who could still join: for the convener, while the council is open.
+  const joinable =
+    detail.can.convene && detail.council.stage !== "closed"
+      ? {
+          units: (await summonableUnits(context.database)).filter((u) => !detail.parties.some((p) => p.orgId === u.id)),
+          residents: (await residentsIn(context.database.db, detail.council.regionCode)).filter(
+            (r) => !detail.parties.some((p) => p.userId === r.userId),
+          ),
+        }
+      : null;
   return {
     ...detail,
+    joinable,
     me: actor.userId,
     next: nextStages[detail.council.stage],
     deciding: decidingStages.includes(detail.council.stage),
@@ -110,6 +124,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
           break;
         case "publish":
           await publishDecision(db, actor, idFrom(form, "decisionId"));
+          break;
+        case "add-party":
+          await addParty(db, actor, councilId, {
+            role: form.role,
+            ...(form.role === "resident_rep" ? { userId: form.userId } : { orgId: form.orgId }),
+          });
           break;
         default:
           throw new ValidationError(t.errors.unknownIntent);
@@ -426,6 +446,7 @@ export default function CouncilPage() {
             </li>
           ))}
         </ul>
+        {data.joinable ? <AddParty joinable={data.joinable} /> : null}
         <h3>{C.council.ticketsHeading}</h3>
         {tickets.length === 0 ? <p className="muted">{C.council.noTickets}</p> : null}
         <ul>
@@ -603,5 +624,60 @@ export default function CouncilPage() {
         ) : null}
       </section>
     </main>
+  );
+}
+
+/** The convener adds a party while the council is open: a unit (lead or cooperating) or a resident representative. */
+function AddParty(props: {
+  joinable: { units: { id: number; name: string }[]; residents: { userId: number; displayName: string }[] };
+}) {
+  const result = useActionData<typeof action>();
+  const [role, setRole] = useState<"lead" | "cooperating" | "resident_rep">("cooperating");
+  const failure = result && !result.ok && result.intent === "add-party" ? result : undefined;
+  const P = C.council.addParty;
+  return (
+    <details className="add-party" open={failure ? true : undefined}>
+      <summary>{P.heading}</summary>
+      <Form method="post" className="form" key={result?.ok && result.intent === "add-party" ? result.done : 0}>
+        <input type="hidden" name="intent" value="add-party" />
+        <FormError message={failure?.message} />
+        {result?.ok && result.intent === "add-party" ? <p className="form-ok">{P.done}</p> : null}
+        <SelectField
+          name="role"
+          id="party-role"
+          label={P.role}
+          value={role}
+          onChange={(e) => setRole(e.currentTarget.value as typeof role)}
+        >
+          {(["cooperating", "lead", "resident_rep"] as const).map((r) => (
+            <option key={r} value={r}>
+              {C.partyRoles[r]}
+            </option>
+          ))}
+        </SelectField>
+        {role === "resident_rep" ? (
+          <SelectField name="userId" id="party-user" label={P.resident} errors={failure?.fieldErrors.userId}>
+            <option value="">{P.choose}</option>
+            {props.joinable.residents.map((r) => (
+              <option key={r.userId} value={r.userId}>
+                {r.displayName}
+              </option>
+            ))}
+          </SelectField>
+        ) : (
+          <SelectField name="orgId" id="party-org" label={P.unit} errors={failure?.fieldErrors.orgId}>
+            <option value="">{P.choose}</option>
+            {props.joinable.units.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </SelectField>
+        )}
+        <button type="submit" className="button">
+          {P.submit}
+        </button>
+      </Form>
+    </details>
   );
 }

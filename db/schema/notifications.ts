@@ -14,6 +14,7 @@ export const notificationKinds = [
   "decision_published", // 决议公示
   "review_requested", // 请评议
   "reopen_requested", // 居民请求重新议事
+  "council_invited", // 被列为议事参与方
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

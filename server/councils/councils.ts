@@ -160,6 +160,78 @@ export async function createCouncil(database: Database, actor: Actor, input: unk
   });
 }
 
+export const partySchema = z
+  .object({
+    role: z.enum(["lead", "cooperating", "resident_rep"], { message: "请选择参与身份" }),
+    orgId: id("请选择单位").optional(),
+    userId: id("请选择居民代表").optional(),
+  })
+  .superRefine((data, ctx) => {
+    if (data.role === "resident_rep" && !data.userId)
+      ctx.addIssue({ code: "custom", path: ["userId"], message: "请选择居民代表" });
+    if (data.role !== "resident_rep" && !data.orgId)
+      ctx.addIssue({ code: "custom", path: ["orgId"], message: "请选择单位" });
+  });
+
+/**
+ * A party joins a council under way (a department summoned later, another
+ * resident representative): the convener adds it until the council closes;
+ * its people are told at once and may take part from then on.
+ */
+export async function addParty(database: Database, actor: Actor, councilId: number, input: unknown, now = new Date()) {
+  const data = parseOrThrow(partySchema, input);
+  return database.write(async (tx) => {
+    const loaded = await readableCouncil(tx, actor, councilId);
+    if (!mayOnCouncil(actor, "convene:council", loaded)) throw new ForbiddenError();
+    const { council, parties } = loaded;
+    if (council.stage === "closed") throw new ConflictError("议事已结案，不能再增加参与方");
+    let notifyUsers: number[];
+    if (data.role === "resident_rep") {
+      const residents = new Set((await residentsIn(tx, council.regionCode)).map((r) => r.userId));
+      if (!residents.has(data.userId!))
+        throw new ValidationError("居民代表须为本社区居民", { userId: ["居民代表须为本社区居民"] });
+      if (parties.some((p) => p.userId === data.userId)) throw new ConflictError("该居民已是居民代表");
+      notifyUsers = [data.userId!];
+    } else {
+      const [org] = await orgBriefs(tx, [data.orgId!]);
+      if (!org || !summonableKinds.includes(org.kind))
+        throw new ValidationError("请检查参与单位", { orgId: ["所选单位不存在或不能参与议事"] });
+      if (parties.some((p) => p.orgId === data.orgId)) throw new ConflictError(`${org.name}已是参与方`);
+      notifyUsers = (await membersOf(tx, [data.orgId!])).map((m) => m.userId);
+    }
+    const [row] = await tx
+      .insert(councilParties)
+      .values({
+        councilId,
+        role: data.role,
+        orgId: data.role === "resident_rep" ? null : data.orgId!,
+        userId: data.role === "resident_rep" ? data.userId! : null,
+        addedAt: now,
+      })
+      .returning({ id: councilParties.id });
+    await tx.update(councils).set({ updatedAt: now }).where(eq(councils.id, councilId));
+    await audit(tx, {
+      actorUserId: actor.userId,
+      action: "council.party_added",
+      entity: "council",
+      entityId: councilId,
+      detail: data,
+    });
+    await notify(
+      tx,
+      notifyUsers,
+      {
+        kind: "council_invited",
+        title: `邀请参与议事：${council.title}`,
+        body: `您（或您的单位）已被列为「${council.title}」的参与方。`,
+        link: councilLink(councilId),
+      },
+      now,
+    );
+    return row!.id;
+  });
+}
+
 /** Every ticket the council settles: linked to it, or to one of its agenda items. */
 export async function linkedTicketIds(tx: Pick<Tx, "select">, councilId: number): Promise<number[]> {
   const direct = await tx

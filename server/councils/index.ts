@@ -1,6 +1,8 @@
 /** The councils domain's public face (吹哨报到, 圆桌会议): routes, seeds and other domains import from here only. */
 export { councilAccess, councilMembers, councilTarget, type CouncilMember } from "./access";
 export {
+  addParty,
+  partySchema,
   changeStage,
   createCouncil,
   listCouncils,

@@ -42,6 +42,7 @@ export const auditActions = [
   "whistle.evaluated",
   "whistle_rule.created",
   "council.created",
+  "council.party_added",
   "council.stage",
   "council.reviewed",
   "topic.proposed",

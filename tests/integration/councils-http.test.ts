@@ -5,7 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { councils, meetings } from "../../db/schema";
+import { councils, meetings, organisations } from "../../db/schema";
 import { get, postForm } from "../helpers/http";
 import { signIn, startPortal, type TestPortal } from "../helpers/portal";
 
@@ -73,5 +73,35 @@ describe("the councils pages over HTTP", () => {
     const page = await (await get(`${p.url}/notifications`, { cookie: cookie.resident! })).text();
     expect(page).toContain("请评议");
     expect(await (await get(`${p.url}/notifications`, { cookie: cookie.committee! })).text()).not.toContain("请评议");
+  });
+  it("let the convener add a party through the page; the new party may then open it", async () => {
+    const page = await (await get(`${p.url}/councils/${xiheyan}`, { cookie: cookie.secretary! })).text();
+    expect(page).toContain("增加参与方");
+    // The owners' committee of 曙光花园 joins (runs last: afterwards the committee may open the council).
+    const target = (await p.portal.database.db
+      .select()
+      .from(organisations)
+      .where(eq(organisations.name, "曙光花园业主委员会"))
+      .get())!.id;
+    const missing = await postForm(
+      `${p.url}/councils/${xiheyan}`,
+      { intent: "add-party", role: "cooperating", orgId: "" },
+      { cookie: cookie.secretary! },
+    );
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain("请选择单位");
+    const added = await postForm(
+      `${p.url}/councils/${xiheyan}`,
+      { intent: "add-party", role: "cooperating", orgId: String(target) },
+      { cookie: cookie.secretary! },
+    );
+    expect(added.status).toBe(200);
+    expect((await get(`${p.url}/councils/${xiheyan}`, { cookie: cookie.committee! })).status).toBe(200);
+    const byParty = await postForm(
+      `${p.url}/councils/${xiheyan}`,
+      { intent: "add-party", role: "cooperating", orgId: String(target) },
+      { cookie: cookie.property! },
+    );
+    expect(byParty.status).toBe(403);
   });
 });

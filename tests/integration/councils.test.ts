@@ -9,6 +9,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { categories, notifications } from "../../db/schema";
 import {
+  addParty,
   blowWhistle,
   castBallot,
   changeStage,
@@ -522,6 +523,48 @@ describe("圆桌会议: stages, meeting, vote, decision, and back to the tickets
       "议事当前阶段为「已结案」，不能转到「协商议事」",
     );
     await expect(reviewOutcome(t.database, a.resident!, councilId, { rating: 3 }, when)).rejects.toThrow(ConflictError);
+  });
+});
+
+describe("parties joining later", () => {
+  it("the convener adds a unit or a resident representative while the council is open; they are told; nobody else may", async () => {
+    const at = bj("2025-05-06T09:00:00");
+    const id = await createCouncil(
+      t.database,
+      a.secretary!,
+      { title: "西河沿胡同照明", description: "夜间照明不足", regionCode: "110102013901", address: "西河沿社区居委会" },
+      at,
+    );
+    // Not yet a party: for the housing bureau the council does not exist.
+    await expect(addParty(t.database, a.housing!, id, { role: "cooperating", orgId: org.housing }, at)).rejects.toThrow(
+      NotFoundError,
+    );
+    await addParty(t.database, a.secretary!, id, { role: "cooperating", orgId: org.housing }, at);
+    // A party takes part, but adding parties is the convener's.
+    await expect(
+      addParty(t.database, a.housing!, id, { role: "cooperating", orgId: org.property }, at),
+    ).rejects.toThrow(ForbiddenError);
+    await expect(addParty(t.database, a.secretary!, id, { role: "lead", orgId: org.housing }, at)).rejects.toThrow(
+      ConflictError,
+    );
+    await addParty(t.database, a.secretary!, id, { role: "resident_rep", userId: user.resident }, at);
+    await expect(addParty(t.database, a.secretary!, id, { role: "resident_rep" }, at)).rejects.toThrow(ValidationError);
+    await expect(
+      addParty(t.database, a.secretary!, id, { role: "resident_rep", userId: user.housing }, at),
+    ).rejects.toThrow("居民代表须为本社区居民");
+    const c = await getCouncil(t.database, a.housing!, id);
+    expect(c.parties.map((p) => [p.role, p.orgId ?? p.userId])).toEqual(
+      expect.arrayContaining([
+        ["cooperating", org.housing],
+        ["resident_rep", user.resident],
+      ]),
+    );
+    // The housing bureau now takes part: it sees the council and got word of it.
+    expect(await councilAccess(t.database, a.housing!, id)).toBe("edit");
+    expect(
+      (await noticesOf("housing")).filter((n) => n.kind === "council_invited" && n.link === `/councils/${id}`),
+    ).toHaveLength(1);
+    expect((await noticesOf("resident")).filter((n) => n.kind === "council_invited")).toHaveLength(1);
   });
 });
 

@@ -118,6 +118,15 @@ export const councils = {
     submit: "发起议事",
     stageHeading: "议事阶段",
     partiesHeading: "参与各方",
+    addParty: {
+      heading: "增加参与方",
+      role: "参与身份",
+      unit: "单位",
+      resident: "居民代表",
+      choose: "请选择",
+      submit: "加入议事",
+      done: "已加入，对方已收到通知。",
+    },
     ticketsHeading: "关联工单",
     historyHeading: "阶段记录",
     implementation: (org: string, due: string) => `落实：${org}，期限 ${due}`,
@@ -233,6 +242,7 @@ export const councils = {
       decision_published: "决议公示",
       review_requested: "请评议",
       reopen_requested: "请求重新议事",
+      council_invited: "议事邀请",
     },
   },
 } as const;
