@@ -47,3 +47,4 @@ export {
   whistleScorecards,
 } from "./whistles";
 export { listWhistleRules, setWhistleRule, whistleRuleSchema } from "./rules";
+export { casesForMap, flowStages, type CaseParty, type FlowStage, type MapCase, type PartyStatus } from "./cases";

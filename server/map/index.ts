@@ -1,10 +1,5 @@
-/** The map's public face (decision 0013): viewport clusters over the tickets in memory. */
+/** The map's public face (decision 0013): viewport clusters over the tickets in memory, and the cases of the flow. */
+export { mapCases, type CaseMarker } from "./cases";
+export { mapFilterSchema, type MapFilters } from "./filters";
 export { pointsOf } from "./points";
-export {
-  mapFilterSchema,
-  MAX_ZOOM,
-  viewportClusters,
-  viewportSchema,
-  type MapFilters,
-  type ViewportResult,
-} from "./viewport";
+export { MAX_ZOOM, viewportClusters, viewportSchema, type ViewportResult } from "./viewport";

@@ -7,6 +7,8 @@
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { categories, requestTypes, ticketStatuses } from "../../db/schema";
+import { filteredCases } from "./cases";
+import { mapFilterSchema, type MapFilters } from "./filters";
 import { parseOrThrow } from "../identity/accounts";
 import { can, scopesFor, type Actor } from "../identity/permissions";
 import { ForbiddenError, ValidationError } from "../errors";
@@ -27,20 +29,6 @@ const CELL_PX = 64;
 export const MAX_ZOOM = 18;
 /** Above this zoom single tickets are drawn even where they share a cell. */
 const SINGLES_FROM_ZOOM = 17;
-
-const dateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const optional = <T extends z.ZodTypeAny>(schema: T) => schema.optional().or(z.literal("").transform(() => undefined));
-
-/** The filters the map and its shared URLs carry: the ticket list's names (TicketFilterFields), plus status. */
-export const mapFilterSchema = z.object({
-  from: optional(dateText),
-  to: optional(dateText),
-  categoryId: optional(z.coerce.number().int().positive()),
-  type: optional(z.enum(requestTypes)),
-  status: optional(z.enum(ticketStatuses)),
-  regionCode: optional(z.string().regex(/^\d{6,12}$/)),
-});
-export type MapFilters = z.infer<typeof mapFilterSchema>;
 
 export const viewportSchema = mapFilterSchema.extend({
   west: z.coerce.number().min(-180).max(180),
@@ -126,6 +114,8 @@ interface Compiled {
   type: number;
   status: number;
   region: Uint8Array | null;
+  /** The tickets settled by the cases at the chosen flow stage. */
+  tickets: Set<number> | null;
   visible: ((i: number) => boolean) | null;
 }
 
@@ -143,6 +133,7 @@ function accepts(f: Compiled, p: TicketPoints, i: number): boolean {
     (f.type < 0 || p.type[i] === f.type) &&
     (f.status < 0 || p.status[i] === f.status) &&
     (f.region === null || f.region[p.region[i]!] === 1) &&
+    (f.tickets === null || f.tickets.has(p.ids[i]!)) &&
     (f.visible === null || f.visible(i))
   );
 }
@@ -166,6 +157,13 @@ export async function pointFilter(database: Database, actor: Actor, filters: Map
     type: filters.type ? requestTypes.indexOf(filters.type) : -1,
     status: filters.status ? ticketStatuses.indexOf(filters.status) : -1,
     region: filters.regionCode ? regionMask(points, [filters.regionCode]) : null,
+    tickets: filters.stage
+      ? new Set(
+          (await filteredCases(database, actor, filters))
+            .filter((c) => c.stage === filters.stage)
+            .flatMap((c) => c.ticketIds),
+        )
+      : null,
     visible: visibleTo(actor, points),
   };
   const c = compiled;
@@ -179,7 +177,8 @@ export async function pointFilter(database: Database, actor: Actor, filters: Map
       c.category === null &&
       c.type < 0 &&
       c.status < 0 &&
-      c.region === null,
+      c.region === null &&
+      c.tickets === null,
     accept: (i) => accepts(compiled, points, i),
   };
 }

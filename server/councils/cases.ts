@@ -1,0 +1,159 @@
+/**
+ * Whistles and councils as multi-party cases, for the map (decision 0013):
+ * where each case is in the flow 未诉先办 → 吹哨报到 → 圆桌议事 → 一方案三清单 →
+ * 落实 → 评价, and each party with its role and where it stands — a
+ * summoned unit's 报到, a council party's signature on the latest decision.
+ * Only cases the actor may read; closed ones are done and leave the flow.
+ */
+import { desc, inArray, isNull } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import {
+  councilParties,
+  councils,
+  councilTickets,
+  decisions,
+  decisionSignatures,
+  whistles,
+  whistleTickets,
+  whistleUnits,
+  type CouncilStage,
+} from "../../db/schema";
+import { can, orgBriefs, userBriefs, type Actor } from "../identity";
+import { councilTarget, whistleTarget } from "./access";
+import { reportState, type ReportState } from "./deadlines";
+
+export const flowStages = ["proactive", "whistle", "council", "plan", "implementation", "review"] as const;
+export type FlowStage = (typeof flowStages)[number];
+
+/** A council's stage in the flow: deliberating is 圆桌议事, deciding is agreeing the plan (一方案三清单). */
+const flowOfCouncil: Record<CouncilStage, FlowStage | null> = {
+  topic_intake: "council",
+  review: "council",
+  deliberation: "council",
+  decision: "plan",
+  implementation: "implementation",
+  residents_review: "review",
+  closed: null,
+};
+
+export type PartyStatus = ReportState | "signed" | "unsigned" | "no_decision";
+
+export interface CaseParty {
+  orgId: number | null;
+  userId: number | null;
+  name: string;
+  role: "summoned" | "lead" | "cooperating" | "resident_rep";
+  status: PartyStatus;
+  /** The organisation's region (for the party's place on the map); null for a resident. */
+  regionCode: string | null;
+}
+
+export interface MapCase {
+  kind: "whistle" | "council";
+  id: number;
+  title: string;
+  stage: FlowStage;
+  regionCode: string;
+  lon: number | null;
+  lat: number | null;
+  createdAt: Date;
+  parties: CaseParty[];
+  ticketIds: number[];
+  /** The council a whistle led to, if any (the whistle then is part of that case). */
+  councilId: number | null;
+}
+
+export async function casesForMap(database: Database, actor: Actor, now = new Date()): Promise<MapCase[]> {
+  const db = database.db;
+  const [openCouncils, openWhistles] = await Promise.all([
+    db.select().from(councils).orderBy(desc(councils.updatedAt)).limit(2_000),
+    db.select().from(whistles).where(isNull(whistles.closedAt)).orderBy(desc(whistles.id)).limit(2_000),
+  ]);
+  const councilIds = openCouncils.filter((c) => c.stage !== "closed").map((c) => c.id);
+  const whistleIds = openWhistles.map((w) => w.id);
+  const [parties, units, cTickets, wTickets, latest] = await Promise.all([
+    councilIds.length ? db.select().from(councilParties).where(inArray(councilParties.councilId, councilIds)) : [],
+    whistleIds.length ? db.select().from(whistleUnits).where(inArray(whistleUnits.whistleId, whistleIds)) : [],
+    councilIds.length ? db.select().from(councilTickets).where(inArray(councilTickets.councilId, councilIds)) : [],
+    whistleIds.length ? db.select().from(whistleTickets).where(inArray(whistleTickets.whistleId, whistleIds)) : [],
+    councilIds.length
+      ? db.select().from(decisions).where(inArray(decisions.councilId, councilIds)).orderBy(desc(decisions.id))
+      : [],
+  ]);
+  const latestDecision = new Map<number, number>();
+  for (const d of latest) if (!latestDecision.has(d.councilId)) latestDecision.set(d.councilId, d.id);
+  const signatures = latestDecision.size
+    ? await db
+        .select({ decisionId: decisionSignatures.decisionId, partyId: decisionSignatures.partyId })
+        .from(decisionSignatures)
+        .where(inArray(decisionSignatures.decisionId, [...latestDecision.values()]))
+    : [];
+  const signed = new Set(signatures.map((s) => `${s.decisionId}:${s.partyId}`));
+  const orgs = new Map(
+    (await orgBriefs(db, [...new Set([...parties.map((p) => p.orgId), ...units.map((u) => u.orgId)])].filter(
+      (o): o is number => o != null,
+    ))).map((o) => [o.id, o]),
+  );
+  const people = new Map(
+    (await userBriefs(db, parties.map((p) => p.userId).filter((u): u is number => u != null))).map((u) => [
+      u.userId,
+      u.displayName,
+    ]),
+  );
+
+  const cases: MapCase[] = [];
+  const ledToCouncil = new Map(openCouncils.filter((c) => c.whistleId != null).map((c) => [c.whistleId!, c.id]));
+  for (const c of openCouncils) {
+    const stage = flowOfCouncil[c.stage];
+    if (!stage) continue;
+    const own = parties.filter((p) => p.councilId === c.id);
+    if (!can(actor, "read:council", councilTarget(c, own, actor))) continue;
+    const decision = latestDecision.get(c.id);
+    cases.push({
+      kind: "council",
+      id: c.id,
+      title: c.title,
+      stage,
+      regionCode: c.regionCode,
+      lon: c.lon,
+      lat: c.lat,
+      createdAt: c.createdAt,
+      councilId: c.id,
+      ticketIds: cTickets.filter((x) => x.councilId === c.id).map((x) => x.ticketId),
+      parties: own.map((p) => ({
+        orgId: p.orgId,
+        userId: p.userId,
+        name: p.orgId != null ? (orgs.get(p.orgId)?.name ?? "") : (people.get(p.userId!) ?? ""),
+        role: p.role,
+        status: decision == null ? "no_decision" : signed.has(`${decision}:${p.id}`) ? "signed" : "unsigned",
+        regionCode: p.orgId != null ? (orgs.get(p.orgId)?.regionCode ?? null) : null,
+      })),
+    });
+  }
+  for (const w of openWhistles) {
+    const own = units.filter((u) => u.whistleId === w.id);
+    // A whistle that became a council is shown as that council.
+    if (ledToCouncil.has(w.id) || !can(actor, "read:council", whistleTarget(w, own))) continue;
+    cases.push({
+      kind: "whistle",
+      id: w.id,
+      title: w.problem.length > 40 ? `${w.problem.slice(0, 40)}…` : w.problem,
+      stage: "whistle",
+      regionCode: w.regionCode,
+      lon: null,
+      lat: null,
+      createdAt: w.createdAt,
+      councilId: null,
+      ticketIds: wTickets.filter((x) => x.whistleId === w.id).map((x) => x.ticketId),
+      parties: own.map((u) => ({
+        orgId: u.orgId,
+        userId: null,
+        name: orgs.get(u.orgId)?.name ?? "",
+        role: "summoned" as const,
+        status: reportState(u.reportedAt, w.reportDeadlineAt, now),
+        regionCode: orgs.get(u.orgId)?.regionCode ?? null,
+      })),
+    });
+  }
+  return cases;
+}
