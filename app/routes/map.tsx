@@ -2,7 +2,14 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useCallback, useEffect, useState } from "react";
 import { SelectField } from "~/components/Field";
-import { CaseMap, type MapSelection, type MapView } from "~/components/map/CaseMap";
+import {
+  CaseMap,
+  STAGE_COLOURS,
+  statusMatters,
+  type MapCaseMarker,
+  type MapSelection,
+  type MapView,
+} from "~/components/map/CaseMap";
 import { TicketFilterFields } from "~/components/tickets/TicketFilterFields";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
@@ -23,7 +30,7 @@ export const links: LinksFunction = () => [
 ];
 export const meta: MetaFunction = () => [{ title: `${T.title} · ${t.app.name}` }];
 
-const filterKeys = ["type", "categoryId", "regionCode", "from", "to", "status"] as const;
+const filterKeys = ["type", "categoryId", "regionCode", "from", "to", "status", "stage"] as const;
 const CITY_VIEW: MapView = { lon: 116.4, lat: 40.1, zoom: 8 };
 /** How close to come when the filters name an area: district, street, community. */
 const zoomForCode: Record<number, number> = { 6: 11, 9: 13.5, 12: 15.5 };
@@ -75,7 +82,43 @@ interface TicketSummary {
   leadName: string | null;
 }
 
-function SidePanel(props: { selection: MapSelection; listHref: string; onClose: () => void }) {
+function CasePanel(props: { marker: MapCaseMarker }) {
+  const { marker } = props;
+  const C = T.case;
+  const waiting =
+    marker.stage === "whistle"
+      ? marker.parties.filter((p) => p.status === "pending" || p.status === "absent").length
+      : marker.parties.filter((p) => p.status === "unsigned").length;
+  return (
+    <>
+      <h2 id="map-panel-title">{marker.title}</h2>
+      <dl className="map-panel-facts">
+        <dt>{C.stage}</dt>
+        <dd>
+          <span className="stage-dot" style={{ background: STAGE_COLOURS[marker.stage] }} aria-hidden="true" />
+          {C.kinds[marker.kind]} · {T.flow.stages[marker.stage]}
+        </dd>
+        <dt>{C.waiting}</dt>
+        <dd>{C.waitingFor[marker.stage]?.(waiting)}</dd>
+      </dl>
+      <h3>{C.parties}</h3>
+      <ul className="case-parties">
+        {marker.parties.map((p, i) => (
+          <li key={i} data-status={statusMatters(marker.stage) ? p.status : undefined}>
+            <span className="badge">{C.roles[p.role]}</span> {p.name}
+            {statusMatters(marker.stage) ? <span> · {C.statuses[p.status]}</span> : null}
+          </li>
+        ))}
+      </ul>
+      <p className="muted">{C.tickets(marker.ticketCount)}</p>
+      <Link className="button primary" to={marker.link}>
+        {C.open}
+      </Link>
+    </>
+  );
+}
+
+function SidePanel(props: { selection: MapSelection; listHref: string; cases: MapCaseMarker[]; onClose: () => void }) {
   const { selection } = props;
   const [ticket, setTicket] = useState<TicketSummary | "failed" | null>(null);
   useEffect(() => {
@@ -96,7 +139,9 @@ function SidePanel(props: { selection: MapSelection; listHref: string; onClose: 
       <button type="button" className="button map-panel-close" onClick={props.onClose}>
         {T.panel.close}
       </button>
-      {selection.kind === "stack" ? (
+      {selection.kind === "case" ? (
+        <CasePanel marker={props.cases.find((c) => c.key === selection.key)!} />
+      ) : selection.kind === "stack" ? (
         <>
           <h2 id="map-panel-title">{T.stacked(selection.count)}</h2>
           <p>{T.panel.stackedHint}</p>
@@ -143,6 +188,25 @@ export default function MapPage() {
   const [selection, setSelection] = useState<MapSelection | null>(null);
   const [view, setView] = useState(data.view);
   const [heatmap, setHeatmap] = useState(data.heatmap);
+  const [flow, setFlow] = useState<{ stages: Record<string, number>; cases: MapCaseMarker[] } | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    fetch(`/map/cases?${data.query}`, { signal: controller.signal })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then((body: { stages: Record<string, number>; cases: MapCaseMarker[] }) => setFlow(body))
+      .catch((error: Error) => {
+        if (error.name !== "AbortError") setFlow(null);
+      });
+    return () => controller.abort();
+  }, [data.query]);
+  const cases = flow?.cases ?? [];
+  // A stage in the band toggles the `stage` filter; the view stays where it is.
+  const stageHref = (stage: string) => {
+    const params = new URLSearchParams({ ...data.filters, v: viewText(view) });
+    if (data.filters.stage === stage) params.delete("stage");
+    else params.set("stage", stage);
+    return `/map?${params}`;
+  };
   const listHref = `/tickets?${new URLSearchParams({ queue: "all", ...data.filters })}`;
 
   // The view travels in the URL without a navigation (no loader run per pan).
@@ -166,6 +230,7 @@ export default function MapPage() {
         <summary>{T.filtersApplied(Object.keys(data.filters).length)}</summary>
         <Form method="get" className="filter-form">
           <input type="hidden" name="v" value={viewText(view)} />
+          {data.filters.stage ? <input type="hidden" name="stage" value={data.filters.stage} /> : null}
           <TicketFilterFields
             idPrefix="map"
             filters={data.filters}
@@ -193,6 +258,23 @@ export default function MapPage() {
           </div>
         </Form>
       </details>
+      <nav className="flow-band" aria-label={T.flow.label}>
+        <ol>
+          {Object.keys(T.flow.stages).map((stage) => (
+            <li key={stage}>
+              <Link
+                to={stageHref(stage)}
+                aria-current={data.filters.stage === stage ? "true" : undefined}
+                data-stage={stage}
+                preventScrollReset
+              >
+                <span className="stage-dot" style={{ background: STAGE_COLOURS[stage] }} aria-hidden="true" />
+                {T.flow.stages[stage]} <strong>{flow ? flow.stages[stage] : "…"}</strong>
+              </Link>
+            </li>
+          ))}
+        </ol>
+      </nav>
       <div className="map-toolbar">
         <label className="checkbox">
           <input
@@ -212,18 +294,26 @@ export default function MapPage() {
       <div className="map-layout">
         <CaseMap
           query={data.query}
+          cases={cases}
+          selectedCase={selection?.kind === "case" ? selection.key : null}
           view={data.view}
           heatmap={heatmap}
           onSelect={setSelection}
           onTotal={setTotal}
           onView={onView}
         />
-        {selection ? <SidePanel selection={selection} listHref={listHref} onClose={() => setSelection(null)} /> : null}
+        {selection && (selection.kind !== "case" || cases.some((c) => c.key === selection.key)) ? (
+          <SidePanel selection={selection} listHref={listHref} cases={cases} onClose={() => setSelection(null)} />
+        ) : null}
       </div>
       <ul className="map-legend" aria-label={T.legend.title}>
         <li>
           <span className="swatch swatch-cluster" aria-hidden="true" />
           {T.legend.cluster}
+        </li>
+        <li>
+          <span className="swatch swatch-case" aria-hidden="true" />
+          {T.legend.case}
         </li>
         <li>
           <span className="swatch swatch-open" aria-hidden="true" />

@@ -90,15 +90,22 @@ export async function casesForMap(database: Database, actor: Actor, now = new Da
     : [];
   const signed = new Set(signatures.map((s) => `${s.decisionId}:${s.partyId}`));
   const orgs = new Map(
-    (await orgBriefs(db, [...new Set([...parties.map((p) => p.orgId), ...units.map((u) => u.orgId)])].filter(
-      (o): o is number => o != null,
-    ))).map((o) => [o.id, o]),
+    (
+      await orgBriefs(
+        db,
+        [...new Set([...parties.map((p) => p.orgId), ...units.map((u) => u.orgId)])].filter(
+          (o): o is number => o != null,
+        ),
+      )
+    ).map((o) => [o.id, o]),
   );
   const people = new Map(
-    (await userBriefs(db, parties.map((p) => p.userId).filter((u): u is number => u != null))).map((u) => [
-      u.userId,
-      u.displayName,
-    ]),
+    (
+      await userBriefs(
+        db,
+        parties.map((p) => p.userId).filter((u): u is number => u != null),
+      )
+    ).map((u) => [u.userId, u.displayName]),
   );
 
   const cases: MapCase[] = [];

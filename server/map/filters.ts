@@ -17,4 +17,3 @@ export const mapFilterSchema = z.object({
   stage: optional(z.enum(flowStages)),
 });
 export type MapFilters = z.infer<typeof mapFilterSchema>;
-

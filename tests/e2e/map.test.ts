@@ -158,6 +158,48 @@ describe("the case map", () => {
     await context.close();
   });
 
+  it("shows the flow band, filters by a stage, and draws a selected case's lines to its parties", async () => {
+    const { context, page, problems } = await signedIn("operator");
+    await openMap(page);
+    const band = page.getByRole("navigation", { name: T.flow.label });
+    const countOf = async (stage: string) =>
+      Number((await band.locator(`a[data-stage="${stage}"] strong`).textContent())!.replace(/\D/g, ""));
+    await expect.poll(() => countOf("review")).toBe(1);
+    expect(await countOf("whistle")).toBe(1);
+    expect(await countOf("implementation")).toBe(1);
+    await expect.poll(async () => (await rendered(page, "case-markers")).length).toBe(4);
+    const all = await totalShown(page);
+
+    // 评价: the 西河沿 council alone, and only the tickets it settles.
+    await band.locator('a[data-stage="review"]').click();
+    await page.waitForURL(/stage=review/);
+    await page.locator('.case-map[data-state="ready"]').waitFor();
+    await expect.poll(async () => (await rendered(page, "case-markers")).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => totalShown(page)).toBeLessThan(all);
+    expect(await band.locator('a[data-stage="review"]').getAttribute("aria-current")).toBe("true");
+
+    // Select the case: its panel lists the parties, and lines run to those placed elsewhere.
+    const [marker] = await rendered(page, "case-markers");
+    const canvas = page.locator(".case-map canvas.mapboxgl-canvas");
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.click(box.x + marker!.x, box.y + marker!.y);
+    const panel = page.locator(".map-panel");
+    await expect.poll(() => panel.locator("h2").textContent()).toMatch(/^西河沿/);
+    expect(await panel.locator(".case-parties li").count()).toBeGreaterThan(2);
+    expect(await panel.getByRole("link", { name: T.case.open }).getAttribute("href")).toMatch(/^\/councils\/\d+$/);
+    const lines = () =>
+      page.evaluate(
+        () =>
+          (window as unknown as { roundtableMap: MapboxMap }).roundtableMap.queryRenderedFeatures(undefined, {
+            layers: ["party-lines"],
+          }).length,
+      );
+    await expect.poll(lines).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it("shows a street office only its own area, and fits a phone with a bottom sheet", async () => {
     const operator = await signedIn("operator");
     await openMap(operator.page);

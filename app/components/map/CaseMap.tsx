@@ -13,7 +13,63 @@ export interface MapView {
 }
 
 export type MapSelection =
-  { kind: "ticket"; ticketId: number } | { kind: "stack"; count: number; lon: number; lat: number };
+  | { kind: "ticket"; ticketId: number }
+  | { kind: "stack"; count: number; lon: number; lat: number }
+  | { kind: "case"; key: string };
+
+/** A whistle or council on the map (server/map/cases.ts), with its parties' places. */
+export interface MapCaseMarker {
+  key: string;
+  kind: "whistle" | "council";
+  id: number;
+  title: string;
+  stage: string;
+  lon: number;
+  lat: number;
+  link: string;
+  ticketCount: number;
+  parties: { name: string; role: string; status: string; lon: number | null; lat: number | null }[];
+}
+
+/** The flow's colours, 未诉先办 → 评价. */
+export const STAGE_COLOURS: Record<string, string> = {
+  proactive: "#7b4fa0",
+  whistle: "#d9822b",
+  council: "#1f7a8c",
+  plan: "#2f6db3",
+  implementation: "#2e8540",
+  review: "#8a6d1f",
+};
+
+const casesGeoJson = (cases: MapCaseMarker[]) => ({
+  type: "FeatureCollection",
+  features: cases.map((c) => ({
+    type: "Feature",
+    geometry: { type: "Point", coordinates: [c.lon, c.lat] },
+    properties: { key: c.key, stage: c.stage },
+  })),
+});
+
+/** Lines from a case to each party placed on the map (residents have no place of their own). */
+const partyLines = (c: MapCaseMarker | undefined) => ({
+  type: "FeatureCollection",
+  features: (c?.parties ?? [])
+    .filter((p) => p.lon != null && p.lat != null && (p.lon !== c!.lon || p.lat !== c!.lat))
+    .map((p) => ({
+      type: "Feature",
+      geometry: {
+        type: "LineString",
+        coordinates: [
+          [c!.lon, c!.lat],
+          [p.lon!, p.lat!],
+        ],
+      },
+      properties: { status: statusMatters(c!.stage) ? p.status : "settled" },
+    })),
+});
+
+/** Where a party stands matters while the case waits on it: reporting to a whistle, signing the plan. */
+export const statusMatters = (stage: string) => stage === "whistle" || stage === "plan";
 
 type Feature = {
   type: "Feature";
@@ -48,6 +104,8 @@ function labelPoint(geometry: { type: string; coordinates: unknown }): [number, 
  */
 export function CaseMap(props: {
   query: string;
+  cases: MapCaseMarker[];
+  selectedCase: string | null;
   view: MapView;
   heatmap: boolean;
   onSelect: (selection: MapSelection) => void;
@@ -166,6 +224,17 @@ export function CaseMap(props: {
               "circle-stroke-width": 2,
             },
           });
+          m.addSource("party-lines", { type: "geojson", data: partyLines(undefined) as never });
+          m.addLayer({
+            id: "party-lines",
+            type: "line",
+            source: "party-lines",
+            paint: {
+              "line-color": ["match", ["get", "status"], ["absent", "unsigned"], "#b3261e", "#1f2933"],
+              "line-width": 2,
+              "line-dasharray": [2, 1.5],
+            },
+          });
           m.addLayer({
             id: "ticket-points",
             type: "circle",
@@ -178,7 +247,23 @@ export function CaseMap(props: {
               "circle-stroke-width": 2,
             },
           });
-          for (const layer of ["ticket-clusters", "ticket-points"]) {
+          m.addSource("cases", { type: "geojson", data: casesGeoJson(latest.current.cases) as never });
+          m.addLayer({
+            id: "case-markers",
+            type: "circle",
+            source: "cases",
+            paint: {
+              "circle-color": ["match", ["get", "stage"], ...Object.entries(STAGE_COLOURS).flat(), "#555555"] as never,
+              "circle-radius": 11,
+              "circle-stroke-color": "#ffffff",
+              "circle-stroke-width": 3,
+            },
+          });
+          m.on("click", "case-markers", (e) => {
+            const key = e.features?.[0]?.properties?.key;
+            if (typeof key === "string") latest.current.onSelect({ kind: "case", key });
+          });
+          for (const layer of ["ticket-clusters", "ticket-points", "case-markers"]) {
             m.on("mouseenter", layer, () => (m.getCanvas().style.cursor = "pointer"));
             m.on("mouseleave", layer, () => (m.getCanvas().style.cursor = ""));
           }
@@ -242,6 +327,15 @@ export function CaseMap(props: {
   useEffect(() => {
     refresh.current();
   }, [props.query]);
+
+  useEffect(() => {
+    (mapRef.current?.getSource("cases") as GeoJSONSource | undefined)?.setData(casesGeoJson(props.cases) as never);
+  }, [props.cases, state]);
+
+  useEffect(() => {
+    const selected = props.cases.find((c) => c.key === props.selectedCase);
+    (mapRef.current?.getSource("party-lines") as GeoJSONSource | undefined)?.setData(partyLines(selected) as never);
+  }, [props.cases, props.selectedCase, state]);
 
   useEffect(() => {
     const map = mapRef.current;
