@@ -26,9 +26,8 @@ export interface Database {
   /**
    * `write` for a bulk loader that has checked every reference it stores
    * itself (the import, decision 0008): on an embedded file it runs on a
-   * connection of its own with foreign-key enforcement off, a larger page
-   * cache and fewer WAL checkpoints — per-row foreign-key checks cost more
-   * than the row's insert. Serialised with every other write. Elsewhere
+   * connection of its own with foreign-key enforcement off — per-row
+   * foreign-key checks cost more than the row's insert. Serialised with every other write. Elsewhere
    * (`:memory:`, a libsql server) it is `write`.
    */
   bulkWrite<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
@@ -83,8 +82,6 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
       const own = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS, concurrency: 1 });
       await own.execute("PRAGMA foreign_keys=OFF");
       await own.execute("PRAGMA synchronous=NORMAL");
-      await own.execute("PRAGMA cache_size=-32768");
-      await own.execute("PRAGMA wal_autocheckpoint=8192");
       bulk = { client: own, db: drizzle(own, { schema }) };
     }
     return bulk.db;

@@ -107,6 +107,7 @@ export const zhCN = {
     whatYouDo: "您在这里可以",
     sections: "功能",
     manageOrg: "管理本组织成员与邀请",
+    mapOfArea: "在地图上查看本辖区",
     orgAdmin: "组织与用户管理",
     duties: {
       admin: ["管理区域、组织和用户", "查看审计日志", "配置分类、时限和日历"],

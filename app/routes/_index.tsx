@@ -21,6 +21,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 
 export default function Home() {
   const { displayName, grants, summary, sections } = useLoaderData<typeof loader>();
+  const map = sections.some((s) => s.key === "map" && s.available);
   return (
     <main id="main" className="page">
       <h1>{t.home.greeting(displayName)}</h1>
@@ -44,11 +45,19 @@ export default function Home() {
                 <li key={d}>{d}</li>
               ))}
             </ul>
-            {g.manager && g.orgId != null ? (
-              <Link className="button" to={`/admin/orgs/${g.orgId}`}>
-                {t.home.manageOrg}
-              </Link>
-            ) : null}
+            <div className="card-actions">
+              {map && g.regionCode ? (
+                // The map opens on the area the role answers for, already filtered to it.
+                <Link className="button" to={`/map?regionCode=${g.regionCode}`}>
+                  {t.home.mapOfArea}
+                </Link>
+              ) : null}
+              {g.manager && g.orgId != null ? (
+                <Link className="button" to={`/admin/orgs/${g.orgId}`}>
+                  {t.home.manageOrg}
+                </Link>
+              ) : null}
+            </div>
           </article>
         ))}
         {summary ? (

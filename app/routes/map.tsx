@@ -43,6 +43,23 @@ function parseView(text: string | null): MapView | null {
   return { lon: lon!, lat: lat!, zoom: zoom! };
 }
 
+/**
+ * Where to look for an area: its own position, else the middle of the places inside it that have one
+ * (street offices have none; their communities may), else its district's, a little further out.
+ */
+function areaView(regions: { code: string; lon: number | null; lat: number | null }[], code: string): MapView | null {
+  const zoom = zoomForCode[code.length] ?? CITY_VIEW.zoom;
+  const own = regions.find((r) => r.code === code && r.lon != null && r.lat != null);
+  if (own) return { lon: own.lon!, lat: own.lat!, zoom };
+  const inside = regions.filter((r) => r.code.startsWith(code) && r.lon != null && r.lat != null);
+  if (inside.length) {
+    const mean = (f: (r: (typeof inside)[number]) => number) => inside.reduce((n, r) => n + f(r), 0) / inside.length;
+    return { lon: mean((r) => r.lon!), lat: mean((r) => r.lat!), zoom };
+  }
+  const district = regions.find((r) => r.code === code.slice(0, 6) && r.lon != null && r.lat != null);
+  return district ? { lon: district.lon!, lat: district.lat!, zoom: zoomForCode[6]! } : null;
+}
+
 const viewText = (v: MapView) => `${v.lon.toFixed(5)},${v.lat.toFixed(5)},${v.zoom.toFixed(2)}`;
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
@@ -56,12 +73,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   }
   const [choices, regions] = await Promise.all([ticketFilterChoices(context.database), listRegions(context.database)]);
   let view = parseView(url.searchParams.get("v"));
-  if (!view && filters.regionCode) {
-    const region = regions.find((r) => r.code === filters.regionCode);
-    if (region?.lon != null && region.lat != null) {
-      view = { lon: region.lon, lat: region.lat, zoom: zoomForCode[region.code.length] ?? CITY_VIEW.zoom };
-    }
-  }
+  if (!view && filters.regionCode) view = areaView(regions, filters.regionCode);
   return {
     filters,
     query: new URLSearchParams(filters).toString(),

@@ -435,6 +435,7 @@ export async function describeGrants(database: Database, actor: Actor) {
       manager: g.manager,
       orgId: g.orgId,
       orgName: g.orgId == null ? null : (names.get(g.orgId) ?? null),
+      regionCode: g.regionCode,
       regionPath: g.regionCode ? (await regionPath(database, g.regionCode)).map((r) => r.name) : [],
     })),
   );

@@ -207,6 +207,11 @@ describe("the case map", () => {
     await operator.context.close();
 
     const { context, page, problems } = await signedIn("street", { width: 390, height: 844 });
+    // From the home page: the map opens on the street's area, filtered to it.
+    await page.getByRole("link", { name: zhCN.home.mapOfArea }).click();
+    await page.waitForURL(/\/map\?regionCode=110102013$/);
+    await page.locator('.case-map[data-state="ready"]').waitFor({ timeout: 20_000 });
+    await expect.poll(() => zoomOf(page)).toBeGreaterThan(13);
     await openMap(page);
     const own = await totalShown(page);
     expect(own).toBeGreaterThan(0);
