@@ -10,9 +10,8 @@ import { and, desc, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
 import { tickets, users } from "../../db/schema";
-import { DEMO_PASSWORD } from "../../db/seed/demo";
 import { watchPageErrors } from "../helpers/browser";
-import { useBrowserAndPortal } from "../helpers/e2e";
+import { signedIn, useBrowserAndPortal } from "../helpers/e2e";
 
 const env = useBrowserAndPortal();
 const C = zhCN.councils;
@@ -20,18 +19,6 @@ const C = zhCN.councils;
 /** Chromium reports a refused form (400/409) as a failed resource; that is the page working. */
 const unexpected = (problems: string[]) =>
   problems.filter((p) => !/Failed to load resource: the server responded with a status of (400|403|409)/.test(p));
-
-async function signedIn(username: string) {
-  const context = await env.browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const problems = watchPageErrors(page);
-  await page.goto(`${env.portal.url}/login`);
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL(`${env.portal.url}/`);
-  return { context, page, problems };
-}
 
 /** Clicks a form's button and waits for its confirmation (errors are collected too, so a refusal shows in the failure). */
 async function submit(scope: Locator, button: string, done: string) {
@@ -82,7 +69,7 @@ describe("吹哨报到 to 决议公示", () => {
       .orderBy(desc(tickets.receivedAt))
       .get())!;
     journey.ticket = ticket;
-    journey.secretary = await signedIn("secretary");
+    journey.secretary = await signedIn(env, "secretary");
     const page = journey.secretary.page;
     // From the ticket's own page: its number and community come along.
     await page.goto(`${env.portal.url}/tickets/${ticket.id}`);
@@ -106,7 +93,7 @@ describe("吹哨报到 to 决议公示", () => {
   });
 
   it("the housing bureau finds it in its list and notifications, and reports", async () => {
-    journey.housing = await signedIn("housing");
+    journey.housing = await signedIn(env, "housing");
     const page = journey.housing.page;
     await expect.poll(() => page.locator(".notifications-link").textContent()).toMatch(/通知 \d+/);
     await page.goto(`${env.portal.url}/councils`);
@@ -173,7 +160,7 @@ describe("吹哨报到 to 决议公示", () => {
     };
     await vote(page);
     await vote(journey.housing.page);
-    journey.resident = await signedIn("resident");
+    journey.resident = await signedIn(env, "resident");
     await vote(journey.resident.page);
 
     await page.goto(councilUrl);
@@ -230,7 +217,7 @@ describe("吹哨报到 to 决议公示", () => {
   });
 
   it("an organisation that is no party to a council finds no such council", async () => {
-    const committee = await signedIn("committee");
+    const committee = await signedIn(env, "committee");
     const res = await committee.page.goto(`${env.portal.url}/councils/1`);
     expect(res?.status()).toBe(404);
     await committee.context.close();

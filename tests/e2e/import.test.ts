@@ -7,24 +7,10 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
-import { DEMO_PASSWORD } from "../../db/seed/demo";
-import { watchPageErrors } from "../helpers/browser";
-import { useBrowserAndPortal } from "../helpers/e2e";
+import { signedIn, useBrowserAndPortal } from "../helpers/e2e";
 
 const env = useBrowserAndPortal();
 const T = zhCN.imports;
-
-async function signedIn(username: string) {
-  const context = await env.browser.newContext({ locale: "zh-CN", viewport: { width: 390, height: 844 } });
-  const page = await context.newPage();
-  const problems = watchPageErrors(page);
-  await page.goto(`${env.portal.url}/login`);
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL(`${env.portal.url}/`);
-  return { context, page, problems };
-}
 
 describe("importing a hotline export", () => {
   it("uploads, maps, imports with a progress bar and offers the rejection report", async () => {
@@ -39,7 +25,7 @@ describe("importing a hotline export", () => {
     const file = join(env.portal.dir, "东城区导出.csv");
     await writeFile(file, `\uFEFF${rows.join("\r\n")}\r\n`);
 
-    const { context, page, problems } = await signedIn("operator");
+    const { context, page, problems } = await signedIn(env, "operator", { width: 390, height: 844 });
     await page.goto(`${env.portal.url}/tickets/import`);
     await expect.poll(() => page.locator("h1").textContent()).toBe(T.title);
     await page.getByLabel(T.upload.file).setInputFiles(file);
@@ -75,7 +61,7 @@ describe("importing a hotline export", () => {
   });
 
   it("is not for residents", async () => {
-    const { context, page } = await signedIn("resident");
+    const { context, page } = await signedIn(env, "resident", { width: 390, height: 844 });
     const response = await page.goto(`${env.portal.url}/tickets/import`);
     expect(response?.status()).toBe(403);
     await context.close();

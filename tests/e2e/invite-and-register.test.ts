@@ -1,26 +1,16 @@
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
-import { DEMO_PASSWORD } from "../../db/seed/demo";
 import { watchPageErrors } from "../helpers/browser";
-import { useBrowserAndPortal } from "../helpers/e2e";
+import { signInAs, useBrowserAndPortal } from "../helpers/e2e";
 
 const env = useBrowserAndPortal();
-
-async function signInAs(page: Page, username: string) {
-  await page.goto(`${env.portal.url}/login`);
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL(`${env.portal.url}/`);
-}
 
 describe("a manager invites a colleague by link", () => {
   it("the secretary invites a community worker, who joins with a new account; the link then stops working", async () => {
     const secretary = await env.browser.newContext();
     const page = await secretary.newPage();
     const problems = watchPageErrors(page);
-    await signInAs(page, "secretary");
+    await signInAs(page, env.portal.url, "secretary");
 
     await page.getByRole("link", { name: zhCN.home.manageOrg }).click();
     await expect.poll(() => page.locator("main h2").first().textContent()).toBe("西河沿社区居委会");
@@ -60,7 +50,7 @@ describe("a manager invites a colleague by link", () => {
   it("a street officer cannot open another organisation's page", async () => {
     const context = await env.browser.newContext();
     const page = await context.newPage();
-    await signInAs(page, "street");
+    await signInAs(page, env.portal.url, "street");
     // The 12345 centre was seeded first: id 1.
     const res = await page.goto(`${env.portal.url}/admin/orgs/1`);
     expect(res?.status()).toBe(403);

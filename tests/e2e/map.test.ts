@@ -11,28 +11,21 @@ import type { Map as MapboxMap } from "mapbox-gl";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
-import { DEMO_PASSWORD } from "../../db/seed/demo";
 import { distinctColours, pixelAt, watchPageErrors } from "../helpers/browser";
-import { useBrowserAndPortal } from "../helpers/e2e";
+import { signedIn, signInAs, useBrowserAndPortal } from "../helpers/e2e";
 import { startPortal } from "../helpers/portal";
 
 const env = useBrowserAndPortal();
 const T = zhCN.map;
 
-async function signedIn(username: string, viewport = { width: 1280, height: 900 }) {
-  const context = await env.browser.newContext({ locale: "zh-CN", viewport });
-  const page = await context.newPage();
-  const problems = watchPageErrors(page);
+/** Signed in, also collecting any request that leaves this server (the map must fetch nothing outside). */
+async function signedInWatching(username: string, viewport?: { width: number; height: number }) {
+  const session = await signedIn(env, username, viewport);
   const outside: string[] = [];
-  page.on("request", (r) => {
+  session.page.on("request", (r) => {
     if (!r.url().startsWith(env.portal.url) && !/^(blob|data):/.test(r.url())) outside.push(r.url());
   });
-  await page.goto(`${env.portal.url}/login`);
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL(`${env.portal.url}/`);
-  return { context, page, problems, outside };
+  return { ...session, outside };
 }
 
 /** Opens the map and waits until its data has been drawn once. */
@@ -65,7 +58,7 @@ const zoomOf = (page: Page) =>
 
 describe("the case map", () => {
   it("draws the demo tickets as clusters offline, and a clicked cluster zooms in and splits", async () => {
-    const { context, page, problems, outside } = await signedIn("operator");
+    const { context, page, problems, outside } = await signedInWatching("operator");
     await openMap(page);
     const canvas = page.locator(".case-map canvas.mapboxgl-canvas");
     await expect.poll(() => distinctColours(page, canvas), { timeout: 15_000 }).toBeGreaterThan(10);
@@ -100,7 +93,7 @@ describe("the case map", () => {
   });
 
   it("opens a ticket's panel from its point at street zoom, and a shared URL restores filters and view", async () => {
-    const { context, page, problems } = await signedIn("operator");
+    const { context, page, problems } = await signedInWatching("operator");
     // 西河沿社区 at street zoom, complaints only.
     await openMap(page, "?v=116.3925,39.8975,17&type=complaint");
     expect(await zoomOf(page)).toBeCloseTo(17, 1);
@@ -131,7 +124,7 @@ describe("the case map", () => {
   });
 
   it("turns the heatmap on and off, and filters through the form", async () => {
-    const { context, page, problems } = await signedIn("operator");
+    const { context, page, problems } = await signedInWatching("operator");
     await openMap(page);
     const all = await totalShown(page);
     const visibility = () =>
@@ -159,7 +152,7 @@ describe("the case map", () => {
   });
 
   it("shows the flow band, filters by a stage, and draws a selected case's lines to its parties", async () => {
-    const { context, page, problems } = await signedIn("operator");
+    const { context, page, problems } = await signedInWatching("operator");
     await openMap(page);
     const band = page.getByRole("navigation", { name: T.flow.label });
     const countOf = async (stage: string) =>
@@ -201,12 +194,12 @@ describe("the case map", () => {
   });
 
   it("shows a street office only its own area, and fits a phone with a bottom sheet", async () => {
-    const operator = await signedIn("operator");
+    const operator = await signedInWatching("operator");
     await openMap(operator.page);
     const all = await totalShown(operator.page);
     await operator.context.close();
 
-    const { context, page, problems } = await signedIn("street", { width: 390, height: 844 });
+    const { context, page, problems } = await signedInWatching("street", { width: 390, height: 844 });
     // From the home page: the map opens on the street's area, filtered to it.
     await page.getByRole("link", { name: zhCN.home.mapOfArea }).click();
     await page.waitForURL(/\/map\?regionCode=110102013$/);
@@ -283,11 +276,7 @@ describe("the case map over a configured tile server", () => {
       const context = await env.browser.newContext({ locale: "zh-CN", viewport: { width: 1024, height: 800 } });
       const page = await context.newPage();
       const problems = watchPageErrors(page);
-      await page.goto(`${portal.url}/login`);
-      await page.getByLabel("用户名").fill("operator");
-      await page.getByLabel("密码").fill(DEMO_PASSWORD);
-      await page.getByRole("button", { name: "登录" }).click();
-      await page.waitForURL(`${portal.url}/`);
+      await signInAs(page, portal.url, "operator");
       await page.goto(`${portal.url}/map`);
       await page.locator('.case-map[data-state="ready"]').waitFor({ timeout: 20_000 });
       await expect.poll(() => asked.length, { timeout: 10_000 }).toBeGreaterThan(0);

@@ -8,9 +8,8 @@ import ExcelJS from "exceljs";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
-import { DEMO_PASSWORD } from "../../db/seed/demo";
 import { watchPageErrors } from "../helpers/browser";
-import { useBrowserAndPortal } from "../helpers/e2e";
+import { signInAs, useBrowserAndPortal } from "../helpers/e2e";
 import { signIn } from "../helpers/portal";
 import { seedRateTickets } from "../helpers/rates-fixture";
 
@@ -20,14 +19,6 @@ const R = zhCN.rates;
 beforeAll(async () => {
   await seedRateTickets(env.portal.portal.database, { months: 12, perMonth: 8 });
 });
-
-async function signInAs(page: Page, username: string) {
-  await page.goto(`${env.portal.url}/login`);
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL(`${env.portal.url}/`);
-}
 
 /** Waits for an ECharts container to hold a drawn SVG; returns how many shapes it drew. */
 async function drawnShapes(page: Page, testId: string): Promise<number> {
@@ -42,7 +33,7 @@ describe("the 三率 dashboard", () => {
     const context = await env.browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems = watchPageErrors(page);
-    await signInAs(page, "operator");
+    await signInAs(page, env.portal.url, "operator");
     await page.locator("#primary-nav").getByRole("link", { name: R.nav, exact: true }).click();
     await page.waitForURL(`${env.portal.url}/rates`);
     await expect.poll(() => page.locator("h1").textContent()).toBe(R.title);
@@ -93,7 +84,7 @@ describe("the 三率 dashboard", () => {
     const context = await env.browser.newContext({ locale: "zh-CN" });
     const page = await context.newPage();
     const problems = watchPageErrors(page);
-    await signInAs(page, "operator");
+    await signInAs(page, env.portal.url, "operator");
     await page.goto(`${env.portal.url}/rates`);
     const appeals = page.locator(".appeal");
     const before = await appeals.count();
@@ -111,7 +102,7 @@ describe("the 三率 dashboard", () => {
     const context = await env.browser.newContext({ locale: "zh-CN" });
     const page = await context.newPage();
     const problems = watchPageErrors(page);
-    await signInAs(page, "street");
+    await signInAs(page, env.portal.url, "street");
     await page.goto(`${env.portal.url}/rates`);
     expect(await page.locator("#rates-scope").textContent()).toContain(R.scopeOwn("大栅栏街道办事处"));
     expect(await drawnShapes(page, "chart-trend")).toBeGreaterThan(10);
@@ -124,7 +115,7 @@ describe("the 三率 dashboard", () => {
 
     const other = await env.browser.newContext({ locale: "zh-CN" });
     const property = await other.newPage();
-    await signInAs(property, "property");
+    await signInAs(property, env.portal.url, "property");
     const refused = await property.goto(`${env.portal.url}/rates`);
     expect(refused?.status()).toBe(403);
     expect(await property.locator("#primary-nav").textContent()).not.toContain(R.nav);
@@ -158,7 +149,7 @@ describe("the 三率 dashboard", () => {
     });
     const page = await context.newPage();
     const problems = watchPageErrors(page);
-    await signInAs(page, "operator");
+    await signInAs(page, env.portal.url, "operator");
     await page.goto(`${env.portal.url}/rates`);
     for (const id of ["chart-trend", "chart-volume", "chart-ranking"]) {
       await drawnShapes(page, id);
@@ -174,7 +165,7 @@ describe("the 三率 dashboard", () => {
     const context = await env.browser.newContext({ locale: "zh-CN" });
     const page = await context.newPage();
     const problems = watchPageErrors(page);
-    await signInAs(page, "admin");
+    await signInAs(page, env.portal.url, "admin");
     await page.goto(`${env.portal.url}/admin`);
     await page.getByRole("link", { name: zhCN.rules.nav }).click();
     await expect.poll(() => page.locator("main h3").first().textContent()).toBe(zhCN.rules.categories.heading);
@@ -210,7 +201,7 @@ describe("the 三率 dashboard", () => {
 
     const other = await env.browser.newContext({ locale: "zh-CN" });
     const operator = await other.newPage();
-    await signInAs(operator, "operator");
+    await signInAs(operator, env.portal.url, "operator");
     for (const path of [
       "/admin/rules/categories",
       "/admin/rules/time-limits",

@@ -9,11 +9,10 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
 import { categories } from "../../db/schema";
-import { DEMO_PASSWORD } from "../../db/seed/demo";
 import { createTicket } from "../../server/tickets";
 import { distinctColours, watchPageErrors } from "../helpers/browser";
 import { actorOf } from "../helpers/database";
-import { useBrowserAndPortal } from "../helpers/e2e";
+import { signedIn, useBrowserAndPortal } from "../helpers/e2e";
 
 const env = useBrowserAndPortal();
 const T = zhCN.tickets;
@@ -21,18 +20,6 @@ const T = zhCN.tickets;
 /** Chromium reports a refused form (400/409) as a failed resource; that is the page working, not breaking. */
 const unexpected = (problems: string[]) =>
   problems.filter((p) => !/Failed to load resource: the server responded with a status of (400|409)/.test(p));
-
-async function signedIn(username: string, viewport = { width: 1280, height: 900 }) {
-  const context = await env.browser.newContext({ locale: "zh-CN", viewport });
-  const page = await context.newPage();
-  const problems = watchPageErrors(page);
-  await page.goto(`${env.portal.url}/login`);
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL(`${env.portal.url}/`);
-  return { context, page, problems };
-}
 
 const statusOf = (page: Page) => page.locator(".ticket-head .status").textContent();
 
@@ -61,7 +48,7 @@ describe("a ticket through the whole loop", () => {
     const contexts: BrowserContext[] = [];
 
     // 受理: the operator's intake form, by the community select (no map needed).
-    const operator = await signedIn("operator");
+    const operator = await signedIn(env, "operator");
     contexts.push(operator.context);
     let page = operator.page;
     const before = await scorecardRow(page, "西河沿社区居委会");
@@ -118,7 +105,7 @@ describe("a ticket through the whole loop", () => {
     expect(unexpected(operator.problems)).toEqual([]);
 
     // 签收 and 转派 by the street, which stays the first receiver (首接).
-    const street = await signedIn("street");
+    const street = await signedIn(env, "street");
     contexts.push(street.context);
     page = street.page;
     await page.goto(`${env.portal.url}/tickets`);
@@ -141,7 +128,7 @@ describe("a ticket through the whole loop", () => {
     expect(unexpected(street.problems)).toEqual([]);
 
     // The community accepts, makes first contact and replies.
-    const secretary = await signedIn("secretary");
+    const secretary = await signedIn(env, "secretary");
     contexts.push(secretary.context);
     page = secretary.page;
     await page.goto(`${env.portal.url}/tickets`);
@@ -244,7 +231,7 @@ describe("a ticket through the whole loop", () => {
 
 describe("the intake map", () => {
   it("draws the district boundaries offline and fills lon/lat from a click", async () => {
-    const { context, page, problems } = await signedIn("operator");
+    const { context, page, problems } = await signedIn(env, "operator");
     const outside: string[] = [];
     page.on("request", (r) => {
       if (!r.url().startsWith(env.portal.url) && !r.url().startsWith("blob:") && !r.url().startsWith("data:"))
@@ -294,7 +281,7 @@ describe("a step the ticket has moved past", () => {
       regionCode: "110102013901",
       reporterPhone: "13900005678",
     });
-    const { context, page, problems } = await signedIn("operator");
+    const { context, page, problems } = await signedIn(env, "operator");
     await page.goto(`${env.portal.url}/tickets/${id}`);
     const stale = await context.newPage();
     await stale.goto(`${env.portal.url}/tickets/${id}`);
