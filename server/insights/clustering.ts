@@ -350,11 +350,26 @@ export class StClusterIndex {
     return [...(this.members.get(cluster) ?? [])].map((slot) => this.ids[slot]!);
   }
 
+  /** A cluster's tickets with their positions and times (for its summary). */
+  pointsOf(cluster: number): { id: number; x: number; y: number; t: number }[] {
+    return [...(this.members.get(cluster) ?? [])].map((slot) => ({
+      id: this.ids[slot]!,
+      x: this.xs[slot]!,
+      y: this.ys[slot]!,
+      t: this.ts[slot]!,
+    }));
+  }
+
   /** Every cluster's ticket ids. */
   clusters(): Map<number, number[]> {
     const out = new Map<number, number[]>();
     for (const id of this.members.keys()) out.set(id, this.ticketsOf(id));
     return out;
+  }
+
+  familyOf(id: number): number {
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? 0 : this.cellOf[slot]!.family;
   }
 
   clusterOfTicket(id: number): number {
