@@ -314,6 +314,7 @@ describe("seeding", () => {
       scoreWeights: 0,
       calendarDays: 0,
       whistleRules: 0,
+      insightRules: 0,
     });
     const after = await Promise.all(
       [regions, categories, timeLimits, timeLimitVersions, scoreWeightVersions, calendarDays].map(async (table) => {

@@ -6,6 +6,7 @@
  */
 import type { Database } from "../client";
 import { seedCalendar } from "./calendar";
+import { seedInsightRules } from "./insight-rules";
 import { seedRegions } from "./regions";
 import { seedScoreWeights, seedTaxonomy, seedTimeLimits } from "./taxonomy";
 import { seedWhistleRules } from "./whistle-rules";
@@ -18,6 +19,7 @@ export interface ReferenceCounts {
   scoreWeights: number;
   calendarDays: number;
   whistleRules: number;
+  insightRules: number;
 }
 
 export async function seedReference(database: Database): Promise<ReferenceCounts> {
@@ -30,6 +32,7 @@ export async function seedReference(database: Database): Promise<ReferenceCounts
     scoreWeights: await seedScoreWeights(database),
     calendarDays: await seedCalendar(database),
     whistleRules: await seedWhistleRules(database),
+    insightRules: await seedInsightRules(database),
   };
 }
 
@@ -42,6 +45,7 @@ export function describeReferenceCounts(counts: ReferenceCounts): string | null 
     scoreWeights: "score-weight versions",
     calendarDays: "calendar days",
     whistleRules: "whistle report rules",
+    insightRules: "insight rule versions",
   };
   const parts = (Object.keys(labels) as (keyof ReferenceCounts)[])
     .filter((key) => counts[key] > 0)

@@ -1,0 +1,78 @@
+/**
+ * The insights domain (DOMAIN.md, 未诉先办): the detection rules as versioned
+ * data, the hot spots found and their tickets (docs/decisions/0014-hot-spots.md).
+ */
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { users } from "./identity";
+import { categories, tickets } from "./tickets";
+
+export const hotSpotTrends = ["rising", "steady", "falling"] as const;
+export const hotSpotStatuses = ["active", "gone"] as const;
+
+/**
+ * A version of the detection rules. The newest applies; a change adds a row
+ * (an administrator's edit, audited), and the next full run uses it.
+ */
+export const insightRuleVersions = sqliteTable("insight_rule_versions", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** Category family: the level-1 or level-2 ancestor of a ticket's category. */
+  familyLevel: integer("family_level").notNull(),
+  radiusM: integer("radius_m").notNull(),
+  windowHours: integer("window_hours").notNull(),
+  minTickets: integer("min_tickets").notNull(),
+  /** Recurring places: positions this close are one place; repeats after a closure needed. */
+  sameplaceM: integer("sameplace_m").notNull(),
+  minRepeats: integer("min_repeats").notNull(),
+  /** Rising categories: half-months of baseline, the test's significance, the smallest count flagged. */
+  baselinePeriods: integer("baseline_periods").notNull(),
+  significance: real("significance").notNull(),
+  minRisingCount: integer("min_rising_count").notNull(),
+  note: text("note").notNull(),
+  createdBy: integer("created_by").references(() => users.id),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** A spatio-temporal cluster of tickets. Its id stays while the same cluster persists across runs. */
+export const hotSpots = sqliteTable(
+  "hot_spots",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ruleVersionId: integer("rule_version_id")
+      .notNull()
+      .references(() => insightRuleVersions.id),
+    familyId: integer("family_id")
+      .notNull()
+      .references(() => categories.id),
+    status: text("status", { enum: hotSpotStatuses }).notNull(),
+    ticketCount: integer("ticket_count").notNull(),
+    centreLon: real("centre_lon").notNull(),
+    centreLat: real("centre_lat").notNull(),
+    radiusM: real("radius_m").notNull(),
+    west: real("west").notNull(),
+    south: real("south").notNull(),
+    east: real("east").notNull(),
+    north: real("north").notNull(),
+    firstAt: integer("first_at", { mode: "timestamp_ms" }).notNull(),
+    lastAt: integer("last_at", { mode: "timestamp_ms" }).notNull(),
+    recent: integer("recent").notNull(),
+    previous: integer("previous").notNull(),
+    trend: text("trend", { enum: hotSpotTrends }).notNull(),
+    score: real("score").notNull(),
+    foundAt: integer("found_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("hot_spots_status_score_idx").on(t.status, t.score)],
+);
+
+export const hotSpotTickets = sqliteTable(
+  "hot_spot_tickets",
+  {
+    hotSpotId: integer("hot_spot_id")
+      .notNull()
+      .references(() => hotSpots.id),
+    ticketId: integer("ticket_id")
+      .notNull()
+      .references(() => tickets.id),
+  },
+  (t) => [primaryKey({ columns: [t.hotSpotId, t.ticketId] }), index("hot_spot_tickets_ticket_idx").on(t.ticketId)],
+);

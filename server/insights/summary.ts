@@ -1,0 +1,91 @@
+/**
+ * What a hot spot shows besides its tickets: centre, extent, trend and score
+ * (docs/decisions/0014-hot-spots.md).
+ */
+import { unprojectLat, unprojectLon } from "./projection";
+
+export interface SummaryPoint {
+  x: number;
+  y: number;
+  t: number;
+}
+
+export interface HotSpotSummary {
+  count: number;
+  centreLon: number;
+  centreLat: number;
+  /** The farthest ticket from the centre, metres. */
+  radiusM: number;
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+  firstAt: number;
+  lastAt: number;
+  /** Tickets in the last trend window up to `now`, and in the window before it. */
+  recent: number;
+  previous: number;
+  trend: "rising" | "steady" | "falling";
+  /** Tickets weighted by freshness: each counts 2^(−age / window), so a hot spot from last spring fades. */
+  score: number;
+}
+
+/**
+ * Rising or falling needs a difference larger than chance: more than
+ * 2·√(recent + previous) apart (two standard deviations of the difference of
+ * two Poisson counts), otherwise steady.
+ */
+export function trendOf(recent: number, previous: number): HotSpotSummary["trend"] {
+  const noise = 2 * Math.sqrt(recent + previous);
+  if (recent - previous > noise) return "rising";
+  if (previous - recent > noise) return "falling";
+  return "steady";
+}
+
+export function summarise(points: readonly SummaryPoint[], now: number, windowMs: number): HotSpotSummary {
+  let sx = 0;
+  let sy = 0;
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  let firstAt = Infinity;
+  let lastAt = -Infinity;
+  let recent = 0;
+  let previous = 0;
+  let score = 0;
+  for (const p of points) {
+    sx += p.x;
+    sy += p.y;
+    minX = Math.min(minX, p.x);
+    maxX = Math.max(maxX, p.x);
+    minY = Math.min(minY, p.y);
+    maxY = Math.max(maxY, p.y);
+    firstAt = Math.min(firstAt, p.t);
+    lastAt = Math.max(lastAt, p.t);
+    const age = now - p.t;
+    if (age >= 0 && age < windowMs) recent++;
+    else if (age >= windowMs && age < 2 * windowMs) previous++;
+    score += 2 ** (-Math.max(0, age) / windowMs);
+  }
+  const cx = sx / points.length;
+  const cy = sy / points.length;
+  let r2 = 0;
+  for (const p of points) r2 = Math.max(r2, (p.x - cx) ** 2 + (p.y - cy) ** 2);
+  return {
+    count: points.length,
+    centreLon: unprojectLon(cx),
+    centreLat: unprojectLat(cy),
+    radiusM: Math.sqrt(r2),
+    west: unprojectLon(minX),
+    east: unprojectLon(maxX),
+    south: unprojectLat(minY),
+    north: unprojectLat(maxY),
+    firstAt,
+    lastAt,
+    recent,
+    previous,
+    trend: trendOf(recent, previous),
+    score,
+  };
+}
