@@ -71,7 +71,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     const value = url.searchParams.get(key);
     if (value && mapFilterSchema.shape[key].safeParse(value).success) filters[key] = value;
   }
-  const [choices, regions] = await Promise.all([ticketFilterChoices(context.database), listRegions(context.database)]);
+  const regions = await listRegions(context.database);
+  const choices = await ticketFilterChoices(context.database, regions);
   let view = parseView(url.searchParams.get("v"));
   if (!view && filters.regionCode) view = areaView(regions, filters.regionCode);
   return {

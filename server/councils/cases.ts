@@ -5,7 +5,7 @@
  * summoned unit's 报到, a council party's signature on the latest decision.
  * Only cases the actor may read; closed ones are done and leave the flow.
  */
-import { desc, inArray, isNull } from "drizzle-orm";
+import { desc, inArray, isNull, ne } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import {
   councilParties,
@@ -66,18 +66,22 @@ export interface MapCase {
 export async function casesForMap(database: Database, actor: Actor, now = new Date()): Promise<MapCase[]> {
   const db = database.db;
   const [openCouncils, openWhistles] = await Promise.all([
-    db.select().from(councils).orderBy(desc(councils.updatedAt)).limit(2_000),
+    db.select().from(councils).where(ne(councils.stage, "closed")).orderBy(desc(councils.updatedAt)).limit(2_000),
     db.select().from(whistles).where(isNull(whistles.closedAt)).orderBy(desc(whistles.id)).limit(2_000),
   ]);
-  const councilIds = openCouncils.filter((c) => c.stage !== "closed").map((c) => c.id);
+  const councilIds = openCouncils.map((c) => c.id);
   const whistleIds = openWhistles.map((w) => w.id);
-  const [parties, units, cTickets, wTickets, latest] = await Promise.all([
+  const [parties, units, cTickets, wTickets, latest, led] = await Promise.all([
     councilIds.length ? db.select().from(councilParties).where(inArray(councilParties.councilId, councilIds)) : [],
     whistleIds.length ? db.select().from(whistleUnits).where(inArray(whistleUnits.whistleId, whistleIds)) : [],
     councilIds.length ? db.select().from(councilTickets).where(inArray(councilTickets.councilId, councilIds)) : [],
     whistleIds.length ? db.select().from(whistleTickets).where(inArray(whistleTickets.whistleId, whistleIds)) : [],
     councilIds.length
       ? db.select().from(decisions).where(inArray(decisions.councilId, councilIds)).orderBy(desc(decisions.id))
+      : [],
+    // Whistles that became a council, open or closed: the council stands for them.
+    whistleIds.length
+      ? db.select({ whistleId: councils.whistleId }).from(councils).where(inArray(councils.whistleId, whistleIds))
       : [],
   ]);
   const latestDecision = new Map<number, number>();
@@ -109,7 +113,7 @@ export async function casesForMap(database: Database, actor: Actor, now = new Da
   );
 
   const cases: MapCase[] = [];
-  const ledToCouncil = new Map(openCouncils.filter((c) => c.whistleId != null).map((c) => [c.whistleId!, c.id]));
+  const ledToCouncil = new Set(led.map((l) => l.whistleId));
   for (const c of openCouncils) {
     const stage = flowOfCouncil[c.stage];
     if (!stage) continue;
@@ -139,7 +143,7 @@ export async function casesForMap(database: Database, actor: Actor, now = new Da
   }
   for (const w of openWhistles) {
     const own = units.filter((u) => u.whistleId === w.id);
-    // A whistle that became a council is shown as that council.
+    // A whistle that became a council is that council's case, or done with it once the council closed.
     if (ledToCouncil.has(w.id) || !can(actor, "read:council", whistleTarget(w, own))) continue;
     cases.push({
       kind: "whistle",

@@ -8,10 +8,10 @@ import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { users, whistleGrounds, whistleReportRules } from "../../db/schema";
-import { ForbiddenError } from "../errors";
 import { parseOrThrow } from "../identity/accounts";
 import { audit } from "../identity/audit";
-import { can, type Actor } from "../identity/permissions";
+import type { Actor } from "../identity/permissions";
+import { requireRulesAdmin } from "../tickets/rules-admin";
 
 /** The longest window per unit: a whistle is about days, not months. */
 const LIMITS = { minutes: 24 * 60, hours: 14 * 24, working_days: 30 } as const;
@@ -27,11 +27,6 @@ export const whistleRuleSchema = z
       ctx.addIssue({ code: "custom", path: ["amount"], message: `时限过长（最多 ${LIMITS[data.unit]}）` });
     }
   });
-
-function requireRulesAdmin(actor: Actor) {
-  // Who keeps the ticket rules keeps these: held in scope "any" (the administrator).
-  if (!can(actor, "manage:taxonomy", {})) throw new ForbiddenError();
-}
 
 /** Every version, newest first, with who set it; the first row per ground is the one in force. */
 export async function listWhistleRules(database: Database, actor: Actor) {

@@ -36,7 +36,8 @@ interface Meta {
 /** The category tree has three levels; a ticket is classified at a level-3 leaf. */
 export const LEAF_LEVEL = 3;
 
-function requireRulesAdmin(actor: Actor) {
+/** The rules-as-data pages are the administrator's: the ticket rules here, the whistle report windows too. */
+export function requireRulesAdmin(actor: Actor) {
   // With an empty target: held in scope "any" (the administrator).
   if (!can(actor, "manage:taxonomy", {})) throw new ForbiddenError();
 }
