@@ -4,3 +4,4 @@ export * from "./tickets";
 export * from "./councils";
 export * from "./notifications";
 export * from "./realtime";
+export * from "./plans";
