@@ -3,3 +3,11 @@ export { planDocumentAccess, readablePlan, type PlanRecord } from "./access";
 export { createPlan, planOf, planSchema } from "./plans";
 export { planDocumentKind } from "./realtime";
 export { standardLists, templates, templateCodes, type ListDefinition, type TemplateCode } from "./templates";
+export {
+  freezeVersion,
+  planVersionHistory,
+  requiredSigners,
+  restoreVersion,
+  signVersion,
+  type PlanDocuments,
+} from "./versions";

@@ -18,7 +18,7 @@ const customList = z.object({
 });
 
 export const planSchema = z.object({
-  template: z.enum(templateCodes, { message: "请选择方案模板" }),
+  template: z.enum(templateCodes, { message: "请选择方案模板" }).default("three_lists"),
   customLists: z.array(customList).max(4, "自定义清单至多四个").default([]),
 });
 
