@@ -12,6 +12,7 @@ import { planCommitments, planSignatures, planVersionDocuments, planVersions } f
 import {
   contentHash,
   documentContent,
+  parsePlanDocumentName,
   planDocumentName,
   replaceContent,
   type DocumentContent,
@@ -162,8 +163,8 @@ async function commitTasks(tx: Tx, actor: Actor, plan: PlanRecord, versionId: nu
   const stored = await tx.select().from(planVersionDocuments).where(eq(planVersionDocuments.versionId, versionId));
   const rows: (typeof planCommitments.$inferInsert)[] = [];
   for (const d of stored) {
-    const orgId = Number(/:party:(\d+)$/.exec(d.name)?.[1] ?? NaN);
-    if (!Number.isInteger(orgId)) continue;
+    const orgId = parsePlanDocumentName(d.name)?.partyOrgId;
+    if (orgId == null) continue;
     const { lists } = read(new Uint8Array(d.state), [TASKS_LIST]);
     for (const row of lists[TASKS_LIST] ?? []) {
       if (!row.task?.trim()) continue;
