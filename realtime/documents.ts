@@ -522,6 +522,27 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
       );
     },
 
+    /**
+     * A document's state once every update accepted so far is stored: what
+     * its connections have been told (a plan version freezes this).
+     */
+    async state(name: string): Promise<Uint8Array> {
+      const room = await openRoom(name);
+      await journal!.drain();
+      return Y.encodeStateAsUpdate(room.doc);
+    },
+
+    /**
+     * Changes a document on the server's own authority (restoring a plan
+     * version): stored, then sent to every connection, like a client's
+     * update. Resolves once stored.
+     */
+    async change(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
+      const room = await openRoom(name);
+      Y.transact(room.doc, () => fn(room.doc));
+      await journal!.drain();
+    },
+
     /** Counters for tests and metrics. */
     metrics() {
       return {

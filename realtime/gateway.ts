@@ -101,6 +101,8 @@ export function createRealtimeGateway(
       return true;
     },
     options: documents.options,
+    /** Server-side reads and changes of documents (plan versions). */
+    documents: { state: documents.state, change: documents.change },
     /** Counters of the document server (connections, drops, closes by reason, storage). */
     metrics: () => documents.metrics(),
     /** Compacts and unloads idle documents now. */

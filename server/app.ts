@@ -25,6 +25,7 @@ import { sweepWhistleDeadlines } from "./councils";
 import { deleteExpiredSessions } from "./identity";
 import { produceDailyDigests } from "./notifications";
 import { originGuard } from "./http/origin-guard";
+import { planDocumentKind } from "./plans";
 import { secureCookies, sessionMiddleware, type RequestSession } from "./http/session-middleware";
 
 export interface Portal {
@@ -43,7 +44,7 @@ export interface PortalOptions {
   /** Where the production build lives (default ./build). */
   buildDir?: string;
   log?: (line: string) => void;
-  /** Realtime document kinds besides the portal's own (tests register theirs here). */
+  /** Realtime document kinds besides the portal's own (plans; tests register theirs here). */
   kinds?: DocumentKind[];
   /** Overrides of the document server's limits and timings. */
   realtime?: Partial<DocumentServerOptions>;
@@ -70,7 +71,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY ? 1 : false);
   const server = createServer(app);
-  const gateway = createRealtimeGateway(database, options.kinds ?? [], {
+  const gateway = createRealtimeGateway(database, [planDocumentKind(database), ...(options.kinds ?? [])], {
     unloadAfterMs: config.REALTIME_UNLOAD_AFTER_SECONDS * 1000,
     log,
     ...options.realtime,

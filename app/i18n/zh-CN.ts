@@ -261,6 +261,12 @@ export const zhCN = {
         "decision.recorded": "形成决议",
         "decision.signed": "签署决议",
         "decision.published": "公示决议",
+        "plan.created": "创建方案",
+        "plan.frozen": "方案定稿",
+        "plan.restored": "恢复方案版本",
+        "plan.signed": "签署方案",
+        "plan.committed": "方案任务转为承诺",
+        "commitment.progress": "报告任务进展",
       } satisfies Record<AuditAction, string> as Record<string, string>,
       entities: {
         user: "用户",
@@ -276,6 +282,8 @@ export const zhCN = {
         whistle_rule: "报到时限",
         council: "议事",
         council_topic: "议题",
+        plan: "方案",
+        plan_commitment: "方案任务",
       } satisfies Record<AuditEntity, string> as Record<string, string>,
     },
     apiKeys: {

@@ -5,3 +5,4 @@ export * from "./councils";
 export * from "./notifications";
 export * from "./realtime";
 export * from "./insights";
+export * from "./plans";

@@ -57,6 +57,12 @@ export const auditActions = [
   "decision.recorded",
   "decision.signed",
   "decision.published",
+  "plan.created",
+  "plan.frozen",
+  "plan.restored",
+  "plan.signed",
+  "plan.committed",
+  "commitment.progress",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -74,6 +80,8 @@ export const auditEntities = [
   "whistle_rule",
   "council",
   "council_topic",
+  "plan",
+  "plan_commitment",
 ] as const;
 export type AuditEntity = (typeof auditEntities)[number];
 

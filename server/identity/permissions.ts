@@ -44,7 +44,11 @@ export const permissions = [
   "participate:council",
   "propose:council-topic",
   "review:council",
+  // plans (一方案N清单): the shared text and problem list; a party's own rows; its signature
   "read:plan",
+  "edit:plan",
+  "edit:plan-rows",
+  "sign:plan",
   "read:map",
   "read:insight",
 ] as const;
@@ -58,7 +62,14 @@ const staffSections: Grant[] = ["read:council:own-area", "read:plan:own-area", "
  * property companies, owners' committees, co-building units): they read, report
  * and take part where they are summoned or a party (own-org).
  */
-const partyGrants: Grant[] = ["read:council:own-org", "report:whistle:own-org", "participate:council:own-org"];
+const partyGrants: Grant[] = [
+  "read:council:own-org",
+  "report:whistle:own-org",
+  "participate:council:own-org",
+  "edit:plan:own-org",
+  "edit:plan-rows:own-org",
+  "sign:plan:own-org",
+];
 
 /** Streets and community secretaries convene in their area and take part where their unit is a party. */
 const convenerGrants: Grant[] = [
@@ -67,6 +78,11 @@ const convenerGrants: Grant[] = [
   "propose:council-topic:own-area",
   "report:whistle:own-org",
   "participate:council:own-org",
+  // The plan's editors are the council's: who convenes it and who sits on it (docs/decisions/0015).
+  "edit:plan:own-area",
+  "edit:plan:own-org",
+  "edit:plan-rows:own-org",
+  "sign:plan:own-org",
 ];
 
 /** The table. A role has exactly the grants listed; nothing is implied. */
@@ -137,6 +153,9 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "propose:council-topic:own-area",
     "report:whistle:own-org",
     "participate:council:own-org",
+    // A worker writes the community's rows; the secretary signs for the community.
+    "edit:plan:own-org",
+    "edit:plan-rows:own-org",
   ],
   department_officer: [
     "read:organisation:own-org",
@@ -184,7 +203,9 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "participate:council:own",
     "propose:council-topic:own-area",
     "review:council:own-area",
-    "read:plan:own-area",
+    // A representative co-edits the plan text and problem list of their council; they own no rows.
+    "read:plan:own",
+    "edit:plan:own",
     "read:map:any",
   ],
 };
