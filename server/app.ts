@@ -118,6 +118,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
           sessionId: locals.sessionId,
           clientIp: req.ip ?? "unknown",
           secureCookies: secureCookies(config, req),
+          planDocuments: gateway.documents,
         };
       },
     }),
