@@ -5,22 +5,28 @@
  * million tickets that is a million rows, which no SQL GROUP BY answers in
  * 10 ms. Held here as typed arrays (~40 bytes a ticket), the same question is
  * one tight loop. Positions are kept in Web Mercator units (0–1), so a
- * cluster cell at any zoom is a multiplication away, and each ticket sits in
- * a bucket of a fixed grid so a street-level viewport visits only its part
- * of the city.
+ * cluster cell at any zoom is a multiplication away, each ticket sits in a
+ * bucket of a fixed grid so a street-level viewport visits only its part of
+ * the city, and a pyramid of tile sums (pyramid.ts) answers wider views
+ * without visiting their tickets.
  *
  * Freshness: every change to a ticket writes a `ticket_events` row (decision
  * 0007), so the events' ids are the change feed. `refresh` loads the tickets
  * named by events after the last one seen; it runs before a query when the
- * last refresh is older than a second.
+ * last refresh is older than a second. Each change to a point is logged with
+ * its old position, so a filter's own pyramid (filter-index.ts) catches up by
+ * replaying the changes since it was built.
  */
 import { and, eq, gt, inArray, isNotNull, isNull, max, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { requestTypes, ticketEvents, tickets, ticketStatuses, ticketUnits } from "../../db/schema";
+import { FINEST_ZOOM, Pyramid, tileKey } from "./pyramid";
 
-/** Buckets are the tiles of zoom 13 (~4.9 km at Beijing's latitude). */
-export const BUCKET_ZOOM = 13;
+/** Buckets are the tiles of the pyramid's finest zoom (16: ~470 m at Beijing's latitude). */
+export const BUCKET_ZOOM = FINEST_ZOOM;
 const BUCKETS_PER_SIDE = 2 ** BUCKET_ZOOM;
+/** Changes kept for filters' pyramids to catch up with; one further behind rebuilds. */
+const CHANGE_LOG_MAX = 100_000;
 const LOAD_PAGE = 20_000;
 const REFRESH_AFTER_MS = 1_000;
 const DAY_MS = 86_400_000;
@@ -77,12 +83,6 @@ function grow<T extends Float32Array | Int32Array | Uint16Array | Uint8Array>(ar
   return next;
 }
 
-export interface Bucket {
-  points: number[];
-  sumX: number;
-  sumY: number;
-}
-
 export class TicketPoints {
   size = 0;
   x = new Float32Array(0);
@@ -100,9 +100,17 @@ export class TicketPoints {
   readonly regionCodes: string[] = [""];
   private readonly regionIndex = new Map<string, number>([["", 0]]);
   private readonly byId = new Map<number, number>();
-  /** Bucket key → the points in it and the sums of their positions (a whole bucket can join a cluster at once). */
-  readonly buckets = new Map<number, Bucket>();
+  /** Bucket key → the points in it. */
+  readonly buckets = new Map<number, number[]>();
   private readonly bucketOf: number[] = [];
+  /** Sums of every point per tile. */
+  readonly pyramid = new Pyramid();
+  /** Changes so far; the log holds those from `logStart` on: the point and its old position (NaN: new). */
+  version = 0;
+  private logStart = 0;
+  private logPoint: number[] = [];
+  private logX: number[] = [];
+  private logY: number[] = [];
   /** Ticket id → its co-handling units (协办), for the own-org visibility rule. */
   readonly coHandlers = new Map<number, number[]>();
   private lastEventId = 0;
@@ -137,26 +145,62 @@ export class TicketPoints {
   }
 
   /** Moves point i (already in the store at its old position, if it had one) to its new position. */
-  private place(i: number, x: number, y: number) {
-    const key = Math.floor(x * BUCKETS_PER_SIDE) * BUCKETS_PER_SIDE + Math.floor(y * BUCKETS_PER_SIDE);
+  private place(i: number, x64: number, y64: number) {
+    // Everything (bucket, tiles, sums) from the stored 32-bit position, so they agree with each other.
+    const x = Math.fround(x64);
+    const y = Math.fround(y64);
+    const key = tileKey(x, y, BUCKETS_PER_SIDE);
     const previous = this.bucketOf[i];
+    this.logChange(i, previous === undefined ? NaN : this.x[i]!, previous === undefined ? NaN : this.y[i]!);
     if (previous !== undefined) {
-      const from = this.buckets.get(previous)!;
-      from.sumX -= this.x[i]!;
-      from.sumY -= this.y[i]!;
-      if (previous !== key) from.points.splice(from.points.indexOf(i), 1);
+      this.pyramid.add(this.x[i]!, this.y[i]!, -1);
+      if (previous !== key) {
+        const from = this.buckets.get(previous)!;
+        from.splice(from.indexOf(i), 1);
+        if (from.length === 0) this.buckets.delete(previous);
+      }
     }
-    let to = this.buckets.get(key);
-    if (!to) {
-      to = { points: [], sumX: 0, sumY: 0 };
-      this.buckets.set(key, to);
+    if (previous !== key) {
+      const to = this.buckets.get(key);
+      if (to) to.push(i);
+      else this.buckets.set(key, [i]);
     }
-    if (previous !== key) to.points.push(i);
-    to.sumX += x;
-    to.sumY += y;
     this.bucketOf[i] = key;
     this.x[i] = x;
     this.y[i] = y;
+    this.pyramid.add(x, y, 1);
+  }
+
+  private logChange(i: number, oldX: number, oldY: number) {
+    if (this.logPoint.length >= CHANGE_LOG_MAX) {
+      const drop = CHANGE_LOG_MAX / 2;
+      this.logPoint = this.logPoint.slice(drop);
+      this.logX = this.logX.slice(drop);
+      this.logY = this.logY.slice(drop);
+      this.logStart += drop;
+    }
+    this.logPoint.push(i);
+    this.logX.push(oldX);
+    this.logY.push(oldY);
+    this.version++;
+  }
+
+  /**
+   * Calls `visit` once for each point changed since `version`, with its
+   * position at that version (NaN if it is new since). False when the log no
+   * longer reaches back that far.
+   */
+  changesSince(version: number, visit: (i: number, oldX: number, oldY: number) => void): boolean {
+    if (version < this.logStart) return false;
+    const seen = new Set<number>();
+    for (let k = version - this.logStart; k < this.logPoint.length; k++) {
+      const i = this.logPoint[k]!;
+      // The first entry of a point holds where it was at `version`; later ones are steps since.
+      if (seen.has(i)) continue;
+      seen.add(i);
+      visit(i, this.logX[k]!, this.logY[k]!);
+    }
+    return true;
   }
 
   /** Adds or updates one ticket. Tickets without a position are not on the map. */

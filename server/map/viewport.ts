@@ -20,9 +20,10 @@ import {
   mercatorX,
   mercatorY,
   pointsOf,
-  type Bucket,
   type TicketPoints,
 } from "./points";
+import { filterIndex } from "./filter-index";
+import { PYRAMID_ZOOMS, type Pyramid, type Sums } from "./pyramid";
 
 /** A cluster cell is this many screen pixels wide (256-pixel tiles). */
 const CELL_PX = 64;
@@ -87,7 +88,7 @@ function regionMask(points: TicketPoints, codes: string[]): Uint8Array {
  * else their area, the tickets their units lead, first received or co-handle,
  * and their own.
  */
-function visibleTo(actor: Actor, points: TicketPoints): ((i: number) => boolean) | null {
+function visibleTo(actor: Actor, points: TicketPoints): { test: (i: number) => boolean; key: string } | null {
   const scopes = scopesFor(actor, "read:ticket");
   if (scopes.includes("any")) return null;
   const orgs = new Set(
@@ -98,12 +99,16 @@ function visibleTo(actor: Actor, points: TicketPoints): ((i: number) => boolean)
     : [];
   const inArea = regionMask(points, areas);
   const own = scopes.includes("own") ? actor.userId : -1;
-  return (i) =>
-    inArea[points.region[i]!] === 1 ||
-    orgs.has(points.lead[i]!) ||
-    orgs.has(points.first[i]!) ||
-    points.reporter[i] === own ||
-    (orgs.size > 0 && (points.coHandlers.get(points.ids[i]!)?.some((o) => orgs.has(o)) ?? false));
+  return {
+    test: (i) =>
+      inArea[points.region[i]!] === 1 ||
+      orgs.has(points.lead[i]!) ||
+      orgs.has(points.first[i]!) ||
+      points.reporter[i] === own ||
+      (orgs.size > 0 && (points.coHandlers.get(points.ids[i]!)?.some((o) => orgs.has(o)) ?? false)),
+    // Two actors with the same areas, units and (own) user see the same tickets.
+    key: JSON.stringify([[...orgs].sort(), [...areas].sort(), own]),
+  };
 }
 
 /** The filters and visibility, resolved to numbers and masks over the store's columns. */
@@ -138,18 +143,24 @@ function accepts(f: Compiled, p: TicketPoints, i: number): boolean {
   );
 }
 
-export interface PointFilter {
-  points: TicketPoints;
-  accept: (i: number) => boolean;
-  compiled: Compiled;
-  /** No filter and no visibility limit: every point is accepted. */
-  everything: boolean;
-}
+/**
+ * The tickets a view counts: every one, those of a filter's index, or (a
+ * flow stage's tickets, which follow the councils rather than the ticket
+ * feed) a test per point.
+ */
+export type Source =
+  | { kind: "pyramid"; pyramid: Pyramid; accept: ((i: number) => boolean) | null }
+  | { kind: "points"; accept: (i: number) => boolean };
 
-/** The store, refreshed, and one predicate for the actor's visibility and the filters. */
-export async function pointFilter(database: Database, actor: Actor, filters: MapFilters): Promise<PointFilter> {
+/** The store, refreshed, and where the actor's view under these filters is counted from. */
+async function viewSource(
+  database: Database,
+  actor: Actor,
+  filters: MapFilters,
+): Promise<{ points: TicketPoints; source: Source }> {
   if (!can(actor, "read:map")) throw new ForbiddenError();
   const points = await pointsOf(database);
+  const visible = visibleTo(actor, points);
   const compiled: Compiled = {
     from: filters.from ? beijingDay(Date.parse(`${filters.from}T00:00:00+08:00`)) : -Infinity,
     to: filters.to ? beijingDay(Date.parse(`${filters.to}T00:00:00+08:00`)) : Infinity,
@@ -164,50 +175,158 @@ export async function pointFilter(database: Database, actor: Actor, filters: Map
             .flatMap((c) => c.ticketIds),
         )
       : null,
-    visible: visibleTo(actor, points),
+    visible: visible?.test ?? null,
   };
-  const c = compiled;
+  const accept = (i: number) => accepts(compiled, points, i);
+  if (compiled.tickets !== null) return { points, source: { kind: "points", accept } };
+  const { from, to, categoryId, type, status, regionCode } = filters;
+  const filtering = [from, to, categoryId, type, status, regionCode].some((f) => f !== undefined);
+  if (visible === null && !filtering) {
+    return { points, source: { kind: "pyramid", pyramid: points.pyramid, accept: null } };
+  }
+  const key = JSON.stringify([from, to, categoryId, type, status, regionCode, visible?.key]);
+  const index = filterIndex(points, key, accept);
   return {
     points,
-    compiled,
-    everything:
-      c.visible === null &&
-      !filters.from &&
-      !filters.to &&
-      c.category === null &&
-      c.type < 0 &&
-      c.status < 0 &&
-      c.region === null &&
-      c.tickets === null,
-    accept: (i) => accepts(compiled, points, i),
+    source: { kind: "pyramid", pyramid: index.pyramid, accept: (i) => index.accepted[i] === 1 },
   };
 }
 
-/** Calls `visit` for every bucket that meets the box, saying whether it lies wholly inside. */
-function forEachBucket(
-  points: TicketPoints,
-  box: { x0: number; y0: number; x1: number; y1: number },
-  visit: (bucket: Bucket, inside: boolean) => void,
-) {
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** Calls `visit` with the points of every bucket that meets the box. */
+function forEachBucket(points: TicketPoints, box: Box, visit: (list: number[]) => void) {
   const side = 2 ** BUCKET_ZOOM;
   const bx0 = Math.floor(box.x0 * side);
   const bx1 = Math.floor(box.x1 * side);
   const by0 = Math.floor(box.y0 * side);
   const by1 = Math.floor(box.y1 * side);
-  const inside = (bx: number, by: number) => bx > bx0 && bx < bx1 && by > by0 && by < by1;
   if ((bx1 - bx0 + 1) * (by1 - by0 + 1) < points.buckets.size) {
     for (let bx = bx0; bx <= bx1; bx++) {
       for (let by = by0; by <= by1; by++) {
-        const bucket = points.buckets.get(bx * side + by);
-        if (bucket) visit(bucket, inside(bx, by));
+        const list = points.buckets.get(bx * side + by);
+        if (list) visit(list);
       }
     }
   } else {
-    for (const [key, bucket] of points.buckets) {
+    for (const [key, list] of points.buckets) {
       const bx = Math.floor(key / side);
-      const by = key % side;
-      if (bx >= bx0 && bx <= bx1 && by >= by0 && by <= by1) visit(bucket, inside(bx, by));
+      const by = key - bx * side;
+      if (bx >= bx0 && bx <= bx1 && by >= by0 && by <= by1) visit(list);
     }
+  }
+}
+
+/** Calls `visit` for every tile of a level with tickets in the column and row ranges given. */
+function forEachTile(
+  level: Map<number, Sums>,
+  side: number,
+  range: { bx0: number; bx1: number; by0: number; by1: number },
+  visit: (bx: number, by: number, sums: Sums) => void,
+) {
+  const { bx0, bx1, by0, by1 } = range;
+  if ((bx1 - bx0 + 1) * (by1 - by0 + 1) < level.size) {
+    for (let bx = bx0; bx <= bx1; bx++) {
+      for (let by = by0; by <= by1; by++) {
+        const sums = level.get(bx * side + by);
+        if (sums) visit(bx, by, sums);
+      }
+    }
+  } else {
+    for (const [key, sums] of level) {
+      const bx = Math.floor(key / side);
+      const by = key - bx * side;
+      if (bx >= bx0 && bx <= bx1 && by >= by0 && by <= by1) visit(bx, by, sums);
+    }
+  }
+}
+
+/**
+ * Counts the view's points into the grid from a pyramid: from the coarsest
+ * level whose tiles fit in a cell, a tile wholly inside the view joins its
+ * cell by its sums; one on the edge is opened at the next level, and at the
+ * finest, point by point.
+ */
+function gatherFromPyramid(
+  grid: Grid,
+  points: TicketPoints,
+  pyramid: Pyramid,
+  accept: ((i: number) => boolean) | null,
+  box: Box,
+) {
+  const inBox = (i: number) => {
+    const x = points.x[i]!;
+    const y = points.y[i]!;
+    return x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1;
+  };
+  const walk = (l: number, range: { bx0: number; bx1: number; by0: number; by1: number }) => {
+    const zoom = PYRAMID_ZOOMS[l]!;
+    const side = 2 ** zoom;
+    const finest = l === PYRAMID_ZOOMS.length - 1;
+    forEachTile(pyramid.levels[l]!, side, range, (bx, by, sums) => {
+      const x0 = bx / side;
+      const x1 = (bx + 1) / side;
+      const y0 = by / side;
+      const y1 = (by + 1) / side;
+      // A lone ticket is looked up, so the map can draw it as itself.
+      if (sums.count > 1 && x0 >= box.x0 && x1 <= box.x1 && y0 >= box.y0 && y1 <= box.y1) {
+        addSums(grid, Math.floor(x0 * grid.cells), Math.floor(y0 * grid.cells), sums);
+      } else if (!finest) {
+        const r = 2 ** (PYRAMID_ZOOMS[l + 1]! - zoom);
+        const next = side * r;
+        walk(l + 1, {
+          bx0: Math.max(bx * r, Math.floor(box.x0 * next)),
+          bx1: Math.min(bx * r + r - 1, Math.floor(box.x1 * next)),
+          by0: Math.max(by * r, Math.floor(box.y0 * next)),
+          by1: Math.min(by * r + r - 1, Math.floor(box.y1 * next)),
+        });
+      } else {
+        for (const i of points.buckets.get(bx * side + by) ?? []) {
+          if (inBox(i) && (accept === null || accept(i))) addPoint(grid, points, i);
+        }
+      }
+    });
+  };
+  const start = PYRAMID_ZOOMS.findIndex((z) => 2 ** z >= grid.cells);
+  if (start < 0) {
+    // Cells finer than the finest tiles (street zoom): the view's few buckets, point by point.
+    forEachBucket(points, box, (list) => {
+      for (const i of list) if (inBox(i) && (accept === null || accept(i))) addPoint(grid, points, i);
+    });
+    return;
+  }
+  const side = 2 ** PYRAMID_ZOOMS[start]!;
+  walk(start, {
+    bx0: Math.floor(box.x0 * side),
+    bx1: Math.floor(box.x1 * side),
+    by0: Math.floor(box.y0 * side),
+    by1: Math.floor(box.y1 * side),
+  });
+}
+
+/** Counts the view's points into the grid by testing each (a flow stage's tickets). */
+function gatherByTest(grid: Grid, points: TicketPoints, accept: (i: number) => boolean, box: Box) {
+  const { x: xs, y: ys } = points;
+  let met = 0;
+  forEachBucket(points, box, (list) => (met += list.length));
+  const take = (i: number) => {
+    const x = xs[i]!;
+    const y = ys[i]!;
+    if (x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1 && accept(i)) addPoint(grid, points, i);
+  };
+  if (met > points.size / 4) {
+    // Most of the city to look at: one pass in storage order reads the columns sequentially,
+    // several times faster than hopping through the buckets' lists.
+    for (let i = 0; i < points.size; i++) take(i);
+  } else {
+    forEachBucket(points, box, (list) => {
+      for (const i of list) take(i);
+    });
   }
 }
 
@@ -216,7 +335,16 @@ const MAX_CELLS = 40_000;
 
 export async function viewportClusters(database: Database, actor: Actor, input: unknown): Promise<ViewportResult> {
   const v = parseOrThrow(viewportSchema, input);
-  const { points, accept, compiled, everything } = await pointFilter(database, actor, v);
+  const { points, source } = await viewSource(database, actor, v);
+  return clustersOf(points, source, v);
+}
+
+/** The clusters and single tickets of one viewport, counted from `source`. */
+export function clustersOf(
+  points: TicketPoints,
+  source: Source,
+  v: { west: number; south: number; east: number; north: number; zoom: number },
+): ViewportResult {
   const zoom = Math.floor(v.zoom);
   const cells = (2 ** zoom * 256) / CELL_PX;
   const box = { x0: mercatorX(v.west), x1: mercatorX(v.east), y0: mercatorY(v.north), y1: mercatorY(v.south) };
@@ -243,53 +371,11 @@ export async function viewportClusters(database: Database, actor: Actor, input: 
     spread: new Float64Array(n),
     firstPoint: new Int32Array(n).fill(-1),
   };
+  if (source.kind === "pyramid") gatherFromPyramid(grid, points, source.pyramid, source.accept, box);
+  else gatherByTest(grid, points, source.accept, box);
+  const accept = source.accept ?? (() => true);
   const { count, sumX, sumY, spread, firstPoint } = grid;
   const { x: xs, y: ys } = points;
-  // A cell at zoom ≤ 11 holds whole buckets (both grids are powers of two): with nothing to filter,
-  // a bucket inside the view joins its cell by its sums, without visiting its points.
-  const wholeBuckets = everything && cells <= 2 ** BUCKET_ZOOM;
-  const met: [Bucket, boolean][] = [];
-  let pointsMet = 0;
-  forEachBucket(points, box, (bucket, inside) => {
-    met.push([bucket, inside]);
-    if (!(inside && wholeBuckets)) pointsMet += bucket.points.length;
-  });
-  const inBox = (i: number) => {
-    const x = xs[i]!;
-    const y = ys[i]!;
-    return x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1;
-  };
-  if (pointsMet > points.size / 4) {
-    // Most of the city to look at point by point: one pass in storage order reads the columns
-    // sequentially, several times faster than hopping through the buckets' lists.
-    for (let i = 0; i < points.size; i++) {
-      const x = xs[i]!;
-      const y = ys[i]!;
-      if (x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1 && (everything || accepts(compiled, points, i))) {
-        addPoint(grid, points, i);
-      }
-    }
-  } else {
-    for (const [bucket, inside] of met) {
-      const list = bucket.points;
-      if (list.length === 0) continue;
-      if (inside && wholeBuckets) {
-        // The whole bucket joins its cell by its sums.
-        const i = list[0]!;
-        const c = (Math.floor(xs[i]! * cells) - cx0) * height + (Math.floor(ys[i]! * cells) - cy0);
-        grid.total += list.length;
-        count[c]! += list.length;
-        sumX[c]! += bucket.sumX;
-        sumY[c]! += bucket.sumY;
-        if (firstPoint[c]! < 0) firstPoint[c] = i;
-        if (list.length > 1 || count[c]! > 1) spread[c] = Infinity;
-        continue;
-      }
-      for (const i of list) {
-        if ((inside || inBox(i)) && (everything || accepts(compiled, points, i))) addPoint(grid, points, i);
-      }
-    }
-  }
 
   const features: ClusterFeature[] = [];
   const singles: number[] = [];
@@ -306,8 +392,8 @@ export async function viewportClusters(database: Database, actor: Actor, input: 
       const cx = cx0 + Math.floor(c / height);
       const cy = cy0 + (c % height);
       const cell = { x0: cx / cells, x1: (cx + 1) / cells, y0: cy / cells, y1: (cy + 1) / cells };
-      forEachBucket(points, cell, (bucket) => {
-        for (const i of bucket.points) {
+      forEachBucket(points, cell, (list) => {
+        for (const i of list) {
           const x = xs[i]!;
           const y = ys[i]!;
           if (x >= cell.x0 && x < cell.x1 && y >= cell.y0 && y < cell.y1 && accept(i)) singles.push(i);
@@ -344,6 +430,16 @@ interface Grid {
   /** How far the cell's points lie from its first: 0 means they share one position (a stack). */
   spread: Float64Array;
   firstPoint: Int32Array;
+}
+
+/** A whole tile's points join cell (column, row); there are several, so the cell is no stack. */
+function addSums(g: Grid, column: number, row: number, sums: Sums) {
+  const c = (column - g.cx0) * g.height + (row - g.cy0);
+  g.total += sums.count;
+  g.count[c]! += sums.count;
+  g.sumX[c]! += sums.sumX;
+  g.sumY[c]! += sums.sumY;
+  g.spread[c] = Infinity;
 }
 
 function addPoint(g: Grid, p: TicketPoints, i: number) {
