@@ -123,6 +123,22 @@ function CasePanel(props: { marker: MapCaseMarker }) {
           </li>
         ))}
       </ul>
+      {marker.meetings.length ? (
+        <>
+          <h3>{C.meetings}</h3>
+          <ul className="case-meetings">
+            {marker.meetings.map((m) => (
+              <li key={m.id}>
+                <span className="badge">{C.meetingStatuses[m.status]}</span> {m.title}
+                <br />
+                <span className="muted">
+                  {formatDateTime(m.startsAt)} · {m.place}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <p className="muted">{C.tickets(marker.ticketCount)}</p>
       <Link className="button primary" to={marker.link}>
         {C.open}
@@ -327,6 +343,10 @@ export default function MapPage() {
         <li>
           <span className="swatch swatch-case" aria-hidden="true" />
           {T.legend.case}
+        </li>
+        <li>
+          <span className="swatch swatch-meeting" aria-hidden="true" />
+          {T.legend.meeting}
         </li>
         <li>
           <span className="swatch swatch-open" aria-hidden="true" />

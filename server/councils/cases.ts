@@ -5,7 +5,7 @@
  * summoned unit's 报到, a council party's signature on the latest decision.
  * Only cases the actor may read; closed ones are done and leave the flow.
  */
-import { desc, inArray, isNull, ne } from "drizzle-orm";
+import { and, asc, desc, inArray, isNull, ne } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import {
   councilParties,
@@ -13,6 +13,7 @@ import {
   councilTickets,
   decisions,
   decisionSignatures,
+  meetings,
   whistles,
   whistleTickets,
   whistleUnits,
@@ -48,6 +49,17 @@ export interface CaseParty {
   regionCode: string | null;
 }
 
+/** A council's meeting, scheduled or held, with the place it meets (cancelled ones are left out). */
+export interface CaseMeeting {
+  id: number;
+  title: string;
+  startsAt: Date;
+  place: string;
+  lon: number | null;
+  lat: number | null;
+  status: "scheduled" | "held";
+}
+
 export interface MapCase {
   kind: "whistle" | "council";
   id: number;
@@ -61,6 +73,7 @@ export interface MapCase {
   ticketIds: number[];
   /** The council a whistle led to, if any (the whistle then is part of that case). */
   councilId: number | null;
+  meetings: CaseMeeting[];
 }
 
 export async function casesForMap(database: Database, actor: Actor, now = new Date()): Promise<MapCase[]> {
@@ -71,7 +84,7 @@ export async function casesForMap(database: Database, actor: Actor, now = new Da
   ]);
   const councilIds = openCouncils.map((c) => c.id);
   const whistleIds = openWhistles.map((w) => w.id);
-  const [parties, units, cTickets, wTickets, latest, led] = await Promise.all([
+  const [parties, units, cTickets, wTickets, latest, led, held] = await Promise.all([
     councilIds.length ? db.select().from(councilParties).where(inArray(councilParties.councilId, councilIds)) : [],
     whistleIds.length ? db.select().from(whistleUnits).where(inArray(whistleUnits.whistleId, whistleIds)) : [],
     councilIds.length ? db.select().from(councilTickets).where(inArray(councilTickets.councilId, councilIds)) : [],
@@ -82,6 +95,13 @@ export async function casesForMap(database: Database, actor: Actor, now = new Da
     // Whistles that became a council, open or closed: the council stands for them.
     whistleIds.length
       ? db.select({ whistleId: councils.whistleId }).from(councils).where(inArray(councils.whistleId, whistleIds))
+      : [],
+    councilIds.length
+      ? db
+          .select()
+          .from(meetings)
+          .where(and(inArray(meetings.councilId, councilIds), ne(meetings.status, "cancelled")))
+          .orderBy(asc(meetings.startsAt))
       : [],
   ]);
   const latestDecision = new Map<number, number>();
@@ -131,6 +151,17 @@ export async function casesForMap(database: Database, actor: Actor, now = new Da
       createdAt: c.createdAt,
       councilId: c.id,
       ticketIds: cTickets.filter((x) => x.councilId === c.id).map((x) => x.ticketId),
+      meetings: held
+        .filter((m) => m.councilId === c.id)
+        .map((m) => ({
+          id: m.id,
+          title: m.title,
+          startsAt: m.startsAt,
+          place: m.place,
+          lon: m.lon,
+          lat: m.lat,
+          status: m.status === "held" ? "held" : "scheduled",
+        })),
       parties: own.map((p) => ({
         orgId: p.orgId,
         userId: p.userId,
@@ -156,6 +187,7 @@ export async function casesForMap(database: Database, actor: Actor, now = new Da
       createdAt: w.createdAt,
       councilId: null,
       ticketIds: wTickets.filter((x) => x.whistleId === w.id).map((x) => x.ticketId),
+      meetings: [],
       parties: own.map((u) => ({
         orgId: u.orgId,
         userId: null,

@@ -47,4 +47,12 @@ export {
   whistleScorecards,
 } from "./whistles";
 export { listWhistleRules, setWhistleRule, whistleRuleSchema } from "./rules";
-export { casesForMap, flowStages, type CaseParty, type FlowStage, type MapCase, type PartyStatus } from "./cases";
+export {
+  casesForMap,
+  flowStages,
+  type CaseMeeting,
+  type CaseParty,
+  type FlowStage,
+  type MapCase,
+  type PartyStatus,
+} from "./cases";

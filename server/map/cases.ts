@@ -6,7 +6,7 @@
  */
 import type { Database } from "../../db/client";
 import { regions } from "../../db/schema";
-import { casesForMap, flowStages, type FlowStage, type MapCase } from "../councils";
+import { casesForMap, flowStages, type CaseMeeting, type FlowStage, type MapCase } from "../councils";
 import { ForbiddenError } from "../errors";
 import { parseOrThrow } from "../identity/accounts";
 import { can, type Actor } from "../identity/permissions";
@@ -23,6 +23,8 @@ export interface CaseMarker {
   link: string;
   ticketCount: number;
   parties: (MapCase["parties"][number] & { lon: number | null; lat: number | null })[];
+  /** Meetings as the browser receives them (times as ISO text); those with a position are drawn. */
+  meetings: (Omit<CaseMeeting, "startsAt"> & { startsAt: string })[];
 }
 
 type Positions = Map<string, { lon: number; lat: number }>;
@@ -73,6 +75,7 @@ export async function mapCases(database: Database, actor: Actor, input: unknown)
       link: c.kind === "council" ? `/councils/${c.id}` : `/councils/whistles/${c.id}`,
       ticketCount: c.ticketIds.length,
       parties: c.parties.map((p) => ({ ...p, ...(placeOf(p.regionCode, at) ?? { lon: null, lat: null }) })),
+      meetings: c.meetings.map((m) => ({ ...m, startsAt: m.startsAt.toISOString() })),
     });
   }
   return { stages, cases: markers };

@@ -161,6 +161,8 @@ describe("the case map", () => {
     expect(await countOf("whistle")).toBe(1);
     expect(await countOf("implementation")).toBe(1);
     await expect.poll(async () => (await rendered(page, "case-markers")).length).toBe(4);
+    // Where the councils meet: the three demo councils' meetings, each at its community's room.
+    expect((await rendered(page, "meeting-places")).length).toBe(3);
     const all = await totalShown(page);
 
     // 评价: the 西河沿 council alone, and only the tickets it settles.
@@ -168,6 +170,7 @@ describe("the case map", () => {
     await page.waitForURL(/stage=review/);
     await page.locator('.case-map[data-state="ready"]').waitFor();
     await expect.poll(async () => (await rendered(page, "case-markers")).length, { timeout: 10_000 }).toBe(1);
+    expect((await rendered(page, "meeting-places")).map((f) => f.properties.status)).toEqual(["held"]);
     await expect.poll(() => totalShown(page)).toBeLessThan(all);
     expect(await band.locator('a[data-stage="review"]').getAttribute("aria-current")).toBe("true");
 
@@ -180,6 +183,7 @@ describe("the case map", () => {
     const panel = page.locator(".map-panel");
     await expect.poll(() => panel.locator("h2").textContent()).toMatch(/^西河沿/);
     expect(await panel.locator(".case-parties li").count()).toBeGreaterThan(2);
+    expect(await panel.locator(".case-meetings li").textContent()).toMatch(/西河沿停车议事会.*西河沿社区居委会会议室/);
     expect(await panel.getByRole("link", { name: T.case.open }).getAttribute("href")).toMatch(/^\/councils\/\d+$/);
     const lines = () =>
       page.evaluate(

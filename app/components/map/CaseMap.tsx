@@ -2,6 +2,7 @@ import type * as MapboxGl from "mapbox-gl";
 import type { GeoJSONSource, Map as MapboxMap, Marker } from "mapbox-gl";
 import { useEffect, useRef, useState } from "react";
 import { loadMapbox, styleFor, useMapBase, whenStyled } from "~/components/map/base";
+import preloadedMapbox from "~/components/map/mapbox.client";
 import { t } from "~/i18n";
 
 const T = t.map;
@@ -29,6 +30,15 @@ export interface MapCaseMarker {
   link: string;
   ticketCount: number;
   parties: { name: string; role: string; status: string; lon: number | null; lat: number | null }[];
+  meetings: {
+    id: number;
+    title: string;
+    startsAt: string;
+    place: string;
+    lon: number | null;
+    lat: number | null;
+    status: string;
+  }[];
 }
 
 /** The flow's colours, 未诉先办 → 评价. */
@@ -48,6 +58,20 @@ const casesGeoJson = (cases: MapCaseMarker[]) => ({
     geometry: { type: "Point", coordinates: [c.lon, c.lat] },
     properties: { key: c.key, stage: c.stage },
   })),
+});
+
+/** Where the councils meet: each meeting with a position, as a point that opens its case. */
+const meetingsGeoJson = (cases: MapCaseMarker[]) => ({
+  type: "FeatureCollection",
+  features: cases.flatMap((c) =>
+    c.meetings
+      .filter((m) => m.lon != null && m.lat != null)
+      .map((m) => ({
+        type: "Feature",
+        geometry: { type: "Point", coordinates: [m.lon, m.lat] },
+        properties: { key: c.key, meetingId: m.id, status: m.status },
+      })),
+  ),
 });
 
 /** Lines from a case to each party placed on the map (residents have no place of their own). */
@@ -128,7 +152,7 @@ export function CaseMap(props: {
     let inflight: AbortController | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
 
-    loadMapbox(base)
+    loadMapbox(base, preloadedMapbox)
       .then(async (mapboxgl: typeof MapboxGl | null) => {
         if (cancelled || !container.current) return;
         if (!mapboxgl) {
@@ -247,6 +271,18 @@ export function CaseMap(props: {
               "circle-stroke-width": 2,
             },
           });
+          m.addSource("meetings", { type: "geojson", data: meetingsGeoJson(latest.current.cases) as never });
+          m.addLayer({
+            id: "meeting-places",
+            type: "circle",
+            source: "meetings",
+            paint: {
+              "circle-color": "#ffffff",
+              "circle-radius": 6,
+              "circle-stroke-color": ["match", ["get", "status"], "held", "#7b8794", "#1f2933"],
+              "circle-stroke-width": 3,
+            },
+          });
           m.addSource("cases", { type: "geojson", data: casesGeoJson(latest.current.cases) as never });
           m.addLayer({
             id: "case-markers",
@@ -259,11 +295,13 @@ export function CaseMap(props: {
               "circle-stroke-width": 3,
             },
           });
-          m.on("click", "case-markers", (e) => {
-            const key = e.features?.[0]?.properties?.key;
-            if (typeof key === "string") latest.current.onSelect({ kind: "case", key });
-          });
-          for (const layer of ["ticket-clusters", "ticket-points", "case-markers"]) {
+          for (const layer of ["case-markers", "meeting-places"]) {
+            m.on("click", layer, (e) => {
+              const key = e.features?.[0]?.properties?.key;
+              if (typeof key === "string") latest.current.onSelect({ kind: "case", key });
+            });
+          }
+          for (const layer of ["ticket-clusters", "ticket-points", "case-markers", "meeting-places"]) {
             m.on("mouseenter", layer, () => (m.getCanvas().style.cursor = "pointer"));
             m.on("mouseleave", layer, () => (m.getCanvas().style.cursor = ""));
           }
@@ -330,6 +368,9 @@ export function CaseMap(props: {
 
   useEffect(() => {
     (mapRef.current?.getSource("cases") as GeoJSONSource | undefined)?.setData(casesGeoJson(props.cases) as never);
+    (mapRef.current?.getSource("meetings") as GeoJSONSource | undefined)?.setData(
+      meetingsGeoJson(props.cases) as never,
+    );
   }, [props.cases, state]);
 
   useEffect(() => {

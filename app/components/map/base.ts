@@ -89,10 +89,14 @@ export const BEIJING: [number, number] = [116.4, 40.1];
 /**
  * mapbox-gl, loaded in the browser only (it touches `window` on import), or
  * null where it cannot draw (no WebGL). Callers show a plain-HTML fallback.
+ * A page that imported it already (mapbox.client.ts) passes it in.
  */
-export async function loadMapbox(base: MapBase): Promise<typeof MapboxGl | null> {
-  const module = await import("mapbox-gl");
-  const mapboxgl = (module as unknown as { default?: typeof module }).default ?? module;
+export async function loadMapbox(base: MapBase, loaded?: typeof MapboxGl): Promise<typeof MapboxGl | null> {
+  let mapboxgl = loaded;
+  if (!mapboxgl) {
+    const module = await import("mapbox-gl");
+    mapboxgl = (module as unknown as { default?: typeof module }).default ?? module;
+  }
   if (!mapboxgl.supported()) return null;
   if (base.token) mapboxgl.accessToken = base.token;
   return mapboxgl;

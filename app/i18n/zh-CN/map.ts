@@ -34,6 +34,8 @@ export const map = {
     parties: "参与各方",
     tickets: (n: number) => `关联工单 ${n} 件`,
     open: "打开案件",
+    meetings: "议事会议",
+    meetingStatuses: { scheduled: "待召开", held: "已召开" } as Record<string, string>,
     roles: { summoned: "被召集单位", lead: "牵头单位", cooperating: "配合单位", resident_rep: "居民代表" } as Record<
       string,
       string
@@ -60,6 +62,7 @@ export const map = {
     title: "图例",
     cluster: "聚合（数字为工单数）",
     case: "案件（颜色表示所处环节）",
+    meeting: "议事会议地点",
     open: "办理中的工单",
     closed: "已办结的工单",
     district: "区界",
