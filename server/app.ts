@@ -25,6 +25,7 @@ import { sweepWhistleDeadlines } from "./councils";
 import { deleteExpiredSessions } from "./identity";
 import { produceDailyDigests } from "./notifications";
 import { originGuard } from "./http/origin-guard";
+import { securityHeaders } from "./http/security-headers";
 import { planDocumentKind } from "./plans";
 import { secureCookies, sessionMiddleware, type RequestSession } from "./http/session-middleware";
 
@@ -77,6 +78,8 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     ...options.realtime,
   });
 
+  app.use(securityHeaders(config, { dev: options.dev }));
+
   app.get("/healthz", (_req, res) => {
     void database.ping().then((ok) => {
       res.status(ok ? 200 : 503).json({ ok });
@@ -119,6 +122,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
           clientIp: req.ip ?? "unknown",
           secureCookies: secureCookies(config, req),
           planDocuments: gateway.documents,
+          cspNonce: (res.locals as { cspNonce: string }).cspNonce,
         };
       },
     }),

@@ -19,6 +19,8 @@ export interface RoundtableContext {
   secureCookies: boolean;
   /** The realtime server's door to live plan documents (versions read and restore them). */
   planDocuments: PlanDocuments;
+  /** This response's Content-Security-Policy nonce, for the scripts of the page (entry.server.tsx). */
+  cspNonce: string;
 }
 
 declare module "@remix-run/server-runtime" {

@@ -77,8 +77,9 @@ describe("login, logout and the cross-site guard", () => {
     const unknownPage = await unknown.text();
     expect(wrongPage).toContain(BAD_CREDENTIALS);
     expect(unknownPage).toContain(BAD_CREDENTIALS);
-    // The same page, down to the byte, once the typed name is set aside.
-    expect(unknownPage.replaceAll("nosuchperson", "NAME")).toBe(wrongPage.replaceAll("housing", "NAME"));
+    // The same page, down to the byte, once the typed name and the per-response script nonce are set aside.
+    const same = (page: string, name: string) => page.replaceAll(name, "NAME").replace(/nonce="[^"]*"/g, "nonce");
+    expect(same(unknownPage, "nosuchperson")).toBe(same(wrongPage, "housing"));
     expect(await sessionCount(p)).toBe(before);
   });
 
@@ -225,6 +226,22 @@ describe("login, logout and the cross-site guard", () => {
     expect(attributes[0]).toBe(cookie);
     const maxAge = Number(attributes.find((a) => a.startsWith("Max-Age="))!.slice("Max-Age=".length));
     expect(maxAge).toBeGreaterThan(29 * 24 * 60 * 60);
+  });
+
+  it("never adopts a session id the client brings: signing in issues a fresh one (no session fixation)", async () => {
+    // An attacker plants a well-formed id of their choosing, or their own live session, in the victim's browser.
+    const planted = "rt_session=abcdefghijklmnopqrstuvwxyz234567";
+    const attacker = sessionCookieOf(await login({ username: "worker", password: PASSWORD }))!;
+    for (const cookie of [planted, attacker]) {
+      const res = await login({ username: "street", password: PASSWORD }, { cookie });
+      expect(res.status).toBe(302);
+      const issued = sessionCookieOf(res)!;
+      expect(issued).not.toBe(cookie);
+      // The id the attacker knows does not open the victim's account.
+      const withKnown = await get(`${p.url}/`, { cookie });
+      expect(await withKnown.text()).not.toContain("李建国");
+      expect(await (await get(`${p.url}/`, { cookie: issued })).text()).toContain("李建国");
+    }
   });
 
   it("ignores a malformed or unknown session cookie: the visitor is simply signed out", async () => {

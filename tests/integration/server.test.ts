@@ -152,8 +152,10 @@ describe("the realtime door", () => {
 
   it("answers 404 to a signed-in user for a document no kind claims", async () => {
     const cookie = await signIn(p.url, "street");
-    expect(await tryUpgrade(`${ws}/realtime/plan:1`, { cookie })).toBe(404);
+    expect(await tryUpgrade(`${ws}/realtime/survey:1`, { cookie })).toBe(404);
     expect(await tryUpgrade(`${ws}/realtime/unknown-kind?x=1`, { cookie })).toBe(404);
+    // plan: is claimed (decision 0015); a plan that does not exist is refused by its kind, not unknown.
+    expect(await tryUpgrade(`${ws}/realtime/plan:999999`, { cookie })).toBe(403);
   });
 
   it("answers 404 to a name that is not valid percent-encoding", async () => {
