@@ -89,7 +89,6 @@ export default function PlanPage() {
       <h1>
         {owner ? P.planOf(owner.title) : P.title} <span className="badge">{P.templates[plan.template]}</span>
       </h1>
-      <SignOff signing={signing} chair={me.chair} planId={plan.id} liveHash={liveHash} />
       {mounted ? (
         <Suspense fallback={loading}>
           <PlanLive
@@ -103,6 +102,8 @@ export default function PlanPage() {
       ) : (
         loading
       )}
+      {/* Below the plan: one signs what one has read above. */}
+      <SignOff signing={signing} chair={me.chair} planId={plan.id} liveHash={liveHash} />
       {/*
         任务落实: the commitments of a fully signed plan are rendered here by the
         plan-work component (progress, overdue flags); this page does not build them.

@@ -66,7 +66,11 @@ export async function planView(database: Database, documents: PlanDocuments, act
             })),
           }
         : null,
-      required: history.required.map((orgId) => ({ orgId, name: orgs.get(orgId) ?? "", signed: signedOrgs.has(orgId) })),
+      required: history.required.map((orgId) => ({
+        orgId,
+        name: orgs.get(orgId) ?? "",
+        signed: signedOrgs.has(orgId),
+      })),
       /** The live plan differs from the latest version: signatures do not carry over. */
       draft: latest !== null && history.draft,
       /** Required organisations the actor may still sign the latest version for. */

@@ -115,16 +115,24 @@ describe("一方案三清单, live", () => {
 
   it("each adds a row to their own task list; the others see it and cannot type in it", async () => {
     const prop = people.property.page;
-    await tasks(prop).getByRole("button", { name: `${E.addRow}（${PROPERTY}）` }).click();
+    await tasks(prop)
+      .getByRole("button", { name: `${E.addRow}（${PROPERTY}）` })
+      .click();
     await typeInto(taskCell(prop, PROPERTY, 1, "任务"), "施划临时泊位");
     await typeInto(taskCell(prop, PROPERTY, 1, "量化目标"), "40个");
     await taskCell(prop, PROPERTY, 1, "完成时限").fill("2026-12-31");
     await taskCell(prop, PROPERTY, 1, "状态").selectOption("in_progress");
     // No button to add rows for another party, and another party's cells are read-only.
-    expect(await tasks(prop).getByRole("button", { name: `${E.addRow}（${HOUSING}）` }).count()).toBe(0);
+    expect(
+      await tasks(prop)
+        .getByRole("button", { name: `${E.addRow}（${HOUSING}）` })
+        .count(),
+    ).toBe(0);
 
     const house = people.housing.page;
-    await tasks(house).getByRole("button", { name: `${E.addRow}（${HOUSING}）` }).click();
+    await tasks(house)
+      .getByRole("button", { name: `${E.addRow}（${HOUSING}）` })
+      .click();
     await typeInto(taskCell(house, HOUSING, 1, "任务"), "协调周边单位错时开放车位");
 
     const sec = people.secretary.page;
@@ -136,7 +144,9 @@ describe("一方案三清单, live", () => {
     expect(await taskCell(prop, HOUSING, 1, "任务").getAttribute("readonly")).not.toBeNull();
 
     // The secretary adds the community's own task; the others see which cell she is in.
-    await tasks(sec).getByRole("button", { name: `${E.addRow}（${COMMUNITY}）` }).click();
+    await tasks(sec)
+      .getByRole("button", { name: `${E.addRow}（${COMMUNITY}）` })
+      .click();
     await typeInto(taskCell(sec, COMMUNITY, 1, "任务"), "组织居民代表监督");
     await expect.poll(() => taskCell(prop, COMMUNITY, 1, "任务").inputValue()).toBe("组织居民代表监督");
     await expect

@@ -47,7 +47,9 @@ async function typeTask(task: string) {
   await eventually(async () => {
     const doc = new Doc();
     applyUpdate(doc, await p.portal.realtime.documents.state(name));
-    return listRows(doc, "tasks").toArray().some((r) => r.get("task") === task);
+    return listRows(doc, "tasks")
+      .toArray()
+      .some((r) => r.get("task") === task);
   });
 }
 

@@ -20,7 +20,9 @@ export function customListsFrom(form: Record<string, unknown>) {
     const title = text(`customTitle${n}`);
     const columns = text(`customColumns${n}`);
     if (!title && !columns) return [];
-    return [{ title, scope: text(`customScope${n}`), columns: columns ? columns.split(/[,，、]/).map((c) => c.trim()) : [] }];
+    return [
+      { title, scope: text(`customScope${n}`), columns: columns ? columns.split(/[,，、]/).map((c) => c.trim()) : [] },
+    ];
   });
 }
 

@@ -43,11 +43,12 @@ export default function PlanLive({ planId, lists, parties, me, onHash }: PlanLiv
   const [connection, setConnection] = useState<PlanConnection | null>(null);
   const partyKey = parties.map((p) => p.orgId).join(",");
   useEffect(() => {
-    const c = new PlanConnection(
-      planId,
-      partyKey ? partyKey.split(",").map(Number) : [],
-      { id: me.userId, name: me.name, org: me.orgName, color: colourFor(me.userId) },
-    );
+    const c = new PlanConnection(planId, partyKey ? partyKey.split(",").map(Number) : [], {
+      id: me.userId,
+      name: me.name,
+      org: me.orgName,
+      color: colourFor(me.userId),
+    });
     setConnection(c);
     return () => c.destroy();
   }, [planId, partyKey, me.userId, me.name, me.orgName]);
@@ -107,9 +108,7 @@ function Live({
   return (
     <div className="plan-live" data-ready={state.ready}>
       <div className="plan-status" role="status" aria-live="polite">
-        <span className={`plan-connection plan-connection-${state.connection}`}>
-          {E.connection[state.connection]}
-        </span>
+        <span className={`plan-connection plan-connection-${state.connection}`}>{E.connection[state.connection]}</span>
         <span className="plan-saved" data-saved={state.saved}>
           {state.saved ? E.saved : state.connection === "connected" ? E.saving : E.unsaved}
         </span>
@@ -326,12 +325,7 @@ function ListTable({
       <div className="form-actions">
         {sources.map((source, s) =>
           source.editable ? (
-            <button
-              key={source.key}
-              type="button"
-              className="button"
-              onClick={() => arrays[s]!.push([newRow({})])}
-            >
+            <button key={source.key} type="button" className="button" onClick={() => arrays[s]!.push([newRow({})])}>
               {E.addRow}
               {source.party && sources.length > 1 ? `（${source.party}）` : ""}
             </button>
