@@ -30,7 +30,6 @@ export const plans = {
     loading: "正在连接编辑服务…",
     readOnly: "只读",
     online: "在线",
-    nobodyElse: "仅您在线",
     connection: { connected: "已连接", reconnecting: "正在重连", offline: "离线" } as Record<string, string>,
     saved: "已保存",
     saving: "正在保存…",
@@ -64,6 +63,4 @@ export const plans = {
     waiting: (n: number) => `尚有${n}个单位未签署`,
     required: "须签署的单位",
   },
-
-  commitments: "任务落实",
 };
