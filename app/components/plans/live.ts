@@ -68,7 +68,7 @@ export const colourFor = (userId: number) => PALETTE[userId % PALETTE.length]!;
  * Edits made offline go out in the provider's reply to the server's step 1
  * after a reconnect, so asks start only after that step 1 was seen.
  */
-class SaveTracker {
+export class SaveTracker {
   private local = 0;
   private acked = 0;
   /** Counts covered by the step 1s sent on the current socket, oldest first; null = the provider's own. */
