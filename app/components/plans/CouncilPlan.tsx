@@ -62,14 +62,20 @@ export function CouncilPlan(props: {
           <fieldset>
             <legend>{N.customHeading}</legend>
             {Array.from({ length: CUSTOM_LIST_SLOTS }, (_, i) => i + 1).map((n) => (
-              <div className="field-row" key={n}>
-                <Field name={`customTitle${n}`} label={N.customTitle(n)} maxLength={30} />
-                <SelectField name={`customScope${n}`} label={N.customScope(n)} defaultValue="party">
-                  {Object.entries(N.scopes).map(([scope, label]) => (
-                    <option key={scope} value={scope}>
-                      {label}
-                    </option>
-                  ))}
+              <div key={n}>
+                <div className="field-row">
+                  <Field name={`customTitle${n}`} label={N.customTitle(n)} maxLength={30} />
+                  <SelectField name={`customScope${n}`} label={N.customScope(n)} defaultValue="party">
+                    {Object.entries(N.scopes).map(([scope, label]) => (
+                      <option key={scope} value={scope}>
+                        {label}
+                      </option>
+                    ))}
+                  </SelectField>
+                </div>
+                <Field name={`customColumns${n}`} label={N.customColumns(n)} />
+              </div>
+            ))}
                 </SelectField>
                 <Field name={`customColumns${n}`} label={N.customColumns(n)} />
               </div>
