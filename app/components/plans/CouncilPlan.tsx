@@ -76,10 +76,6 @@ export function CouncilPlan(props: {
                 <Field name={`customColumns${n}`} label={N.customColumns(n)} />
               </div>
             ))}
-                </SelectField>
-                <Field name={`customColumns${n}`} label={N.customColumns(n)} />
-              </div>
-            ))}
             {failure?.fieldErrors.customLists ? (
               <p className="field-error" id="customLists-error">
                 {failure.fieldErrors.customLists.join("；")}
