@@ -22,7 +22,7 @@ export default function PlansIndex() {
       {plans.length === 0 ? (
         <p>{P.none}</p>
       ) : (
-        <ul className="card-list plan-index">
+        <ul className="plain-list">
           {plans.map((p) => (
             <li key={p.id} className="card">
               <h2>
