@@ -216,4 +216,22 @@ describe("一方案三清单, live", () => {
     expect(await people.property.page.locator(".plan-signoff-summary").textContent()).toBe(V.allSigned);
     for (const p of Object.values(people)) expect(unexpected(p.problems)).toEqual([]);
   });
+
+  it("a reader outside the council (the hotline operator) follows it read-only", async () => {
+    const operator = await signedIn(env, "operator");
+    try {
+      await openPlan(operator);
+      await expect.poll(() => text(operator.page).textContent()).toContain("救护车通道全天保留");
+      expect(await text(operator.page).getAttribute("contenteditable")).toBe("false");
+      expect(await operator.page.locator("#plan-text-heading").textContent()).toContain(E.readOnly);
+      expect(await operator.page.getByRole("button", { name: new RegExp(E.addRow) }).count()).toBe(0);
+      expect(await taskCell(operator.page, PROPERTY, 1, "量化目标").inputValue()).toBe("60个");
+      expect(await taskCell(operator.page, PROPERTY, 1, "量化目标").getAttribute("readonly")).not.toBeNull();
+      expect(await operator.page.getByRole("button", { name: V.freeze }).count()).toBe(0);
+      expect(await operator.page.locator(".plan-signoff-summary").textContent()).toBe(V.allSigned);
+      expect(unexpected(operator.problems)).toEqual([]);
+    } finally {
+      await operator.context.close();
+    }
+  });
 });

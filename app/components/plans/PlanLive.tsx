@@ -309,7 +309,7 @@ function ListTable({
                           type="button"
                           className="button link-button"
                           aria-label={`${E.removeRowLabel(i + 1)}${source.party ? `（${source.party}）` : ""}`}
-                          onClick={() => arrays[s]!.delete(i)}
+                          onClick={() => removeRow(arrays[s]!, id)}
                         >
                           {E.removeRow}
                         </button>
@@ -334,6 +334,15 @@ function ListTable({
       </div>
     </section>
   );
+}
+
+/**
+ * Removes a row by its id, looked up when clicked: another person may have
+ * added or removed rows since this one was rendered, shifting its index.
+ */
+function removeRow(rows: Y.Array<Y.Map<string>>, id: string) {
+  const index = rows.toArray().findIndex((row) => row.get("id") === id);
+  if (index >= 0) rows.delete(index);
 }
 
 /** One cell as a plain string in the row's Y.Map; its control follows the column's kind. */

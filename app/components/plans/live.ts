@@ -41,7 +41,7 @@ export interface CellFocus {
   column: string;
 }
 
-export type ConnectionState = "connected" | "reconnecting" | "offline";
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
 
 export interface LiveSnapshot {
   connection: ConnectionState;
@@ -212,14 +212,13 @@ export class PlanConnection {
 
   private compute(): LiveSnapshot {
     const providers = this.all().map((d) => d.provider);
+    const ready = providers.every((p) => p.synced) || this.current?.ready === true;
+    const connected = providers.every((p) => p.wsconnected && p.synced);
     return {
-      connection: this.offline
-        ? "offline"
-        : providers.every((p) => p.wsconnected && p.synced)
-          ? "connected"
-          : "reconnecting",
+      // Until every document synced once the page is connecting; a later loss is a reconnect.
+      connection: this.offline ? "offline" : connected ? "connected" : ready ? "reconnecting" : "connecting",
       saved: this.trackers.every((t) => t.saved),
-      ready: providers.every((p) => p.synced) || this.current?.ready === true,
+      ready,
     };
   }
 

@@ -30,7 +30,10 @@ export const plans = {
     loading: "正在连接编辑服务…",
     readOnly: "只读",
     online: "在线",
-    connection: { connected: "已连接", reconnecting: "正在重连", offline: "离线" } as Record<string, string>,
+    connection: { connecting: "正在连接…", connected: "已连接", reconnecting: "正在重连", offline: "离线" } as Record<
+      string,
+      string
+    >,
     saved: "已保存",
     saving: "正在保存…",
     unsaved: "有未保存的修改，连接恢复后自动保存",
