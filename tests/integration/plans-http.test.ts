@@ -121,6 +121,9 @@ describe("the plan page", () => {
     expect((await get(planUrl())).headers.get("location")).toMatch(/^\/login\?redirectTo=/);
     expect(await html(`${p.url}/plans`, "property")).toContain("西河沿楼道堆物清理 · 方案");
     expect(await html(`${p.url}/plans`, "committee")).not.toContain("西河沿楼道堆物清理");
+    // The demo's councils that reached deliberation have their plans: 曙光花园's is the committee's to read.
+    expect(await html(`${p.url}/plans`, "secretary")).toContain("西河沿街超时停车圆桌会议 · 方案");
+    expect(await html(`${p.url}/plans`, "committee")).toContain("曙光花园垃圾分类“社区合伙人”议事 · 方案");
   });
 
   it("lets only the chair freeze a version, and not twice unchanged", async () => {
