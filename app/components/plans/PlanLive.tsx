@@ -53,7 +53,17 @@ export default function PlanLive({ planId, lists, parties, me, onHash }: PlanLiv
     return () => c.destroy();
   }, [planId, partyKey, me.userId, me.name, me.orgName]);
   if (!connection) return <p className="muted">{E.loading}</p>;
-  return <Live connection={connection} lists={lists} parties={parties} me={me} onHash={onHash} />;
+  // A new connection (a party joined) is a new set of documents: the tables' subscriptions start afresh.
+  return (
+    <Live
+      key={[...connection.parties.keys()].join(",")}
+      connection={connection}
+      lists={lists}
+      parties={parties}
+      me={me}
+      onHash={onHash}
+    />
+  );
 }
 
 /** How long typing may go on before the content hash is computed again. */
@@ -142,12 +152,11 @@ function Live({
           sources={
             list.scope === "plan"
               ? [{ key: "shared", live: connection.shared, party: null, editable: me.editText }]
-              : parties.map((p) => ({
-                  key: `party-${p.orgId}`,
-                  live: connection.parties.get(p.orgId)!,
-                  party: p.name,
-                  editable: p.editable,
-                }))
+              : // A party that joined since the connection opened shows once the page reconnects with it.
+                parties.flatMap((p) => {
+                  const live = connection.parties.get(p.orgId);
+                  return live ? [{ key: `party-${p.orgId}`, live, party: p.name, editable: p.editable }] : [];
+                })
           }
         />
       ))}
