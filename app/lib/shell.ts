@@ -19,7 +19,7 @@ const sections: { key: NavItem["key"]; href: string; permission: Permission; ava
   { key: "tickets", href: "/tickets", permission: "read:ticket", available: true },
   { key: "rates", href: "/rates", permission: "read:scorecard", available: true },
   { key: "councils", href: "/councils", permission: "read:council", available: true },
-  { key: "plans", href: "/plans", permission: "read:plan", available: false },
+  { key: "plans", href: "/plans", permission: "read:plan", available: true },
   { key: "map", href: "/map", permission: "read:map", available: true },
   { key: "insights", href: "/insights", permission: "read:insight", available: false },
 ];

@@ -1,8 +1,10 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import { useMemo, useState, type ReactNode } from "react";
 import { CheckList } from "~/components/councils/CheckList";
+import { CouncilPlan, customListsFrom } from "~/components/plans/CouncilPlan";
 import { MapField } from "~/components/MapField";
 import type { PickedPoint } from "~/components/tickets/MapPick";
 import { StageBar } from "~/components/councils/StageBar";
@@ -30,6 +32,7 @@ import {
   summonableUnits,
 } from "../../server/councils";
 import { residentsIn } from "../../server/identity";
+import { createPlan, planOf } from "../../server/plans";
 import styles from "~/styles/councils.css?url";
 
 const C = t.councils;
@@ -62,8 +65,10 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
           ),
         }
       : null;
+  const plan = await planOf(context.database.db, "council", id);
   return {
     ...detail,
+    plan: plan ? { id: plan.id } : null,
     joinable,
     me: actor.userId,
     next: nextStages[detail.council.stage],
@@ -125,6 +130,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         case "publish":
           await publishDecision(db, actor, idFrom(form, "decisionId"));
           break;
+        case "create-plan": {
+          const planId = await createPlan(
+            db,
+            actor,
+            { kind: "council", id: councilId },
+            { template: form.template, customLists: customListsFrom(form) },
+          );
+          return redirect(`/plans/${planId}`);
+        }
         case "add-party":
           await addParty(db, actor, councilId, {
             role: form.role,
@@ -436,6 +450,13 @@ export default function CouncilPage() {
           </Form>
         </section>
       ) : null}
+
+      <CouncilPlan
+        plan={data.plan}
+        mayCreate={can.convene}
+        busy={busy}
+        failure={failure?.intent === "create-plan" ? failure : undefined}
+      />
 
       <section className="card" aria-labelledby="parties-heading">
         <h2 id="parties-heading">{C.council.partiesHeading}</h2>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { councils, ticketEvents, whistleUnits } from "../schema";
+import { councils, plans, ticketEvents, whistleUnits } from "../schema";
 import { eq } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "../../tests/helpers/database";
 import { seedDemoCouncils } from "./demo-councils";
@@ -24,6 +24,18 @@ describe("the demo councils (DOMAIN.md's examples)", () => {
       ["曙光花园", "implementation"],
     ]);
     expect(await seedDemoCouncils(t.database, NOW)).toBe(0); // never twice
+  });
+
+  it("the councils that reached deliberation have their plan; 曙光花园's has the project list", async () => {
+    const rows = await t.database.db
+      .select({ title: councils.title, template: plans.template })
+      .from(plans)
+      .innerJoin(councils, eq(councils.id, plans.ownerId));
+    expect(rows.map((r) => [r.title.slice(0, 4), r.template])).toEqual([
+      ["西河沿街", "three_lists"],
+      ["黄寺大街", "three_lists"],
+      ["曙光花园", "four_lists"],
+    ]);
   });
 
   it("新安中里 is whistled: two departments reported, one has not", async () => {

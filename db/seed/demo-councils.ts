@@ -6,6 +6,8 @@
  * - 新安中里 garage noise: whistled, two departments reported, one not yet;
  * - 黄寺大街24号院's 30-metre road: three property units deliberating, meeting scheduled;
  * - 曙光花园 waste sorting: six parties, decision by consensus, in implementation.
+ * The councils that reached deliberation have their plan (一方案三清单, empty: the
+ * parties write it in the live editor).
  * Communities without demo accounts act through the admin account holding that
  * community's (or department's) role for the occasion: the history names the
  * admin as the person and the community as the unit, which is what happened.
@@ -31,6 +33,7 @@ import {
   signDecision,
 } from "../../server/councils";
 import { loadActor } from "../../server/identity/sessions";
+import { createPlan } from "../../server/plans";
 import type { Actor } from "../../server/identity/permissions";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -124,6 +127,7 @@ export async function seedDemoCouncils(database: Database, now = new Date()): Pr
   );
   await changeStage(database, secretary, xiheyan, { to: "review" }, at(34));
   await changeStage(database, secretary, xiheyan, { to: "deliberation", note: "各方确认参会" }, at(33));
+  await createPlan(database, secretary, { kind: "council", id: xiheyan }, {}, at(33));
   await scheduleMeeting(
     database,
     secretary,
@@ -236,6 +240,7 @@ export async function seedDemoCouncils(database: Database, now = new Date()): Pr
   );
   await changeStage(database, huangsi, road, { to: "review" }, at(18));
   await changeStage(database, huangsi, road, { to: "deliberation", note: "三家产权单位均已确认参会" }, at(15));
+  await createPlan(database, huangsi, { kind: "council", id: road }, {}, at(15));
   await scheduleMeeting(
     database,
     huangsi,
@@ -276,6 +281,7 @@ export async function seedDemoCouncils(database: Database, now = new Date()): Pr
   );
   await changeStage(database, shuguang, waste, { to: "review" }, at(44));
   await changeStage(database, shuguang, waste, { to: "deliberation" }, at(42));
+  await createPlan(database, shuguang, { kind: "council", id: waste }, { template: "four_lists" }, at(42));
   await scheduleMeeting(
     database,
     shuguang,

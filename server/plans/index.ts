@@ -11,3 +11,4 @@ export {
   signVersion,
   type PlanDocuments,
 } from "./versions";
+export { listReadablePlans, planView, type PlanView } from "./view";

@@ -1,0 +1,102 @@
+/**
+ * What the plan pages show: a plan with its owner, its parties (names, who
+ * may edit which document), the actor's rights, and the sign-off state of the
+ * latest version. Read-only; the rights come from the same functions the
+ * realtime server asks (access.ts), so the page and the server agree.
+ */
+import { asc } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { plans } from "../../db/schema";
+import { loadCouncil } from "../councils";
+import { can, orgBriefs, userBriefs, type Actor } from "../identity";
+import { loadPlan, partyAccess, planOwner, readablePlan, sharedAccess } from "./access";
+import { mayChair } from "./plans";
+import { planVersionHistory, type PlanDocuments } from "./versions";
+
+/** The owner's title and page (a council today; a monthly problem later). */
+async function ownerSummary(database: Database, ownerKind: string, ownerId: number) {
+  if (ownerKind !== "council") return null;
+  const loaded = await loadCouncil(database.db, ownerId);
+  return loaded ? { title: loaded.council.title, href: `/councils/${ownerId}`, stage: loaded.council.stage } : null;
+}
+
+/** Everything the plan page needs, or 404 for a plan the actor may not read. */
+export async function planView(database: Database, documents: PlanDocuments, actor: Actor, planId: number) {
+  const { plan, owner } = await readablePlan(database.db, actor, planId);
+  const history = await planVersionHistory(database, documents, actor, planId);
+  const latest = history.versions[0] ?? null;
+  const orgIds = [...new Set(owner.parties.map((p) => p.orgId))];
+  const orgs = new Map((await orgBriefs(database.db, orgIds)).map((o) => [o.id, o.name]));
+  const signers = await userBriefs(database.db, latest ? latest.signatures.map((s) => s.userId) : []);
+  const signerName = new Map(signers.map((u) => [u.userId, u.displayName]));
+  const myOrgs = new Set(actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId])));
+  const parties = orgIds
+    .map((orgId) => ({
+      orgId,
+      name: orgs.get(orgId) ?? "",
+      role: owner.parties.find((p) => p.orgId === orgId)!.role,
+      editable: partyAccess(actor, owner, orgId) === "edit",
+    }))
+    .sort((a, b) => Number(b.editable) - Number(a.editable) || a.orgId - b.orgId);
+  const signedOrgs = new Set(latest?.signatures.map((s) => s.orgId) ?? []);
+  return {
+    plan: { id: plan.id, template: plan.template, lists: plan.lists, createdAt: plan.createdAt },
+    owner: await ownerSummary(database, plan.ownerKind, plan.ownerId),
+    parties,
+    me: {
+      userId: actor.userId,
+      name: actor.displayName,
+      /** The organisation shown next to the name in presence: a party of the plan first. */
+      orgName: orgIds.filter((o) => myOrgs.has(o)).map((o) => orgs.get(o))[0] ?? null,
+      editText: sharedAccess(actor, owner) === "edit",
+      chair: mayChair(actor, owner),
+    },
+    signing: {
+      latest: latest
+        ? {
+            id: latest.id,
+            number: latest.number,
+            hash: latest.hash,
+            frozenAt: latest.frozenAt,
+            signatures: latest.signatures.map((s) => ({
+              orgId: s.orgId,
+              orgName: orgs.get(s.orgId) ?? "",
+              userName: signerName.get(s.userId) ?? "",
+              signedAt: s.signedAt,
+            })),
+          }
+        : null,
+      required: history.required.map((orgId) => ({
+        orgId,
+        name: orgs.get(orgId) ?? "",
+        signed: signedOrgs.has(orgId),
+      })),
+      /** The live plan differs from the latest version: signatures do not carry over. */
+      draft: latest !== null && history.draft,
+      /** Required organisations the actor may still sign the latest version for. */
+      mySigning: latest
+        ? history.required.filter((orgId) => !signedOrgs.has(orgId) && can(actor, "sign:plan", { orgId }))
+        : [],
+    },
+  };
+}
+
+export type PlanView = Awaited<ReturnType<typeof planView>>;
+
+/** The plans the actor may read (any owner), newest first, with their owner's title. */
+export async function listReadablePlans(database: Database, actor: Actor) {
+  const rows = await database.db.select({ id: plans.id }).from(plans).orderBy(asc(plans.id));
+  const out: { id: number; template: string; createdAt: Date; owner: { title: string; href: string } | null }[] = [];
+  for (const { id } of rows) {
+    const plan = await loadPlan(database.db, id);
+    const owner = plan && (await planOwner(database.db, actor, plan));
+    if (!plan || !owner || sharedAccess(actor, owner) === "none") continue;
+    out.push({
+      id,
+      template: plan.template,
+      createdAt: plan.createdAt,
+      owner: await ownerSummary(database, plan.ownerKind, plan.ownerId),
+    });
+  }
+  return out.reverse();
+}
