@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { documentContent, listRows, newRow, PLAN_TEXT_FIELD } from "../../realtime/plan-document";
-import { diffContents, diffRows, diffSequences, diffText, diffWords, textBlocks } from "./diff";
+import { diffContents, diffRows, diffSequences, diffText, diffWords, readableBlocks, textBlocks } from "./diff";
 
 /** A plan document typed the way y-prosemirror stores TipTap paragraphs and headings. */
 function docWith(paragraphs: (string | { heading: string })[], tasks: Record<string, string>[] = []) {
@@ -71,11 +71,11 @@ describe("text", () => {
 
 describe("lists", () => {
   it("matches rows by id: added, removed, and changed cells", () => {
-    const before = [
+    const before: Record<string, string>[] = [
       { id: "a", task: "施划泊位", target: "40个" },
       { id: "b", task: "协调错时", target: "2处" },
     ];
-    const after = [
+    const after: Record<string, string>[] = [
       { id: "a", task: "施划泊位", target: "45个", deadline: "2026-06-30" },
       { id: "c", task: "安装道闸", target: "1处" },
     ];
@@ -110,5 +110,18 @@ describe("lists", () => {
       [9, "tasks", 1, 0, 0],
     ]);
     expect(diffContents(after, after).same).toBe(true);
+  });
+});
+
+describe("readableBlocks", () => {
+  it("keeps headings with their level and list items apart from paragraphs; markup typed as text stays text", () => {
+    const xml =
+      '<heading level="3">目标</heading><paragraph>甲 &lt; 乙 <italic>要</italic></paragraph><bulletList><listItem><paragraph>一条</paragraph></listItem></bulletList><horizontalRule></horizontalRule><paragraph>尾</paragraph>';
+    expect(readableBlocks(xml)).toEqual([
+      { kind: "heading", level: 3, text: "目标" },
+      { kind: "paragraph", level: 0, text: "甲 &lt; 乙 要" },
+      { kind: "item", level: 0, text: "一条" },
+      { kind: "paragraph", level: 0, text: "尾" },
+    ]);
   });
 });

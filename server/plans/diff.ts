@@ -79,19 +79,55 @@ export function diffSequences(a: readonly string[], b: readonly string[]): { op:
   ];
 }
 
-// The blocks TipTap's StarterKit writes; their closing tag ends a paragraph of the readable text.
-const BLOCK_END = /<\/(paragraph|heading|codeBlock|blockquote|listItem|bulletList|orderedList)>|<horizontalRule\s*\/?>/g;
-const TAG = /<\/?[A-Za-z][\w-]*(\s+[\w-]+="[^"]*")*\s*\/?>/g;
-
-/** The plan text (the Y.XmlFragment's XML) as its paragraphs of plain text, empty ones left out. */
-export function textBlocks(xml: string): string[] {
-  return xml
-    .replace(BLOCK_END, "\n")
-    .replace(TAG, "")
-    .split("\n")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
+export interface TextBlock {
+  kind: "heading" | "paragraph" | "item";
+  /** A heading's level (1–6); 0 otherwise. */
+  level: number;
+  text: string;
 }
+
+// The blocks TipTap's StarterKit writes whose end closes a paragraph of readable text.
+const TEXT_BLOCKS = new Set(["paragraph", "heading", "codeBlock"]);
+const TOKEN = /<(\/?)([A-Za-z][\w-]*)((?:\s+[\w-]+="[^"]*")*)\s*(\/?)>|([^<]+|<)/g;
+
+/**
+ * The plan text (the Y.XmlFragment's XML, as y-prosemirror stores TipTap's
+ * nodes) as headings, paragraphs and list items of plain text; marks (bold,
+ * italic) are dropped, empty paragraphs left out. Read as data, never
+ * rendered as HTML, so nothing typed into the plan can become markup.
+ */
+export function readableBlocks(xml: string): TextBlock[] {
+  const out: TextBlock[] = [];
+  const open: string[] = [];
+  let text = "";
+  let level = 0;
+  const flush = (kind: string) => {
+    const trimmed = text.trim();
+    if (trimmed)
+      out.push({
+        kind: kind === "heading" ? "heading" : open.includes("listItem") ? "item" : "paragraph",
+        level: kind === "heading" ? level : 0,
+        text: trimmed,
+      });
+    text = "";
+  };
+  for (const [, close, name, attrs, selfClosing, chars] of xml.matchAll(TOKEN)) {
+    if (chars !== undefined) text += chars;
+    else if (selfClosing) continue;
+    else if (!close) {
+      open.push(name!);
+      if (name === "heading") level = Number(/level="(\d)"/.exec(attrs ?? "")?.[1] ?? 1);
+    } else {
+      open.splice(open.lastIndexOf(name!), 1);
+      if (TEXT_BLOCKS.has(name!)) flush(name!);
+    }
+  }
+  flush("paragraph");
+  return out;
+}
+
+/** The plan text as its paragraphs of plain text. */
+export const textBlocks = (xml: string) => readableBlocks(xml).map((b) => b.text);
 
 // Chinese has no spaces: the platform's dictionary-based segmenter finds the words (地下车库 · 噪音).
 const segmenter = new Intl.Segmenter("zh-CN", { granularity: "word" });

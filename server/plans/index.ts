@@ -11,3 +11,14 @@ export {
   signVersion,
   type PlanDocuments,
 } from "./versions";
+export {
+  commitmentUpdateSchema,
+  isOverdue,
+  listCommitments,
+  updateCommitment,
+  type CommitmentScope,
+  type CommitmentUpdateView,
+  type CommitmentView,
+} from "./commitments";
+export { diffContents, type BlockDiff, type ListDiff, type PlanDiff, type TextBlock } from "./diff";
+export { compareVersions, signedVersion, versionHistoryView, type SignedList } from "./readout";
