@@ -6,6 +6,7 @@ import type { AuditAction, AuditEntity } from "../../server/identity/audit";
 import { councils } from "./zh-CN/councils";
 import { imports } from "./zh-CN/imports";
 import { map } from "./zh-CN/map";
+import { planWork } from "./zh-CN/plan-work";
 import { rates } from "./zh-CN/rates";
 import { rules } from "./zh-CN/rules";
 import { tickets } from "./zh-CN/tickets";
@@ -15,6 +16,7 @@ export const zhCN = {
   councils,
   imports,
   map,
+  planWork,
   rates,
   rules,
   app: {

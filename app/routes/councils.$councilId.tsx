@@ -6,6 +6,7 @@ import { CheckList } from "~/components/councils/CheckList";
 import { MapField } from "~/components/MapField";
 import type { PickedPoint } from "~/components/tickets/MapPick";
 import { StageBar } from "~/components/councils/StageBar";
+import { Commitments, commitmentsStylesheet } from "~/components/plans/Commitments";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
@@ -30,6 +31,7 @@ import {
   summonableUnits,
 } from "../../server/councils";
 import { residentsIn } from "../../server/identity";
+import { listCommitments } from "../../server/plans";
 import styles from "~/styles/councils.css?url";
 
 const C = t.councils;
@@ -41,6 +43,7 @@ const AGENDA_ROWS = 3;
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: mapboxStyles },
   { rel: "stylesheet", href: styles },
+  commitmentsStylesheet,
 ];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -65,6 +68,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   return {
     ...detail,
     joinable,
+    commitments: await listCommitments(context.database, actor, { councilId: id }),
     me: actor.userId,
     next: nextStages[detail.council.stage],
     deciding: decidingStages.includes(detail.council.stage),
@@ -458,6 +462,8 @@ export default function CouncilPage() {
           ))}
         </ul>
       </section>
+
+      <Commitments commitments={data.commitments} />
 
       <section className="card" aria-labelledby="meetings-heading">
         <h2 id="meetings-heading">{M.heading}</h2>
