@@ -66,10 +66,11 @@ export function diffSequences(a: readonly string[], b: readonly string[]): { op:
     if (i < x.length && j < y.length && x[i] === y[j]) {
       middle.push({ op: "same", value: x[i++]! });
       j++;
-    } else if (j < y.length && (i === x.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      middle.push({ op: "added", value: y[j++]! });
-    } else {
+    } else if (i < x.length && (j === y.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      // On a tie the deletion comes first: "<del>old</del><ins>new</ins>" reads as a replacement.
       middle.push({ op: "removed", value: x[i++]! });
+    } else {
+      middle.push({ op: "added", value: y[j++]! });
     }
   }
   return [

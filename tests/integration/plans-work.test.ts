@@ -177,7 +177,10 @@ describe("over HTTP", () => {
     const html = await res.text();
     for (const text of ["三、监督：每月公示", "施划临时泊位", "协调错时停车", "陈志强", "刘伟", "张丽华"])
       expect(html).toContain(text);
-    expect(html).toContain("size: A4");
+    const sheet = /href="(\/assets\/plan-work-[\w-]+\.css)"/.exec(html)?.[1];
+    const css = await (await fetch(`${p.url}${sheet}`)).text();
+    expect(css).toMatch(/@page\s*\{[^}]*size:\s*A4/);
+    expect(css).toMatch(/@media print\s*\{[^}]*\.site-header/);
     expect((await get(`/plans/${f.planId}/print?version=1`, "property")).status).toBe(200);
     expect((await get(`/plans/${f.planId}/print?version=7`, "property")).status).toBe(404);
     expect((await get(`/plans/${f.planId}/print`, "committee")).status).toBe(404);
