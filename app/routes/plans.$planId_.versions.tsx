@@ -181,7 +181,13 @@ function DiffView({ data }: { data: Data }) {
             </p>
           ) : (
             <p key={i} className={`diff-${block.op}`}>
-              {block.op === "added" ? <ins>{block.text}</ins> : block.op === "removed" ? <del>{block.text}</del> : block.text}
+              {block.op === "added" ? (
+                <ins>{block.text}</ins>
+              ) : block.op === "removed" ? (
+                <del>{block.text}</del>
+              ) : (
+                block.text
+              )}
             </p>
           ),
         )}

@@ -154,7 +154,7 @@ export function diffWords(before: string, after: string): Piece[] {
 export function diffText(beforeXml: string, afterXml: string): BlockDiff[] {
   const script = diffSequences(textBlocks(beforeXml), textBlocks(afterXml));
   const out: BlockDiff[] = [];
-  for (let k = 0; k < script.length; ) {
+  for (let k = 0; k < script.length;) {
     if (script[k]!.op === "same") {
       out.push({ op: "same", text: script[k++]!.value });
       continue;

@@ -38,7 +38,10 @@ async function ownerTitle(db: Queryable, plan: PlanRecord): Promise<string> {
 }
 
 async function names(db: Queryable, orgIds: Iterable<number>, userIds: Iterable<number>) {
-  const [orgs, people] = await Promise.all([orgBriefs(db, [...new Set(orgIds)]), userBriefs(db, [...new Set(userIds)])]);
+  const [orgs, people] = await Promise.all([
+    orgBriefs(db, [...new Set(orgIds)]),
+    userBriefs(db, [...new Set(userIds)]),
+  ]);
   return {
     org: (id: number) => orgs.find((o) => o.id === id)?.name ?? "",
     user: (id: number) => people.find((u) => u.userId === id)?.displayName ?? "",

@@ -101,10 +101,7 @@ describe("versions, print and commitments in the browser", () => {
     await expect.poll(() => commitment.locator("progress").getAttribute("value")).toBe("60");
     // Another party's commitment offers the property company no form.
     expect(
-      await property.page
-        .locator(".commitment", { hasText: "协调错时停车" })
-        .getByText(W.commitments.report)
-        .count(),
+      await property.page.locator(".commitment", { hasText: "协调错时停车" }).getByText(W.commitments.report).count(),
     ).toBe(0);
     expect(unexpected(property.problems)).toEqual([]);
 

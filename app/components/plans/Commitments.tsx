@@ -91,48 +91,48 @@ function ProgressForm({ commitment: c }: { commitment: CommitmentView }) {
     <>
       {saved ? <p className="form-ok">{K.saved}</p> : null}
       <details className="commitment-report" open={!!failure}>
-      <summary>{K.report}</summary>
-      <fetcher.Form
-        method="post"
-        action={`/plans/${c.planId}/commitments`}
-        className="form"
-        // A fresh form after each saved report.
-        key={saved ? c.updates.length : "form"}
-      >
-        <input type="hidden" name="commitmentId" value={c.id} />
-        <div className="field-row">
-          <SelectField
-            name="status"
-            id={id("status")}
-            label={K.status}
-            defaultValue={c.status === "not_started" ? "in_progress" : c.status}
-            errors={errors.status}
-          >
-            {commitmentStatuses.map((s) => (
-              <option key={s} value={s}>
-                {K.statuses[s]}
-              </option>
-            ))}
-          </SelectField>
-          <Field
-            name="progress"
-            id={id("progress")}
-            type="number"
-            min={0}
-            max={100}
-            label={K.progress}
-            defaultValue={c.progress}
-            errors={errors.progress}
-          />
-        </div>
-        <TextareaField name="note" id={id("note")} label={K.note} errors={errors.note} />
-        {failure ? <FormError message={failure.message} /> : null}
-        <div className="form-actions">
-          <button type="submit" className="button primary" disabled={fetcher.state !== "idle"}>
-            {K.submit}
-          </button>
-        </div>
-      </fetcher.Form>
+        <summary>{K.report}</summary>
+        <fetcher.Form
+          method="post"
+          action={`/plans/${c.planId}/commitments`}
+          className="form"
+          // A fresh form after each saved report.
+          key={saved ? c.updates.length : "form"}
+        >
+          <input type="hidden" name="commitmentId" value={c.id} />
+          <div className="field-row">
+            <SelectField
+              name="status"
+              id={id("status")}
+              label={K.status}
+              defaultValue={c.status === "not_started" ? "in_progress" : c.status}
+              errors={errors.status}
+            >
+              {commitmentStatuses.map((s) => (
+                <option key={s} value={s}>
+                  {K.statuses[s]}
+                </option>
+              ))}
+            </SelectField>
+            <Field
+              name="progress"
+              id={id("progress")}
+              type="number"
+              min={0}
+              max={100}
+              label={K.progress}
+              defaultValue={c.progress}
+              errors={errors.progress}
+            />
+          </div>
+          <TextareaField name="note" id={id("note")} label={K.note} errors={errors.note} />
+          {failure ? <FormError message={failure.message} /> : null}
+          <div className="form-actions">
+            <button type="submit" className="button primary" disabled={fetcher.state !== "idle"}>
+              {K.submit}
+            </button>
+          </div>
+        </fetcher.Form>
       </details>
     </>
   );
