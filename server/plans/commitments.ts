@@ -6,13 +6,14 @@
  * calendar day past the deadline and not done), never stored, so it cannot
  * go stale.
  */
-import { asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne } from "drizzle-orm";
 import { z } from "zod";
-import type { Database, Queryable } from "../../db/client";
+import type { Database, Queryable, Tx } from "../../db/client";
 import { commitmentStatuses, planCommitments, planCommitmentUpdates, type CommitmentStatus } from "../../db/schema";
-import { councilsOfTicket } from "../councils";
+import { councilsOfTicket, loadCouncil } from "../councils";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
-import { audit, can, orgBriefs, parseOrThrow, userBriefs, type Actor } from "../identity";
+import { audit, can, membersOf, orgBriefs, parseOrThrow, userBriefs, type Actor } from "../identity";
+import { notify } from "../notifications";
 import { beijingDate } from "../tickets";
 import { loadPlan, planOwner, readablePlan, sharedAccess } from "./access";
 import { planOf } from "./plans";
@@ -185,5 +186,55 @@ export async function updateCommitment(
       detail: { commitmentId, status: data.status, progress: data.progress },
     });
     return { status: data.status, progress: data.progress };
+  });
+}
+
+/** The chair of a plan's owner: for a council, the people of its convening unit (its lead units if none). */
+async function chairsOf(tx: Tx, plan: { ownerKind: string; ownerId: number }): Promise<number[]> {
+  if (plan.ownerKind !== "council") return [];
+  const loaded = await loadCouncil(tx, plan.ownerId);
+  if (!loaded) return [];
+  const { council, parties } = loaded;
+  const orgIds = council.convenerOrgId
+    ? [council.convenerOrgId]
+    : parties.flatMap((p) => (p.role === "lead" && p.orgId != null ? [p.orgId] : []));
+  return (await membersOf(tx, orgIds)).map((m) => m.userId);
+}
+
+/**
+ * Tells the chair, once per commitment, that it is overdue (the portal's
+ * minute sweep, server/app.ts). The overdue state itself is still computed
+ * when read; the marker only keeps the notice from repeating.
+ */
+export async function sweepOverdueCommitments(database: Database, now = new Date()) {
+  const due = and(
+    isNotNull(planCommitments.deadline),
+    lt(planCommitments.deadline, beijingDate(now)),
+    ne(planCommitments.status, "done"),
+    isNull(planCommitments.overdueNotifiedAt),
+  );
+  const pending = (q: Queryable) => q.select().from(planCommitments).where(due);
+  // Nothing newly overdue (the usual case): no write lock taken.
+  if ((await pending(database.db)).length === 0) return 0;
+  return database.write(async (tx) => {
+    let sent = 0;
+    for (const c of await pending(tx)) {
+      const plan = await loadPlan(tx, c.planId);
+      const [org] = await orgBriefs(tx, [c.ownerOrgId]);
+      if (plan)
+        sent += await notify(
+          tx,
+          await chairsOf(tx, plan),
+          {
+            kind: "commitment_overdue",
+            title: `承诺事项逾期：${org?.name ?? ""}`,
+            body: `${c.task}（完成时限 ${c.deadline}）`,
+            link: plan.ownerKind === "council" ? `/councils/${plan.ownerId}` : `/plans/${plan.id}/commitments`,
+          },
+          now,
+        );
+      await tx.update(planCommitments).set({ overdueNotifiedAt: now }).where(eq(planCommitments.id, c.id));
+    }
+    return sent;
   });
 }

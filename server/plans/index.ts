@@ -15,6 +15,7 @@ export {
   commitmentUpdateSchema,
   isOverdue,
   listCommitments,
+  sweepOverdueCommitments,
   updateCommitment,
   type CommitmentScope,
   type CommitmentUpdateView,

@@ -5,12 +5,18 @@
  * versions compare; and the versions page, the print view and the workbook
  * answer over HTTP to readers and refuse outsiders.
  */
-import { eq } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { councils, councilStageEvents, planCommitmentUpdates } from "../../db/schema";
+import { and, eq } from "drizzle-orm";
+import { councils, councilStageEvents, notifications, planCommitmentUpdates } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../server/errors";
-import { compareVersions, listCommitments, signedVersion, updateCommitment } from "../../server/plans";
+import {
+  compareVersions,
+  listCommitments,
+  signedVersion,
+  sweepOverdueCommitments,
+  updateCommitment,
+} from "../../server/plans";
 import { planFixture, type PlanFixture } from "../helpers/plans";
 import { signIn, startPortal, type TestPortal } from "../helpers/portal";
 
@@ -60,6 +66,24 @@ describe("from plan to work", () => {
     await expect(listCommitments(p.portal.database, f.actors.committee, { planId: f.planId })).rejects.toThrow(
       NotFoundError,
     );
+  });
+
+  it("the chair is told once that a commitment is overdue", async () => {
+    // The portal's own minute sweep may have run first; either way there is exactly one notice.
+    await sweepOverdueCommitments(p.portal.database);
+    expect(await sweepOverdueCommitments(p.portal.database)).toBe(0);
+    const told = await p.portal.database.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, f.actors.secretary.userId), eq(notifications.kind, "commitment_overdue")));
+    expect(told.map((n) => [n.title, n.body, n.link])).toEqual([
+      ["承诺事项逾期：北京宣房大德物业管理有限公司", "施划临时泊位（完成时限 2020-06-30）", `/councils/${f.councilId}`],
+    ]);
+    const property = await p.portal.database.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, f.actors.property.userId), eq(notifications.kind, "commitment_overdue")));
+    expect(property).toEqual([]);
   });
 
   it("the owner reports progress; another party is refused; status only moves forward", async () => {
