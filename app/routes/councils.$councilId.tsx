@@ -463,7 +463,7 @@ export default function CouncilPage() {
         </ul>
       </section>
 
-      <Commitments commitments={data.commitments} />
+      {data.commitments.length ? <Commitments commitments={data.commitments} /> : null}
 
       <section className="card" aria-labelledby="meetings-heading">
         <h2 id="meetings-heading">{M.heading}</h2>

@@ -62,10 +62,17 @@ export default function PlanVersions() {
   return (
     <main id="main" className="page plan-versions">
       <p className="no-print">
-        <Link to={`/plans/${plan.id}`}>{V.back}</Link> · <Link to={`/plans/${plan.id}/print`}>{V.print}</Link> ·{" "}
-        <a href={`/plans/${plan.id}/export.xlsx`} download>
-          {V.export}
-        </a>
+        <Link to={`/plans/${plan.id}`}>{V.back}</Link>
+        {/* Print and export show the latest fully signed version: offered once there is one. */}
+        {versions.some((v) => v.complete) ? (
+          <>
+            {" "}
+            · <Link to={`/plans/${plan.id}/print`}>{V.print}</Link> ·{" "}
+            <a href={`/plans/${plan.id}/export.xlsx`} download>
+              {V.export}
+            </a>
+          </>
+        ) : null}
       </p>
       <h1>
         {plan.title} · {V.title}
