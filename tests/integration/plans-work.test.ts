@@ -195,6 +195,28 @@ describe("over HTTP", () => {
     expect(res.status).toBe(403);
   });
 
+  it("progress reports over HTTP: another party 403, a note missing 400 with the field, the owner 200", async () => {
+    const id = (await listCommitments(p.portal.database, f.actors.property, { planId: f.planId })).find(
+      (c) => c.task === "夜间巡查",
+    )!.id;
+    const post = (user: string, fields: Record<string, string>) =>
+      fetch(`${p.url}/plans/${f.planId}/commitments`, {
+        method: "POST",
+        body: new URLSearchParams({ commitmentId: String(id), ...fields }),
+        headers: { cookie: cookies[user]! },
+      });
+    const report = { status: "in_progress", progress: "20", note: "已排班" };
+    expect((await post("housing", report)).status).toBe(403);
+    const missing = await post("property", { ...report, note: "" });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain("请说明进展");
+    expect((await post("property", report)).status).toBe(200);
+    const after = (await listCommitments(p.portal.database, f.actors.property, { planId: f.planId })).find(
+      (c) => c.id === id,
+    )!;
+    expect(after).toMatchObject({ status: "in_progress", progress: 20 });
+  });
+
   it("the print view has the signed text, lists and signatures, and A4 print CSS", async () => {
     const res = await get(`/plans/${f.planId}/print`, "property");
     expect(res.status).toBe(200);
