@@ -24,7 +24,8 @@ describe("the plan workbook", () => {
   it("turns list titles people typed into sheet names Excel accepts, each one distinct", async () => {
     const long = "居民提出的其他需要跟进协调解决的事项以及相关单位的答复意见汇总";
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(await buildPlanWorkbook(signed(["车位/道闸[一期]", long, long, "签署"])));
+    const body = await buildPlanWorkbook(signed(["车位/道闸[一期]", long, long, "签署"]));
+    await workbook.xlsx.load(new Uint8Array(body).buffer);
     const names = workbook.worksheets.map((s) => s.name);
     expect(names[0]).toBe("车位 道闸 一期");
     expect(names[1]).toBe(long.slice(0, 28));

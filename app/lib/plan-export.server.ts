@@ -14,7 +14,11 @@ const S = t.planWork.sheet;
 
 /** Excel refuses sheet names over 31 characters or with []:*?/\ — custom list titles are typed by people. */
 function sheetName(title: string, taken: Set<string>): string {
-  const base = title.replace(/[[\]:*?/\\]/g, " ").trim().slice(0, 28) || "Sheet";
+  const base =
+    title
+      .replace(/[[\]:*?/\\]/g, " ")
+      .trim()
+      .slice(0, 28) || "Sheet";
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base}(${n})`;
   taken.add(name);
