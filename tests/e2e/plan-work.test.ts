@@ -2,7 +2,8 @@
  * A plan's work in a real Chromium against the real portal (issue 5 items
  * 6–8): the chair compares two versions and restores one; the signed plan
  * prints on A4 (a real PDF); the property company reports progress on its
- * commitment and the community secretary sees it on the linked ticket.
+ * commitment on the council page, the community's worker on the linked
+ * ticket's page, where both reports show.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
@@ -85,7 +86,7 @@ describe("versions, print and commitments in the browser", () => {
     expect(unexpected(problems)).toEqual([]);
   });
 
-  it("the owner reports progress on the council page and it shows on the linked ticket", async () => {
+  it("owners report progress on the council page and on the linked ticket, where it shows", async () => {
     const property = await as("property");
     await property.page.goto(`${env.portal.url}/councils/${f.councilId}`);
     const commitment = property.page.locator(".commitment", { hasText: "施划临时泊位" });
@@ -105,13 +106,23 @@ describe("versions, print and commitments in the browser", () => {
     ).toBe(0);
     expect(unexpected(property.problems)).toEqual([]);
 
-    const secretary = await as("secretary");
-    await secretary.page.goto(`${env.portal.url}/tickets/${f.ticket.id}`);
-    const onTicket = secretary.page.locator(".commitment", { hasText: "施划临时泊位" });
-    expect(await onTicket.textContent()).toContain(W.commitments.statuses.in_progress);
-    await onTicket.getByText(W.commitments.updates(1)).click();
-    expect(await onTicket.locator(".commitment-updates li").textContent()).toContain("已施划24个泊位");
-    expect(await onTicket.locator(".badge-overdue").count()).toBe(1);
-    expect(unexpected(secretary.problems)).toEqual([]);
+    // The community's own worker reports on the ticket the council settles, and sees both reports there.
+    const worker = await as("worker");
+    await worker.page.goto(`${env.portal.url}/tickets/${f.ticket.id}`);
+    const own = worker.page.locator(".commitment", { hasText: "入户宣传错时停车" });
+    await own.getByText(W.commitments.report).click();
+    await own.getByRole("spinbutton", { name: W.commitments.progress }).fill("30");
+    await own.getByLabel(W.commitments.note).fill("已走访90户");
+    await own.getByRole("button", { name: W.commitments.submit }).click();
+    await own.getByText(W.commitments.saved).waitFor();
+    await own.getByText(W.commitments.updates(1)).click();
+    expect(await own.locator(".commitment-updates li").textContent()).toContain("已走访90户");
+    const theirs = worker.page.locator(".commitment", { hasText: "施划临时泊位" });
+    expect(await theirs.textContent()).toContain(W.commitments.statuses.in_progress);
+    expect(await theirs.locator(".badge-overdue").count()).toBe(1);
+    await theirs.getByText(W.commitments.updates(1)).click();
+    expect(await theirs.locator(".commitment-updates li").textContent()).toContain("已施划24个泊位");
+    expect(await theirs.getByText(W.commitments.report).count()).toBe(0);
+    expect(unexpected(worker.problems)).toEqual([]);
   });
 });

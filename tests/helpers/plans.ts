@@ -40,7 +40,7 @@ export interface PlanFixture {
 }
 
 /**
- * 西河沿停车: version 1 (two tasks), version 2 (text and a task edited, a
+ * 西河沿停车: version 1 (tasks of the property company, the housing bureau and the community), version 2 (text and a task edited, a
  * problem added), and — when `sign` — every required party signs version 2.
  * The property company's first task is due `pastDeadline` so it can be overdue.
  */
@@ -85,6 +85,9 @@ export async function planFixture(portal: Portal, options: { sign: boolean }): P
   );
   await documents.change(housing, (doc) =>
     listRows(doc, "tasks").push([newRow({ task: "协调错时停车", target: "2处" }, "t3")]),
+  );
+  await documents.change(planDocumentName(planId, org.xiheyan), (doc) =>
+    listRows(doc, "tasks").push([newRow({ task: "入户宣传错时停车", target: "300户", deadline: "2099-06-30" }, "t4")]),
   );
   const v1 = await freezeVersion(database, documents, actors.secretary, planId);
   await documents.change(shared, (doc) => {

@@ -56,6 +56,7 @@ describe("from plan to work", () => {
     expect(byPlan.map((c) => [c.ownerOrgId, c.task, c.target, c.deadline, c.status, c.overdue, c.mayUpdate])).toEqual([
       [f.org.housing, "协调错时停车", "3处", null, "not_started", false, false],
       [f.org.property, "施划临时泊位", "40个", "2020-06-30", "not_started", true, true],
+      [f.org.xiheyan, "入户宣传错时停车", "300户", "2099-06-30", "not_started", false, false],
       [f.org.property, "夜间巡查", "每日一次", "2099-12-31", "not_started", false, true],
     ]);
     expect(await listCommitments(p.portal.database, f.actors.secretary, { councilId: f.councilId }, now)).toEqual(
