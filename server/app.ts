@@ -26,7 +26,7 @@ import { deleteExpiredSessions } from "./identity";
 import { produceDailyDigests } from "./notifications";
 import { originGuard } from "./http/origin-guard";
 import { securityHeaders } from "./http/security-headers";
-import { planDocumentKind } from "./plans";
+import { planDocumentKind, sweepOverdueCommitments } from "./plans";
 import { secureCookies, sessionMiddleware, type RequestSession } from "./http/session-middleware";
 
 export interface Portal {
@@ -143,9 +143,11 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
 
   const sweep = setInterval(() => void deleteExpiredSessions(database).catch(() => undefined), HOUR);
   sweep.unref();
-  // Whistle reminders must reach a unit within minutes (an emergency's window is 30); digests go out once a day.
+  // Whistle reminders must reach a unit within minutes (an emergency's window is 30); an overdue commitment
+  // tells the chair once; digests go out once a day.
   const reminders = setInterval(() => {
     void sweepWhistleDeadlines(database)
+      .then(() => sweepOverdueCommitments(database))
       .then(() => produceDailyDigests(database))
       .catch((error: unknown) => log(`notifications: ${error instanceof Error ? error.message : String(error)}`));
   }, MINUTE);

@@ -7,6 +7,7 @@ import { councils } from "./zh-CN/councils";
 import { imports } from "./zh-CN/imports";
 import { map } from "./zh-CN/map";
 import { plans } from "./zh-CN/plans";
+import { planWork } from "./zh-CN/plan-work";
 import { rates } from "./zh-CN/rates";
 import { rules } from "./zh-CN/rules";
 import { tickets } from "./zh-CN/tickets";
@@ -17,6 +18,7 @@ export const zhCN = {
   imports,
   map,
   plans,
+  planWork,
   rates,
   rules,
   app: {

@@ -8,6 +8,7 @@ import { CouncilPlan, customListsFrom } from "~/components/plans/CouncilPlan";
 import { MapField } from "~/components/MapField";
 import type { PickedPoint } from "~/components/tickets/MapPick";
 import { StageBar } from "~/components/councils/StageBar";
+import { Commitments, commitmentsStylesheet } from "~/components/plans/Commitments";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
@@ -32,7 +33,7 @@ import {
   summonableUnits,
 } from "../../server/councils";
 import { residentsIn } from "../../server/identity";
-import { createPlan, planOf } from "../../server/plans";
+import { createPlan, listCommitments, planOf } from "../../server/plans";
 import styles from "~/styles/councils.css?url";
 
 const C = t.councils;
@@ -44,6 +45,7 @@ const AGENDA_ROWS = 3;
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: mapboxStyles },
   { rel: "stylesheet", href: styles },
+  commitmentsStylesheet,
 ];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -70,6 +72,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     ...detail,
     plan: plan ? { id: plan.id } : null,
     joinable,
+    commitments: await listCommitments(context.database, actor, { councilId: id }),
     me: actor.userId,
     next: nextStages[detail.council.stage],
     deciding: decidingStages.includes(detail.council.stage),
@@ -479,6 +482,8 @@ export default function CouncilPage() {
           ))}
         </ul>
       </section>
+
+      {data.commitments.length ? <Commitments commitments={data.commitments} /> : null}
 
       <section className="card" aria-labelledby="meetings-heading">
         <h2 id="meetings-heading">{M.heading}</h2>

@@ -2,11 +2,12 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { FormError } from "~/components/Field";
+import { Commitments, commitmentsStylesheet } from "~/components/plans/Commitments";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { formObject, handleForm, loadOrThrow, parseId } from "~/lib/forms.server";
 import { NotFoundError, ValidationError } from "../../server/errors";
-import { freezeVersion, planView, signVersion } from "../../server/plans";
+import { freezeVersion, listCommitments, planView, signVersion } from "../../server/plans";
 import styles from "~/styles/plans.css?url";
 
 const P = t.plans;
@@ -21,7 +22,7 @@ const PlanLive = lazy(() => import("~/components/plans/PlanLive"));
  */
 const SIGN_OFF_REFRESH_MS = 15_000;
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }, commitmentsStylesheet];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.owner ? P.planOf(data.owner.title) : P.title} · ${t.app.name}` },
@@ -31,7 +32,10 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const actor = requirePermission(context, request, "read:plan");
   const id = parseId(params.planId);
   if (!id) throw new Response("Not Found", { status: 404 });
-  return loadOrThrow(() => planView(context.database, context.planDocuments, actor, id));
+  return loadOrThrow(async () => ({
+    ...(await planView(context.database, context.planDocuments, actor, id)),
+    commitments: await listCommitments(context.database, actor, { planId: id }),
+  }));
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -62,7 +66,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function PlanPage() {
-  const { plan, owner, parties, me, signing } = useLoaderData<typeof loader>();
+  const { plan, owner, parties, me, signing, commitments } = useLoaderData<typeof loader>();
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
   // The live content hash: the draft differs from the latest version as soon as anyone edits.
@@ -104,10 +108,8 @@ export default function PlanPage() {
       )}
       {/* Below the plan: one signs what one has read above. */}
       <SignOff signing={signing} chair={me.chair} planId={plan.id} liveHash={liveHash} />
-      {/*
-        任务落实: the commitments of a fully signed plan are rendered here by the
-        plan-work component (progress, overdue flags); this page does not build them.
-      */}
+      {/* 任务落实: once every party signed, the tasks as tracked commitments. */}
+      {commitments.length ? <Commitments commitments={commitments} /> : null}
     </main>
   );
 }
@@ -191,6 +193,10 @@ function SignOff({
             )
           : null}
         <Link to={`/plans/${planId}/versions`}>{V.history}</Link>
+        <Link to={`/plans/${planId}/print`}>{t.planWork.versions.print}</Link>
+        <a href={`/plans/${planId}/export.xlsx`} download>
+          {t.planWork.versions.export}
+        </a>
       </div>
     </section>
   );

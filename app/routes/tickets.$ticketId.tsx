@@ -1,7 +1,8 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState, type ReactNode } from "react";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
+import { Commitments, commitmentsStylesheet } from "~/components/plans/Commitments";
 import { CallbackFields } from "~/components/tickets/CallbackFields";
 import { Countdown } from "~/components/tickets/Deadline";
 import { RadioGroup } from "~/components/tickets/RadioGroup";
@@ -13,6 +14,7 @@ import { formObject, handleForm, loadOrThrow, parseId } from "~/lib/forms.server
 import { keysOf } from "~/lib/keys";
 import { NotFoundError, ValidationError } from "../../server/errors";
 import { can } from "../../server/identity";
+import { listCommitments } from "../../server/plans";
 import {
   act,
   getTicket,
@@ -26,6 +28,8 @@ import {
 
 const T = t.tickets;
 const D = T.detail;
+
+export const links: LinksFunction = () => [commitmentsStylesheet];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? data.ticket.number : T.title} · ${T.title} · ${t.app.name}` },
@@ -65,6 +69,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
         }
       : null,
     serverNow: now.getTime(),
+    // What the councils this ticket went to promised, and how far it has got.
+    commitments: await listCommitments(context.database, actor, { ticketId: id }, now),
     // 吹哨: more than this unit can solve — the street or community summons the departments.
     mayWhistle: can(actor, "whistle:council", { regionCode: ticket.communityCode ?? ticket.streetCode }),
   };
@@ -588,6 +594,8 @@ export default function TicketPage() {
               </ul>
             </section>
           ) : null}
+
+          {data.commitments.length ? <Commitments commitments={data.commitments} /> : null}
 
           <section className="card" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{D.timeline}</h2>

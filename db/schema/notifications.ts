@@ -15,6 +15,7 @@ export const notificationKinds = [
   "review_requested", // 请评议
   "reopen_requested", // 居民请求重新议事
   "council_invited", // 被列为议事参与方
+  "commitment_overdue", // 方案承诺事项逾期
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

@@ -118,6 +118,8 @@ export const planCommitments = sqliteTable(
     progress: integer("progress").notNull(),
     createdAt: ts("created_at").notNull(),
     updatedAt: ts("updated_at").notNull(),
+    /** When the chair was told it is overdue, so the sweep tells them once. */
+    overdueNotifiedAt: ts("overdue_notified_at"),
   },
   (t) => [
     uniqueIndex("plan_commitments_row_idx").on(t.planId, t.rowId),

@@ -247,6 +247,21 @@ export async function linkedTicketIds(tx: Pick<Tx, "select">, councilId: number)
   return [...new Set([...direct, ...viaAgenda].map((r) => r.ticketId))].sort((a, b) => a - b);
 }
 
+/** Councils that settle a ticket: it is linked to them, or to one of their meetings' agenda items. */
+export async function councilsOfTicket(db: Pick<Tx, "select">, ticketId: number): Promise<number[]> {
+  const direct = await db
+    .select({ councilId: councilTickets.councilId })
+    .from(councilTickets)
+    .where(eq(councilTickets.ticketId, ticketId));
+  const viaAgenda = await db
+    .select({ councilId: meetings.councilId })
+    .from(agendaItemTickets)
+    .innerJoin(agendaItems, eq(agendaItems.id, agendaItemTickets.itemId))
+    .innerJoin(meetings, eq(meetings.id, agendaItems.meetingId))
+    .where(eq(agendaItemTickets.ticketId, ticketId));
+  return [...new Set([...direct, ...viaAgenda].map((r) => r.councilId))].sort((a, b) => a - b);
+}
+
 export const stageSchema = z.object({
   to: z.enum(councilStages, { message: "请选择阶段" }),
   note: optionalText(1000),
@@ -327,6 +342,38 @@ export async function changeStage(
     }
     return data.to;
   });
+}
+
+/**
+ * 方案签署完毕 → 落实 (docs/decisions/0015): every party the plan's template
+ * requires signed the same version, which is the council's agreement in
+ * writing — a stronger one than a published decision, which is why this path
+ * needs neither the convener nor a decision (changeStage's preconditions for
+ * a person moving the stage by hand). Runs inside the signing transaction, so
+ * the signature, the commitments and the stage change stand or fall together.
+ * A council still before implementation moves there; one already in or past
+ * it (a later version signed during implementation) stays where it is.
+ * The lead party owns the implementation; its deadline is the latest
+ * commitment's, when the tasks gave one.
+ */
+export async function implementSignedPlan(
+  tx: Tx,
+  actor: Actor,
+  councilId: number,
+  plan: { version: number; lastDeadline: Date | null },
+  now: Date,
+): Promise<boolean> {
+  const loaded = await loadCouncil(tx, councilId);
+  if (!loaded) throw new NotFoundError("议事不存在");
+  const { council, parties } = loaded;
+  if (councilStages.indexOf(council.stage) >= councilStages.indexOf("implementation")) return false;
+  const lead = parties.find((p) => p.role === "lead" && p.orgId != null);
+  await tx
+    .update(councils)
+    .set({ implementationOrgId: lead?.orgId ?? null, implementationDueAt: plan.lastDeadline })
+    .where(eq(councils.id, councilId));
+  await recordStage(tx, actor, councilId, council.stage, "implementation", `方案第${plan.version}版各方签署完毕`, now);
+  return true;
 }
 
 export const topicSchema = z.object({

@@ -12,3 +12,15 @@ export {
   type PlanDocuments,
 } from "./versions";
 export { listReadablePlans, planView, type PlanView } from "./view";
+export {
+  commitmentUpdateSchema,
+  isOverdue,
+  listCommitments,
+  sweepOverdueCommitments,
+  updateCommitment,
+  type CommitmentScope,
+  type CommitmentUpdateView,
+  type CommitmentView,
+} from "./commitments";
+export { diffContents, type BlockDiff, type ListDiff, type PlanDiff, type TextBlock } from "./diff";
+export { compareVersions, signedVersion, versionHistoryView, type SignedList } from "./readout";

@@ -17,6 +17,7 @@ import {
   replaceContent,
   type DocumentContent,
 } from "../../realtime/plan-document";
+import { implementSignedPlan } from "../councils";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { audit, can, type Actor } from "../identity";
 import { readablePlan, type PlanOwner, type PlanRecord } from "./access";
@@ -30,7 +31,7 @@ export interface PlanDocuments {
 }
 
 /** The plan's documents and the list keys each holds: the shared one, then one per party organisation. */
-function documentsOf(plan: PlanRecord, owner: PlanOwner): { name: string; lists: string[] }[] {
+export function documentsOf(plan: PlanRecord, owner: PlanOwner): { name: string; lists: string[] }[] {
   const ofScope = (scope: "plan" | "party") => plan.lists.filter((l) => l.scope === scope).map((l) => l.key);
   const partyOrgs = [...new Set(owner.parties.map((p) => p.orgId))].sort((a, b) => a - b);
   return [
@@ -39,7 +40,8 @@ function documentsOf(plan: PlanRecord, owner: PlanOwner): { name: string; lists:
   ];
 }
 
-function read(state: Uint8Array, lists: string[]): DocumentContent {
+/** The plain content of a stored or live document state. */
+export function read(state: Uint8Array, lists: string[]): DocumentContent {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, state);
   const content = documentContent(doc, lists);
@@ -205,6 +207,13 @@ async function commitTasks(tx: Tx, actor: Actor, plan: PlanRecord, versionId: nu
     entityId: plan.id,
     detail: { version: number, commitments: rows.length },
   });
+  if (plan.ownerKind === "council") {
+    const deadlines = rows.flatMap((r) => (r.deadline ? [r.deadline] : [])).sort();
+    const last = deadlines.at(-1);
+    // A deadline is a Beijing calendar day: the work is due by that day's end.
+    const lastDeadline = last ? new Date(`${last}T23:59:59+08:00`) : null;
+    await implementSignedPlan(tx, actor, plan.ownerId, { version: number, lastDeadline }, now);
+  }
 }
 
 /** Version history: each version with its signatures, newest first, and whether the live plan still equals the latest. */

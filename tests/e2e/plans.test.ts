@@ -214,6 +214,11 @@ describe("一方案三清单, live", () => {
     await expect.poll(() => sec.locator(".plan-signoff-summary").textContent()).toBe(V.allSigned);
     await people.property.page.reload();
     expect(await people.property.page.locator(".plan-signoff-summary").textContent()).toBe(V.allSigned);
+    // The tasks are now tracked commitments, each with its owner, on the plan page.
+    const commitments = people.property.page.locator(".commitments .commitment");
+    await expect.poll(() => commitments.count()).toBe(3);
+    expect(await commitments.filter({ hasText: "施划临时泊位" }).textContent()).toContain(PROPERTY);
+    expect(await commitments.filter({ hasText: "协调周边单位错时开放车位" }).textContent()).toContain(HOUSING);
     for (const p of Object.values(people)) expect(unexpected(p.problems)).toEqual([]);
   });
 

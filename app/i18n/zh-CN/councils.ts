@@ -243,6 +243,7 @@ export const councils = {
       review_requested: "请评议",
       reopen_requested: "请求重新议事",
       council_invited: "议事邀请",
+      commitment_overdue: "承诺逾期",
     },
   },
 } as const;

@@ -1,0 +1,1 @@
+ALTER TABLE `plan_commitments` ADD `overdue_notified_at` integer;
