@@ -25,8 +25,10 @@ import { sweepWhistleDeadlines } from "./councils";
 import { deleteExpiredSessions } from "./identity";
 import { produceDailyDigests } from "./notifications";
 import { originGuard } from "./http/origin-guard";
+import { bodyLimit, FORM_BODY_LIMIT } from "./http/body-limit";
 import { securityHeaders } from "./http/security-headers";
 import { planDocumentKind, sweepOverdueCommitments } from "./plans";
+import { MAX_UPLOAD_BYTES } from "./tickets/import";
 import { secureCookies, sessionMiddleware, type RequestSession } from "./http/session-middleware";
 
 export interface Portal {
@@ -106,6 +108,8 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   }
 
   app.use(originGuard(config.TRUST_PROXY));
+  // The multipart body (a form's file part plus a few fields) may be a little over the file's own limit.
+  app.use(bodyLimit([{ path: "/tickets/import", limit: MAX_UPLOAD_BYTES + FORM_BODY_LIMIT }]));
   app.use(sessionMiddleware(database, config));
   app.all(
     "*",

@@ -12,11 +12,14 @@ import {
 } from "@remix-run/node";
 import { ValidationError } from "../../server/errors";
 import type { Actor } from "../../server/identity/permissions";
-import { ensureUploadDirectory, newUploadToken, registerUpload, uploadDirectory } from "../../server/tickets/import";
+import {
+  ensureUploadDirectory,
+  MAX_UPLOAD_BYTES,
+  newUploadToken,
+  registerUpload,
+  uploadDirectory,
+} from "../../server/tickets/import";
 import { t } from "~/i18n";
-
-/** Large enough for a year of a district's tickets; bigger files go through the command line. */
-export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 
 export async function receiveUpload(request: Request, actor: Actor) {
   await ensureUploadDirectory();

@@ -37,6 +37,7 @@ export {
   saveMapping,
   startImport,
   uploadDirectory,
+  MAX_UPLOAD_BYTES,
   uploadPath,
   type JobState,
   type JobView,

@@ -71,6 +71,9 @@ export async function getMapping(database: Database, actor: Actor | null, key: {
 
 // ——— Uploads waiting for their mapping ———
 
+/** Large enough for a year of a district's tickets; bigger files go through the command line. */
+export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+
 /** Uploads wait here between the upload and the start (the mapping step). */
 export function uploadDirectory(): string {
   return join(tmpdir(), "roundtable-imports");
