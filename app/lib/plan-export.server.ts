@@ -4,11 +4,24 @@
  * with the party's name), and a sheet of signatures. Cells are text, as the
  * plan holds them: a deadline typed as a date stays the date the parties saw.
  */
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import ExcelJS from "exceljs";
 import { formatDateTime, t } from "~/i18n";
-import type { signedVersion } from "../../server/plans";
+import { requireActor } from "~/lib/auth.server";
+import { loadOrThrow, parseId } from "~/lib/forms.server";
+import { signedVersion } from "../../server/plans";
 
 type Signed = Awaited<ReturnType<typeof signedVersion>>;
+
+/** What the print view and the workbook show: the latest fully signed version, or `?version=N`. */
+export function requestedSignedVersion({ context, request, params }: LoaderFunctionArgs): Promise<Signed> {
+  const actor = requireActor(context, request);
+  const planId = parseId(params.planId);
+  const param = new URL(request.url).searchParams.get("version");
+  const number = param === null ? undefined : parseId(param);
+  if (!planId || number === null) throw new Response("Not Found", { status: 404 });
+  return loadOrThrow(() => signedVersion(context.database, actor, planId, number));
+}
 
 const S = t.planWork.sheet;
 

@@ -1,9 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { formatDateTime, t } from "~/i18n";
-import { requireActor } from "~/lib/auth.server";
-import { loadOrThrow, parseId } from "~/lib/forms.server";
-import { signedVersion } from "../../server/plans";
+import { requestedSignedVersion } from "~/lib/plan-export.server";
 import styles from "~/styles/plan-work.css?url";
 
 const P = t.planWork.print;
@@ -20,14 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
  * version N. A4 print CSS (plan-work.css): no navigation, each list on its
  * own sheet, table headers repeated on every page.
  */
-export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const actor = requireActor(context, request);
-  const planId = parseId(params.planId);
-  const param = new URL(request.url).searchParams.get("version");
-  const number = param === null ? undefined : parseId(param);
-  if (!planId || number === null) throw new Response("Not Found", { status: 404 });
-  return loadOrThrow(() => signedVersion(context.database, actor, planId, number));
-}
+export const loader = (args: LoaderFunctionArgs) => requestedSignedVersion(args);
 
 export default function PlanPrint() {
   const { plan, version, complete, text, lists, signatures } = useLoaderData<typeof loader>();

@@ -94,6 +94,13 @@ async function storeVersion(
   return version;
 }
 
+/** The plan and its owner, for its chair only (freezing and restoring are the chair's). */
+async function chairing(database: Database, actor: Actor, planId: number) {
+  const found = await readablePlan(database.db, actor, planId);
+  if (!mayChair(actor, found.owner)) throw new ForbiddenError();
+  return found;
+}
+
 /** 定稿: the chair freezes the live plan for signing. */
 export async function freezeVersion(
   database: Database,
@@ -102,8 +109,7 @@ export async function freezeVersion(
   planId: number,
   now = new Date(),
 ) {
-  const { plan, owner } = await readablePlan(database.db, actor, planId);
-  if (!mayChair(actor, owner)) throw new ForbiddenError();
+  const { plan, owner } = await chairing(database, actor, planId);
   const state = await live(documents, plan, owner);
   return database.write(async (tx) => {
     const version = await storeVersion(tx, actor, plan, state, null, now);
@@ -237,8 +243,7 @@ export async function restoreVersion(
   versionId: number,
   now = new Date(),
 ) {
-  const { plan, owner } = await readablePlan(database.db, actor, planId);
-  if (!mayChair(actor, owner)) throw new ForbiddenError();
+  const { plan, owner } = await chairing(database, actor, planId);
   const version = await database.db
     .select()
     .from(planVersions)
