@@ -243,6 +243,15 @@ class Detector {
         this.hotSpotOfCluster.set(plan.cluster, id);
         updated.push(id);
       }
+      if (updated.length > 0) {
+        // The area a hot spot belongs to (read rights follow it): the most specific code most of its tickets carry.
+        await tx.run(sql`update ${hotSpots} set region_code = (
+            select coalesce(t.community_code, t.street_code, t.district_code) as code
+            from ${hotSpotTickets} h join ${tickets} t on t.id = h.ticket_id
+            where h.hot_spot_id = ${hotSpots.id} and code is not null
+            group by code order by count(*) desc, code limit 1)
+          where ${inArray(hotSpots.id, updated)}`);
+      }
       if (gone.length > 0) {
         await tx
           .update(hotSpots)
