@@ -91,7 +91,11 @@ export async function createMonthlyProblem(
   if (!spot.regionCode) throw new ConflictError("该热点没有所属区域，不能转为主动治理");
   return database.write(async (tx) => {
     if (data.leadOrgId != null) {
-      const org = await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, data.leadOrgId)).get();
+      const org = await tx
+        .select({ id: organisations.id })
+        .from(organisations)
+        .where(eq(organisations.id, data.leadOrgId))
+        .get();
       if (!org) throw new NotFoundError("牵头单位不存在");
     }
     const changed = await tx
@@ -165,7 +169,11 @@ export async function getMonthlyProblem(database: Database, actor: Actor, id: nu
   const problem = await readableProblem(database, actor, id);
   const category = await database.db.select().from(categories).where(eq(categories.id, problem.categoryId)).get();
   const lead = problem.leadOrgId
-    ? await database.db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, problem.leadOrgId)).get()
+    ? await database.db
+        .select({ name: organisations.name })
+        .from(organisations)
+        .where(eq(organisations.id, problem.leadOrgId))
+        .get()
     : undefined;
   const first = shiftHalfMonth(`${problem.month}-1`, -BEFORE_PERIODS);
   const last = halfMonthOf(now);
@@ -220,7 +228,11 @@ async function linkableNumbers(database: Database, actor: Actor, hotSpotId: numb
     .select({ id: hotSpotTickets.ticketId })
     .from(hotSpotTickets)
     .where(eq(hotSpotTickets.hotSpotId, hotSpotId));
-  const briefs = await ticketBriefs(database.db, actor, rows.map((r) => r.id));
+  const briefs = await ticketBriefs(
+    database.db,
+    actor,
+    rows.map((r) => r.id),
+  );
   return briefs
     .filter((b) => b.readable)
     .map((b) => b.number)

@@ -147,9 +147,18 @@ export async function getHotSpot(database: Database, actor: Actor, id: number) {
     .innerJoin(categories, eq(categories.id, tickets.categoryId))
     .where(eq(hotSpotTickets.hotSpotId, id))
     .orderBy(desc(tickets.receivedAt));
-  const briefs = new Map((await ticketBriefs(database.db, actor, rows.map((r) => r.id))).map((b) => [b.id, b]));
+  const briefs = new Map(
+    (
+      await ticketBriefs(
+        database.db,
+        actor,
+        rows.map((r) => r.id),
+      )
+    ).map((b) => [b.id, b]),
+  );
   const weekly = new Map<string, number>();
-  for (const r of [...rows].reverse()) weekly.set(weekOf(r.receivedAt.getTime()), (weekly.get(weekOf(r.receivedAt.getTime())) ?? 0) + 1);
+  for (const r of [...rows].reverse())
+    weekly.set(weekOf(r.receivedAt.getTime()), (weekly.get(weekOf(r.receivedAt.getTime())) ?? 0) + 1);
   const categoryCounts = new Map<string, number>();
   for (const r of rows) categoryCounts.set(r.categoryName, (categoryCounts.get(r.categoryName) ?? 0) + 1);
   return {
@@ -256,7 +265,11 @@ async function familyMap(database: Database, level: number) {
  * window (about half a year) answers in milliseconds at a street's or a
  * district's volume, and needs no second copy of the counts to keep in step.
  */
-export async function risingCategories(database: Database, actor: Actor, options: { now?: Date; regionCode?: string } = {}) {
+export async function risingCategories(
+  database: Database,
+  actor: Actor,
+  options: { now?: Date; regionCode?: string } = {},
+) {
   const areas = insightAreas(actor);
   const rule = await currentInsightRule(database);
   const current = halfMonthOf(options.now ?? new Date());
@@ -270,7 +283,12 @@ export async function risingCategories(database: Database, actor: Actor, options
   if (areas) where.push(inAreas(placeOf, areas));
   if (options.regionCode) where.push(inAreas(placeOf, [significantPrefix(options.regionCode)]));
   const counts = await database.db
-    .select({ street: tickets.streetCode, categoryId: tickets.categoryId, period: halfMonthSql, n: sql<number>`count(*)` })
+    .select({
+      street: tickets.streetCode,
+      categoryId: tickets.categoryId,
+      period: halfMonthSql,
+      n: sql<number>`count(*)`,
+    })
     .from(tickets)
     .where(and(...where))
     .groupBy(tickets.streetCode, tickets.categoryId, sql`3`);
