@@ -29,8 +29,8 @@ import {
 const NOW = new Date("2026-11-21T10:00:00+08:00");
 let t: TestDatabase;
 const a: Record<string, Actor> = {};
-let parking: number;
-let noise: number;
+let parking = 0;
+let noise = 0;
 
 const family = async (leaf: string) =>
   (await t.database.db.query.categories.findFirst({ where: eq(categories.name, leaf) }))!.parentId!;
@@ -40,8 +40,8 @@ beforeAll(async () => {
   await seedDemoTickets(t.database, NOW);
   await detectHotSpots(t.database, { full: true, now: NOW });
   for (const u of ["admin", "operator", "street", "secretary", "housing"]) a[u] = await actorOf(t.database, u);
-  [parking] = (await listHotSpots(t.database, a.operator!, { categoryId: await family("占道停车") })).map((h) => h.id);
-  [noise] = (await listHotSpots(t.database, a.operator!, { categoryId: await family("车库噪音") })).map((h) => h.id);
+  parking = (await listHotSpots(t.database, a.operator!, { categoryId: await family("占道停车") }))[0]!.id;
+  noise = (await listHotSpots(t.database, a.operator!, { categoryId: await family("车库噪音") }))[0]!.id;
 });
 afterAll(() => t?.close());
 
@@ -57,13 +57,13 @@ describe("hot spot → monthly problem → whistle → council", () => {
   let problemId: number;
 
   it("is for the area's officers only: others are refused or do not find it", async () => {
-    await expect(createMonthlyProblem(t.database, a.operator!, parking!, problem, NOW)).rejects.toBeInstanceOf(
+    await expect(createMonthlyProblem(t.database, a.operator!, parking, problem, NOW)).rejects.toBeInstanceOf(
       ForbiddenError,
     );
-    await expect(createMonthlyProblem(t.database, a.housing!, parking!, problem, NOW)).rejects.toBeInstanceOf(
+    await expect(createMonthlyProblem(t.database, a.housing!, parking, problem, NOW)).rejects.toBeInstanceOf(
       ForbiddenError,
     );
-    await expect(createMonthlyProblem(t.database, a.street!, noise!, problem, NOW)).rejects.toBeInstanceOf(
+    await expect(createMonthlyProblem(t.database, a.street!, noise, problem, NOW)).rejects.toBeInstanceOf(
       NotFoundError,
     );
   });
@@ -72,7 +72,7 @@ describe("hot spot → monthly problem → whistle → council", () => {
     const error = await createMonthlyProblem(
       t.database,
       a.street!,
-      parking!,
+      parking,
       { ...problem, title: "", month: "2026-13", targetReductionPct: "0" },
       NOW,
     ).catch((e: unknown) => e);
@@ -82,18 +82,18 @@ describe("hot spot → monthly problem → whistle → council", () => {
       "targetReductionPct",
       "title",
     ]);
-    const [spot] = await t.database.db.select().from(hotSpots).where(eq(hotSpots.id, parking!));
+    const [spot] = await t.database.db.select().from(hotSpots).where(eq(hotSpots.id, parking));
     expect(spot!.review).toBe("open");
   });
 
   it("turns the hot spot into a monthly problem of its area, once", async () => {
-    problemId = await createMonthlyProblem(t.database, a.street!, parking!, problem, NOW);
-    const [spot] = await t.database.db.select().from(hotSpots).where(eq(hotSpots.id, parking!));
+    problemId = await createMonthlyProblem(t.database, a.street!, parking, problem, NOW);
+    const [spot] = await t.database.db.select().from(hotSpots).where(eq(hotSpots.id, parking));
     expect(spot).toMatchObject({ review: "proactive", reviewedBy: a.street!.userId });
-    await expect(createMonthlyProblem(t.database, a.street!, parking!, problem, NOW)).rejects.toBeInstanceOf(
+    await expect(createMonthlyProblem(t.database, a.street!, parking, problem, NOW)).rejects.toBeInstanceOf(
       ConflictError,
     );
-    await expect(dismissHotSpot(t.database, a.street!, parking!, { reason: "已在治理" }, NOW)).rejects.toBeInstanceOf(
+    await expect(dismissHotSpot(t.database, a.street!, parking, { reason: "已在治理" }, NOW)).rejects.toBeInstanceOf(
       ConflictError,
     );
     expect((await listMonthlyProblems(t.database, a.secretary!)).map((p) => p.id)).toEqual([problemId]);
@@ -107,7 +107,7 @@ describe("hot spot → monthly problem → whistle → council", () => {
 
   it("watches the problem's calls every half month against the year before", async () => {
     const detail = await getMonthlyProblem(t.database, a.street!, problemId, NOW);
-    expect(detail.problem).toMatchObject({ regionCode: "110102013901", sourceHotSpotId: parking! });
+    expect(detail.problem).toMatchObject({ regionCode: "110102013901", sourceHotSpotId: parking });
     // Six half-months before November, then 2026-11-1 and 2026-11-2 (now).
     expect(detail.volume.map((v) => v.period)).toEqual([
       "2026-08-1",
