@@ -5,6 +5,7 @@
 import type { AuditAction, AuditEntity } from "../../server/identity/audit";
 import { councils } from "./zh-CN/councils";
 import { imports } from "./zh-CN/imports";
+import { insights } from "./zh-CN/insights";
 import { map } from "./zh-CN/map";
 import { rates } from "./zh-CN/rates";
 import { rules } from "./zh-CN/rules";
@@ -14,6 +15,7 @@ export const zhCN = {
   tickets,
   councils,
   imports,
+  insights,
   map,
   rates,
   rules,

@@ -15,6 +15,7 @@ import {
   hotSpotStatuses,
   hotSpotTickets,
   insightRuleVersions,
+  monthlyProblems,
   tickets,
 } from "../../db/schema";
 import { ForbiddenError, NotFoundError } from "../errors";
@@ -161,8 +162,15 @@ export async function getHotSpot(database: Database, actor: Actor, id: number) {
     weekly.set(weekOf(r.receivedAt.getTime()), (weekly.get(weekOf(r.receivedAt.getTime())) ?? 0) + 1);
   const categoryCounts = new Map<string, number>();
   for (const r of rows) categoryCounts.set(r.categoryName, (categoryCounts.get(r.categoryName) ?? 0) + 1);
+  const problem = await database.db
+    .select({ id: monthlyProblems.id })
+    .from(monthlyProblems)
+    .where(eq(monthlyProblems.sourceHotSpotId, id))
+    .get();
   return {
     hotSpot: { ...spot, familyName: family?.name ?? "" },
+    problemId: problem?.id ?? null,
+    mayReview: can(actor, "review:insight", { regionCode: spot.regionCode }),
     tickets: rows.map((r) => ({ ...briefs.get(r.id)!, receivedAt: r.receivedAt, categoryName: r.categoryName })),
     weekly: fillWeeks(weekly),
     categories: [...categoryCounts].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count),
@@ -206,6 +214,15 @@ export async function hotSpotFeatures(database: Database, actor: Actor, input: u
       },
     })),
   };
+}
+
+/** The categories a hot spot filter offers: the levels families are drawn from (1 and 2). */
+export function familyChoices(database: Database) {
+  return database.db
+    .select({ id: categories.id, name: categories.name, level: categories.level, code: categories.code })
+    .from(categories)
+    .where(lte(categories.level, 2))
+    .orderBy(asc(categories.code));
 }
 
 /** The rules in force (the newest version). */
