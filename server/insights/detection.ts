@@ -29,13 +29,19 @@ const HOUR = 3_600_000;
 
 type Rule = typeof insightRuleVersions.$inferSelect;
 
-/** [id, lon, lat, received_at, category_id]; inquiries answered on the call are not problems on the ground. */
-type Row = [number, number | null, number | null, number, number];
+/**
+ * [id, lon, lat, received_at, category_id, place]; inquiries answered on the
+ * call are not problems on the ground. `place` is the most specific region
+ * code the ticket carries (community, else street, else district).
+ */
+type Row = [number, number | null, number | null, number, number, string | null];
 
 async function selectRows(database: Database, where: SQL, limit: number): Promise<Row[]> {
   const [page] = await database.db.all<{ rows: string }>(sql`select json_group_array(json_array(
-      id, case when type <> 'inquiry' then lon end, lat, received_at, category_id)) as rows
-    from (select id, type, lon, lat, received_at, category_id from ${tickets} where ${where} order by id limit ${limit})`);
+      id, case when type <> 'inquiry' then lon end, lat, received_at, category_id, place)) as rows
+    from (select id, type, lon, lat, received_at, category_id,
+        coalesce(community_code, street_code, district_code) as place
+      from ${tickets} where ${where} order by id limit ${limit})`);
   return JSON.parse(page?.rows ?? "[]") as Row[];
 }
 
@@ -54,6 +60,53 @@ async function familiesOf(database: Database, level: number): Promise<Map<number
   return out;
 }
 
+/**
+ * Each ticket's place code, compactly: codes interned to small numbers in an
+ * array indexed by ticket id (a Map of a million strings would cost ~10× the
+ * memory). A hot spot's area is the place most of its tickets share.
+ */
+class Places {
+  private codes: string[] = [""];
+  private ids = new Map<string, number>();
+  private byTicket = new Int32Array(1024);
+
+  set(ticketId: number, code: string | null) {
+    if (ticketId >= this.byTicket.length) {
+      const grown = new Int32Array(Math.max(ticketId + 1, this.byTicket.length * 2));
+      grown.set(this.byTicket);
+      this.byTicket = grown;
+    }
+    let id = 0;
+    if (code) {
+      id = this.ids.get(code) ?? this.codes.length;
+      if (id === this.codes.length) {
+        this.codes.push(code);
+        this.ids.set(code, id);
+      }
+    }
+    this.byTicket[ticketId] = id;
+  }
+
+  /** The code most of the tickets carry (ties: the smaller code), or null when none has one. */
+  majority(ticketIds: Iterable<number>): string | null {
+    const counts = new Map<number, number>();
+    for (const t of ticketIds) {
+      const id = this.byTicket[t] ?? 0;
+      if (id !== 0) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    let best: string | null = null;
+    let bestCount = 0;
+    for (const [id, n] of counts) {
+      const code = this.codes[id]!;
+      if (n > bestCount || (n === bestCount && best !== null && code < best)) {
+        best = code;
+        bestCount = n;
+      }
+    }
+    return best;
+  }
+}
+
 export interface DetectionResult {
   full: boolean;
   /** Hot spots created or updated, and marked gone, by this run. */
@@ -65,6 +118,7 @@ class Detector {
   rule: Rule | null = null;
   index: StClusterIndex | null = null;
   families = new Map<number, number>();
+  places = new Places();
   lastEventId = 0;
   /** The persisted hot spot of each ticket in an active one, and each live cluster's hot spot. */
   hotSpotOfTicket = new Map<number, number>();
@@ -88,6 +142,7 @@ class Detector {
     const present = new Set<number>();
     const points: StPoint[] = [];
     for (const row of rows) {
+      this.places.set(row[0], row[5]);
       const point = this.pointOf(row);
       if (point) {
         points.push(point);
@@ -104,6 +159,7 @@ class Detector {
     if (!rule) throw new Error("no insight rule version: seed the reference data");
     this.rule = rule;
     this.families = await familiesOf(database, rule.familyLevel);
+    this.places = new Places();
     this.index = new StClusterIndex({
       radiusM: rule.radiusM,
       windowMs: rule.windowHours * HOUR,
@@ -221,6 +277,8 @@ class Detector {
           previous: s.previous,
           trend: s.trend,
           score: s.score,
+          // The area read rights follow: where most of its tickets are.
+          regionCode: this.places.majority(plan.points.map((p) => p.id)),
           updatedAt: new Date(now),
         };
         let id = plan.keep;
@@ -242,15 +300,6 @@ class Detector {
         for (const p of plan.points) this.hotSpotOfTicket.set(p.id, id);
         this.hotSpotOfCluster.set(plan.cluster, id);
         updated.push(id);
-      }
-      if (updated.length > 0) {
-        // The area a hot spot belongs to (read rights follow it): the most specific code most of its tickets carry.
-        await tx.run(sql`update ${hotSpots} set region_code = (
-            select coalesce(t.community_code, t.street_code, t.district_code) as code
-            from ${hotSpotTickets} h join ${tickets} t on t.id = h.ticket_id
-            where h.hot_spot_id = ${hotSpots.id} and code is not null
-            group by code order by count(*) desc, code limit 1)
-          where ${inArray(hotSpots.id, updated)}`);
       }
       if (gone.length > 0) {
         await tx
