@@ -92,6 +92,23 @@ export const hotSpotTickets = sqliteTable(
 );
 
 /**
+ * Calls per half-month ("YYYY-MM-1" = days 1–15, "-2" = 16–end, Beijing time),
+ * place (a ticket's community code, else street, else district) and leaf
+ * category: the rollup behind rising categories and a monthly problem's
+ * watch, kept by triggers on `tickets` in the same transaction as every change.
+ */
+export const ticketVolumeRollups = sqliteTable(
+  "ticket_volume_rollups",
+  {
+    period: text("period").notNull(),
+    place: text("place").notNull(),
+    categoryId: integer("category_id").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.period, t.place, t.categoryId] })],
+);
+
+/**
  * 每月一题 (DOMAIN.md, Acting before the call): a problem behind many calls,
  * taken on as proactive work for a month — often from a hot spot — with a lead
  * unit and a quantified target for the calls it should prevent. Its whistle

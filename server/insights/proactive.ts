@@ -7,25 +7,24 @@
  * watches its ticket volume every half month against the same half-month a
  * year earlier (docs/decisions/0014-hot-spots.md).
  */
-import { and, desc, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
-import { categories, hotSpots, hotSpotTickets, monthlyProblems, organisations, tickets } from "../../db/schema";
+import {
+  categories,
+  hotSpots,
+  hotSpotTickets,
+  monthlyProblems,
+  organisations,
+  tickets,
+  ticketVolumeRollups,
+} from "../../db/schema";
 import { blowWhistle, createCouncil } from "../councils";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { audit, can, parseOrThrow, type Actor } from "../identity";
 import { significantPrefix } from "../regions";
 import { beijingMonth, monthSchema, ticketBriefs } from "../tickets";
-import {
-  halfMonthOf,
-  halfMonthSql,
-  halfMonthStart,
-  inCategory,
-  insightAreas,
-  placeOf,
-  readableHotSpot,
-  shiftHalfMonth,
-} from "./read";
+import { halfMonthOf, inAreas, inCategory, insightAreas, readableHotSpot, shiftHalfMonth } from "./read";
 
 const reason = z.string().trim().min(2, "请说明不予处理的理由").max(500, "理由不能超过 500 字");
 
@@ -179,21 +178,19 @@ export async function getMonthlyProblem(database: Database, actor: Actor, id: nu
   const last = halfMonthOf(now);
   const periods: string[] = [];
   for (let p = first; p <= last && periods.length < 48; p = shiftHalfMonth(p, 1)) periods.push(p);
+  const r = ticketVolumeRollups;
   const counts = await database.db
-    .select({
-      period: halfMonthSql,
-      n: sql<number>`count(*)`,
-    })
-    .from(tickets)
+    .select({ period: r.period, n: sql<number>`sum(${r.n})` })
+    .from(r)
     .where(
       and(
-        gte(tickets.receivedAt, halfMonthStart(shiftHalfMonth(first, -24))),
-        lt(tickets.receivedAt, halfMonthStart(shiftHalfMonth(last, 1))),
-        inCategory(tickets.categoryId, category!.code),
-        sql`${placeOf} like ${`${significantPrefix(problem.regionCode)}%`}`,
+        gte(r.period, shiftHalfMonth(first, -24)),
+        lte(r.period, last),
+        inCategory(r.categoryId, category!.code),
+        inAreas(r.place, [significantPrefix(problem.regionCode)]),
       ),
     )
-    .groupBy(sql`1`);
+    .groupBy(r.period);
   const byPeriod = new Map(counts.map((c) => [c.period, c.n]));
   const volume = periods.map((period) => ({
     period,

@@ -4,7 +4,7 @@
  * the list, the map export carries the same hot spots, rising categories and
  * recurring places stay inside the actor's area.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { categories } from "../../db/schema";
 import { seedDemoTickets } from "../../db/seed/demo-tickets";
@@ -204,6 +204,21 @@ describe("rising categories and recurring places", () => {
     const streetPlaces = await recurringPlacesFor(t.database, a.street!, { now: SEED_NOW });
     expect(streetPlaces.every((p) => p.regionCode?.startsWith("110102013"))).toBe(true);
     expect(places.length).toBeGreaterThanOrEqual(streetPlaces.length);
+  });
+
+  it("read a rollup the triggers keep equal to counting the tickets, through inserts and moves", async () => {
+    const counted = sql`select strftime('%Y-%m', received_at / 1000, 'unixepoch', '+8 hours') || '-' ||
+        (case when cast(strftime('%d', received_at / 1000, 'unixepoch', '+8 hours') as integer) <= 15 then 1 else 2 end) as period,
+        coalesce(community_code, street_code, district_code) as place, category_id as categoryId, count(*) as n
+      from tickets where place is not null group by 1, 2, 3 order by 1, 2, 3`;
+    const rolled = sql`select period, place, category_id as categoryId, n from ticket_volume_rollups where n <> 0 order by 1, 2, 3`;
+    expect(await t.database.db.all(rolled)).toEqual(await t.database.db.all(counted));
+    // A correction outside the services (a ticket moved to another community and another half-month).
+    await t.database.write(async (tx) => {
+      await tx.run(sql`update tickets set community_code = '110102019901', street_code = '110102019',
+        received_at = received_at - 20 * 86400000 where id in (select id from tickets order by id limit 25)`);
+    });
+    expect(await t.database.db.all(rolled)).toEqual(await t.database.db.all(counted));
   });
 
   it("count half-months across year ends", () => {

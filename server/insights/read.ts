@@ -5,7 +5,7 @@
  * actor's areas for own-area. A hot spot's area is where most of its tickets
  * are (`hot_spots.region_code`, written by detection).
  */
-import { and, asc, desc, eq, gte, isNotNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lte, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import {
@@ -17,6 +17,7 @@ import {
   insightRuleVersions,
   monthlyProblems,
   tickets,
+  ticketVolumeRollups,
 } from "../../db/schema";
 import { ForbiddenError, NotFoundError } from "../errors";
 import { parseOrThrow } from "../identity/accounts";
@@ -60,13 +61,13 @@ export function insightAreas(actor: Actor): string[] | null {
 }
 
 /** `column` lies in one of the areas (prefix match on the statistical code); false when there are none. */
-function inAreas(column: SQL | typeof hotSpots.regionCode, areas: readonly string[]): SQL {
+export function inAreas(column: SQLWrapper, areas: readonly string[]): SQL {
   if (areas.length === 0) return sql`0`;
   return or(...areas.map((a) => sql`${column} like ${`${a}%`}`))!;
 }
 
 /** `column` (a category id) is the category with this code or lies under it. */
-export function inCategory(column: typeof hotSpots.familyId | typeof tickets.categoryId, code: string): SQL {
+export function inCategory(column: SQLWrapper, code: string): SQL {
   return sql`${column} in (select id from ${categories} where code = ${code} or code like ${`${code}.%`})`;
 }
 
@@ -248,17 +249,13 @@ export function shiftHalfMonth(period: string, steps: number): string {
 }
 
 /** The first instant of a half-month, Beijing time. */
-export function halfMonthStart(period: string): Date {
+function halfMonthStart(period: string): Date {
   const [y, m, h] = period.split("-");
   return new Date(`${y}-${m}-${h === "1" ? "01" : "16"}T00:00:00+08:00`);
 }
 
 /** A ticket's most specific place code. */
-export const placeOf = sql`coalesce(${tickets.communityCode}, ${tickets.streetCode}, ${tickets.districtCode})`;
-
-/** A ticket's half-month (halfMonthOf in SQL). */
-export const halfMonthSql = sql<string>`strftime('%Y-%m', ${tickets.receivedAt} / 1000, 'unixepoch', '+8 hours') || '-' ||
-  (case when cast(strftime('%d', ${tickets.receivedAt} / 1000, 'unixepoch', '+8 hours') as integer) <= 15 then 1 else 2 end)`;
+const placeOf = sql`coalesce(${tickets.communityCode}, ${tickets.streetCode}, ${tickets.districtCode})`;
 
 /** Category id → its ancestor at `level` (or itself when it sits higher). */
 async function familyMap(database: Database, level: number) {
@@ -277,10 +274,10 @@ async function familyMap(database: Database, level: number) {
 
 /**
  * Rising categories per street in the current half-month against the street's
- * own previous half-months (rising.ts's Poisson test), computed on read from
- * the tickets of the actor's areas: a street-level GROUP BY over the baseline
- * window (about half a year) answers in milliseconds at a street's or a
- * district's volume, and needs no second copy of the counts to keep in step.
+ * own previous half-months (rising.ts's Poisson test), within the actor's
+ * areas. Read from the half-month rollup (ticket_volume_rollups, kept by
+ * triggers), not by grouping the tickets: half a year of a city's calls is
+ * millions of rows, its rollup a few hundred thousand at most.
  */
 export async function risingCategories(
   database: Database,
@@ -291,24 +288,22 @@ export async function risingCategories(
   const rule = await currentInsightRule(database);
   const current = halfMonthOf(options.now ?? new Date());
   const first = shiftHalfMonth(current, -rule.baselinePeriods);
-  const where: SQL[] = [
-    gte(tickets.receivedAt, halfMonthStart(first)),
-    lte(tickets.receivedAt, new Date(halfMonthStart(shiftHalfMonth(current, 1)).getTime() - 1)),
-    isNotNull(tickets.streetCode),
-  ];
+  const r = ticketVolumeRollups;
+  // Places at street level or below (a district-only ticket belongs to no street).
+  const where: SQL[] = [gte(r.period, first), lte(r.period, current), sql`length(${r.place}) >= 9`];
   // A community's own calls count for it alone: its secretary sees its share of the street's categories.
-  if (areas) where.push(inAreas(placeOf, areas));
-  if (options.regionCode) where.push(inAreas(placeOf, [significantPrefix(options.regionCode)]));
+  if (areas) where.push(inAreas(r.place, areas));
+  if (options.regionCode) where.push(inAreas(r.place, [significantPrefix(options.regionCode)]));
   const counts = await database.db
     .select({
-      street: tickets.streetCode,
-      categoryId: tickets.categoryId,
-      period: halfMonthSql,
-      n: sql<number>`count(*)`,
+      street: sql<string>`substr(${r.place}, 1, 9)`,
+      categoryId: r.categoryId,
+      period: r.period,
+      n: sql<number>`sum(${r.n})`,
     })
-    .from(tickets)
+    .from(r)
     .where(and(...where))
-    .groupBy(tickets.streetCode, tickets.categoryId, sql`3`);
+    .groupBy(sql`1`, r.categoryId, r.period);
   const { familyOf, name } = await familyMap(database, rule.familyLevel);
   const series = new Map<string, Map<string, number>>();
   for (const c of counts) {
