@@ -282,6 +282,7 @@ class Detector {
           updatedAt: new Date(now),
         };
         let id = plan.keep;
+        let added: number[] = plan.points.map((p) => p.id);
         if (id === undefined) {
           const [row] = await tx
             .insert(hotSpots)
@@ -290,12 +291,33 @@ class Detector {
           id = row!.id;
         } else {
           await tx.update(hotSpots).set(values).where(eq(hotSpots.id, id));
-          await tx.delete(hotSpotTickets).where(eq(hotSpotTickets.hotSpotId, id));
+          // Only the difference is written: a refresh usually adds a few calls to a hot spot of thousands.
+          const before = new Set(
+            (
+              await tx
+                .select({ ticketId: hotSpotTickets.ticketId })
+                .from(hotSpotTickets)
+                .where(eq(hotSpotTickets.hotSpotId, id))
+            ).map((r) => r.ticketId),
+          );
+          added = added.filter((ticketId) => !before.delete(ticketId));
+          const removed = [...before];
+          for (let at = 0; at < removed.length; at += INSERT_CHUNK) {
+            await tx
+              .delete(hotSpotTickets)
+              .where(
+                and(
+                  eq(hotSpotTickets.hotSpotId, id),
+                  inArray(hotSpotTickets.ticketId, removed.slice(at, at + INSERT_CHUNK)),
+                ),
+              );
+          }
         }
-        for (let at = 0; at < plan.points.length; at += INSERT_CHUNK) {
+        for (let at = 0; at < added.length; at += INSERT_CHUNK) {
+          const hotSpotId = id;
           await tx
             .insert(hotSpotTickets)
-            .values(plan.points.slice(at, at + INSERT_CHUNK).map((p) => ({ hotSpotId: id, ticketId: p.id })));
+            .values(added.slice(at, at + INSERT_CHUNK).map((ticketId) => ({ hotSpotId, ticketId })));
         }
         for (const p of plan.points) this.hotSpotOfTicket.set(p.id, id);
         this.hotSpotOfCluster.set(plan.cluster, id);
