@@ -24,7 +24,6 @@ import { summarise } from "./summary";
 
 const LOAD_PAGE = 20_000;
 const FEED_PAGE = 1_000;
-const INSERT_CHUNK = 5_000;
 const HOUR = 3_600_000;
 
 type Rule = typeof insightRuleVersions.$inferSelect;
@@ -292,33 +291,19 @@ class Detector {
         } else {
           await tx.update(hotSpots).set(values).where(eq(hotSpots.id, id));
           // Only the difference is written: a refresh usually adds a few calls to a hot spot of thousands.
-          const before = new Set(
-            (
-              await tx
-                .select({ ticketId: hotSpotTickets.ticketId })
-                .from(hotSpotTickets)
-                .where(eq(hotSpotTickets.hotSpotId, id))
-            ).map((r) => r.ticketId),
+          // Id lists travel as one JSON array each (json_each), not as thousands of bound parameters.
+          const [members] = await tx.all<{ ids: string }>(
+            sql`select json_group_array(ticket_id) as ids from ${hotSpotTickets} where hot_spot_id = ${id}`,
           );
+          const before = new Set(JSON.parse(members?.ids ?? "[]") as number[]);
           added = added.filter((ticketId) => !before.delete(ticketId));
-          const removed = [...before];
-          for (let at = 0; at < removed.length; at += INSERT_CHUNK) {
-            await tx
-              .delete(hotSpotTickets)
-              .where(
-                and(
-                  eq(hotSpotTickets.hotSpotId, id),
-                  inArray(hotSpotTickets.ticketId, removed.slice(at, at + INSERT_CHUNK)),
-                ),
-              );
-          }
+          if (before.size > 0)
+            await tx.run(sql`delete from ${hotSpotTickets} where hot_spot_id = ${id}
+              and ticket_id in (select value from json_each(${JSON.stringify([...before])}))`);
         }
-        for (let at = 0; at < added.length; at += INSERT_CHUNK) {
-          const hotSpotId = id;
-          await tx
-            .insert(hotSpotTickets)
-            .values(added.slice(at, at + INSERT_CHUNK).map((ticketId) => ({ hotSpotId, ticketId })));
-        }
+        if (added.length > 0)
+          await tx.run(sql`insert into ${hotSpotTickets} (hot_spot_id, ticket_id)
+            select ${id}, value from json_each(${JSON.stringify(added)})`);
         for (const p of plan.points) this.hotSpotOfTicket.set(p.id, id);
         this.hotSpotOfCluster.set(plan.cluster, id);
         updated.push(id);
