@@ -23,7 +23,8 @@ const whole = (what: string, min: number, max: number) =>
 /** Bounds keep a run meaningful and affordable: a 5 km "hot spot" or a year-long window is no longer a place and a moment. */
 export const insightRuleSchema = z.object({
   familyLevel: z.coerce.number().pipe(z.union([z.literal(1), z.literal(2)], { message: "请选择按一级或二级分类归并" })),
-  radiusM: whole("半径（米）", 10, 5_000),
+  // The clustering index takes 50–5,000 m (server/insights/clustering.ts).
+  radiusM: whole("半径（米）", 50, 5_000),
   windowHours: whole("时间窗（小时）", 1, 24 * 90),
   minTickets: whole("最少工单数", 2, 1_000),
   sameplaceM: whole("同一地点距离（米）", 1, 500),

@@ -95,7 +95,7 @@ describe("insights", () => {
     await page.getByLabel(I.rules.fields.radiusM).fill("0");
     await page.getByLabel(I.rules.note).fill("胡同里放宽半径");
     await page.getByRole("button", { name: I.rules.save }).click();
-    await expect.poll(() => page.locator(".field-error").first().textContent()).toContain("至少为 10");
+    await expect.poll(() => page.locator(".field-error").first().textContent()).toContain("至少为 50");
     await page.getByLabel(I.rules.fields.radiusM).fill("250");
     await page.getByRole("button", { name: I.rules.save }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toBe(I.rules.saved);
