@@ -23,6 +23,7 @@ import { apiRouter } from "./api";
 import type { Config } from "./config";
 import { sweepWhistleDeadlines } from "./councils";
 import { deleteExpiredSessions } from "./identity";
+import { detectHotSpots } from "./insights";
 import { produceDailyDigests } from "./notifications";
 import { originGuard } from "./http/origin-guard";
 import { bodyLimit, FORM_BODY_LIMIT } from "./http/body-limit";
@@ -156,6 +157,18 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       .catch((error: unknown) => log(`notifications: ${error instanceof Error ? error.message : String(error)}`));
   }, MINUTE);
   reminders.unref();
+  // Hot spots (decision 0014): the first run in a process is a full one, later runs follow the ticket event feed.
+  let detecting: Promise<unknown> = Promise.resolve();
+  const detect = () => {
+    detecting = detectHotSpots(database).catch((error: unknown) =>
+      log(`insights: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  };
+  const detector = config.HOT_SPOT_DETECTION ? setInterval(detect, MINUTE) : undefined;
+  if (detector) {
+    detect();
+    detector.unref();
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -174,6 +187,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       closing ??= new Promise<void>((resolveClose) => {
         clearInterval(sweep);
         clearInterval(reminders);
+        clearInterval(detector);
         // Every accepted realtime update is stored before the database closes.
         const realtimeClosed = gateway.close();
         const force = setTimeout(() => {
@@ -182,7 +196,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
         force.unref();
         server.close(() => {
           clearTimeout(force);
-          void realtimeClosed.finally(() => {
+          void Promise.all([realtimeClosed, detecting]).finally(() => {
             database.close();
             resolveClose();
           });

@@ -35,6 +35,12 @@ export const configSchema = z.object({
     .string()
     .regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, "must be an http(s) URL with {z}, {x} and {y}")
     .optional(),
+  /**
+   * Hot-spot detection (decision 0014) runs in this process: a full run at start, then from the
+   * ticket event feed every minute. Off (0) where another process runs it: at a million tickets a
+   * run holds the event loop for seconds.
+   */
+  HOT_SPOT_DETECTION: flag.default(true),
   /** A realtime document nobody has open leaves memory after this long (it stays stored). */
   REALTIME_UNLOAD_AFTER_SECONDS: z.coerce.number().positive().default(30),
 });

@@ -5,6 +5,7 @@
 import type { AuditAction, AuditEntity } from "../../server/identity/audit";
 import { councils } from "./zh-CN/councils";
 import { imports } from "./zh-CN/imports";
+import { insights } from "./zh-CN/insights";
 import { map } from "./zh-CN/map";
 import { plans } from "./zh-CN/plans";
 import { planWork } from "./zh-CN/plan-work";
@@ -16,6 +17,7 @@ export const zhCN = {
   tickets,
   councils,
   imports,
+  insights,
   map,
   plans,
   planWork,
@@ -271,6 +273,11 @@ export const zhCN = {
         "plan.signed": "签署方案",
         "plan.committed": "方案任务转为承诺",
         "commitment.progress": "报告任务进展",
+        "insight_rules.version_created": "修改热点识别规则",
+        "hot_spot.dismissed": "热点不予处理",
+        "monthly_problem.created": "热点转为每月一题",
+        "monthly_problem.whistle_linked": "每月一题吹哨",
+        "monthly_problem.council_linked": "每月一题召开圆桌会议",
       } satisfies Record<AuditAction, string> as Record<string, string>,
       entities: {
         user: "用户",
@@ -288,6 +295,9 @@ export const zhCN = {
         council_topic: "议题",
         plan: "方案",
         plan_commitment: "方案任务",
+        insight_rule_version: "热点识别规则版本",
+        hot_spot: "热点",
+        monthly_problem: "每月一题",
       } satisfies Record<AuditEntity, string> as Record<string, string>,
     },
     apiKeys: {

@@ -21,7 +21,7 @@ const sections: { key: NavItem["key"]; href: string; permission: Permission; ava
   { key: "councils", href: "/councils", permission: "read:council", available: true },
   { key: "plans", href: "/plans", permission: "read:plan", available: true },
   { key: "map", href: "/map", permission: "read:map", available: true },
-  { key: "insights", href: "/insights", permission: "read:insight", available: false },
+  { key: "insights", href: "/insights", permission: "read:insight", available: true },
 ];
 
 /** The navigation the actor's permissions open. */

@@ -26,6 +26,7 @@ export default function Rules() {
         <NavLink to="/admin/rules/calendar">{T.calendar}</NavLink>
         <NavLink to="/admin/rules/weights">{T.weights}</NavLink>
         <NavLink to="/admin/rules/whistles">{T.whistles}</NavLink>
+        <NavLink to="/admin/rules/insights">{T.insights}</NavLink>
       </nav>
       <Outlet />
     </section>

@@ -170,6 +170,21 @@ function SidePanel(props: { selection: MapSelection; listHref: string; cases: Ma
       </button>
       {selection.kind === "case" ? (
         <CasePanel marker={props.cases.find((c) => c.key === selection.key)!} />
+      ) : selection.kind === "hotspot" ? (
+        <>
+          <h2 id="map-panel-title">{T.hotSpot.title(selection.family)}</h2>
+          <dl className="map-panel-facts">
+            <dt>{T.hotSpot.tickets}</dt>
+            <dd>{selection.ticketCount}</dd>
+            <dt>{T.hotSpot.trend}</dt>
+            <dd>{t.insights.trends[selection.trend as keyof typeof t.insights.trends] ?? selection.trend}</dd>
+            <dt>{T.hotSpot.score}</dt>
+            <dd>{selection.score.toFixed(1)}</dd>
+          </dl>
+          <Link className="button primary" to={selection.link}>
+            {T.hotSpot.open}
+          </Link>
+        </>
       ) : selection.kind === "stack" ? (
         <>
           <h2 id="map-panel-title">{T.stacked(selection.count)}</h2>
@@ -343,6 +358,10 @@ export default function MapPage() {
         <li>
           <span className="swatch swatch-case" aria-hidden="true" />
           {T.legend.case}
+        </li>
+        <li>
+          <span className="swatch swatch-hot-spot" aria-hidden="true" />
+          {T.legend.hotSpot}
         </li>
         <li>
           <span className="swatch swatch-meeting" aria-hidden="true" />

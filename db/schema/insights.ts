@@ -3,11 +3,15 @@
  * data, the hot spots found and their tickets (docs/decisions/0014-hot-spots.md).
  */
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { users } from "./identity";
+import { organisations, users } from "./identity";
 import { categories, tickets } from "./tickets";
 
 export const hotSpotTrends = ["rising", "steady", "falling"] as const;
 export const hotSpotStatuses = ["active", "gone"] as const;
+/** An officer's review of a hot spot: not yet looked at, dismissed with a reason, or turned into proactive work. */
+export const hotSpotReviews = ["open", "dismissed", "proactive"] as const;
+export type HotSpotReview = (typeof hotSpotReviews)[number];
+export const monthlyProblemStatuses = ["active", "closed"] as const;
 
 /**
  * A version of the detection rules. The newest applies; a change adds a row
@@ -60,8 +64,18 @@ export const hotSpots = sqliteTable(
     score: real("score").notNull(),
     foundAt: integer("found_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    /**
+     * Where most of its tickets are: the community (or street, or district)
+     * code the largest share of them carry. Read rights by area follow it.
+     */
+    regionCode: text("region_code"),
+    /** Kept apart from `status` (which detection owns): a review survives reruns. */
+    review: text("review", { enum: hotSpotReviews }).notNull().default("open"),
+    reviewNote: text("review_note"),
+    reviewedBy: integer("reviewed_by").references(() => users.id),
+    reviewedAt: integer("reviewed_at", { mode: "timestamp_ms" }),
   },
-  (t) => [index("hot_spots_status_score_idx").on(t.status, t.score)],
+  (t) => [index("hot_spots_status_score_idx").on(t.status, t.score), index("hot_spots_region_idx").on(t.regionCode)],
 );
 
 export const hotSpotTickets = sqliteTable(
@@ -75,4 +89,55 @@ export const hotSpotTickets = sqliteTable(
       .references(() => tickets.id),
   },
   (t) => [primaryKey({ columns: [t.hotSpotId, t.ticketId] }), index("hot_spot_tickets_ticket_idx").on(t.ticketId)],
+);
+
+/**
+ * Calls per half-month ("YYYY-MM-1" = days 1–15, "-2" = 16–end, Beijing time),
+ * place (a ticket's community code, else street, else district) and leaf
+ * category: the rollup behind rising categories and a monthly problem's
+ * watch, kept by triggers on `tickets` in the same transaction as every change.
+ */
+export const ticketVolumeRollups = sqliteTable(
+  "ticket_volume_rollups",
+  {
+    period: text("period").notNull(),
+    place: text("place").notNull(),
+    categoryId: integer("category_id").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.period, t.place, t.categoryId] })],
+);
+
+/**
+ * 每月一题 (DOMAIN.md, Acting before the call): a problem behind many calls,
+ * taken on as proactive work for a month — often from a hot spot — with a lead
+ * unit and a quantified target for the calls it should prevent. Its whistle
+ * and council are the councils domain's; the ids link them.
+ */
+export const monthlyProblems = sqliteTable(
+  "monthly_problems",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** YYYY-MM the problem is taken on in (Beijing time). */
+    month: text("month").notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull(),
+    /** The category family it is about (a hot spot's family). */
+    categoryId: integer("category_id")
+      .notNull()
+      .references(() => categories.id),
+    regionCode: text("region_code").notNull(),
+    leadOrgId: integer("lead_org_id").references(() => organisations.id),
+    /** Fewer calls aimed at, in percent of the baseline (quantified target). */
+    targetReductionPct: integer("target_reduction_pct").notNull(),
+    sourceHotSpotId: integer("source_hot_spot_id").references(() => hotSpots.id),
+    status: text("status", { enum: monthlyProblemStatuses }).notNull(),
+    whistleId: integer("whistle_id"),
+    councilId: integer("council_id"),
+    createdBy: integer("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("monthly_problems_region_idx").on(t.regionCode, t.month)],
 );

@@ -63,6 +63,11 @@ export const auditActions = [
   "plan.signed",
   "plan.committed",
   "commitment.progress",
+  "insight_rules.version_created",
+  "hot_spot.dismissed",
+  "monthly_problem.created",
+  "monthly_problem.whistle_linked",
+  "monthly_problem.council_linked",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -82,6 +87,9 @@ export const auditEntities = [
   "council_topic",
   "plan",
   "plan_commitment",
+  "insight_rule_version",
+  "hot_spot",
+  "monthly_problem",
 ] as const;
 export type AuditEntity = (typeof auditEntities)[number];
 

@@ -50,7 +50,9 @@ export const permissions = [
   "edit:plan-rows",
   "sign:plan",
   "read:map",
+  // insights (未诉先办): read hot spots and trends; review one (dismiss it, or take it on as a monthly problem)
   "read:insight",
+  "review:insight",
 ] as const;
 export type Permission = (typeof permissions)[number];
 export type Grant = `${Permission}:${Scope}`;
@@ -124,6 +126,7 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:ticket-contact:own-org",
     "read:scorecard:own-org",
     "read:insight:own-area",
+    "review:insight:own-area",
     ...staffSections,
     ...convenerGrants,
   ],
@@ -138,6 +141,7 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:ticket-contact:own-org",
     "read:scorecard:own-org",
     "read:insight:own-area",
+    "review:insight:own-area",
     ...staffSections,
     ...convenerGrants,
   ],

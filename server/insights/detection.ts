@@ -24,18 +24,23 @@ import { summarise } from "./summary";
 
 const LOAD_PAGE = 20_000;
 const FEED_PAGE = 1_000;
-const INSERT_CHUNK = 5_000;
 const HOUR = 3_600_000;
 
 type Rule = typeof insightRuleVersions.$inferSelect;
 
-/** [id, lon, lat, received_at, category_id]; inquiries answered on the call are not problems on the ground. */
-type Row = [number, number | null, number | null, number, number];
+/**
+ * [id, lon, lat, received_at, category_id, place]; inquiries answered on the
+ * call are not problems on the ground. `place` is the most specific region
+ * code the ticket carries (community, else street, else district).
+ */
+type Row = [number, number | null, number | null, number, number, string | null];
 
 async function selectRows(database: Database, where: SQL, limit: number): Promise<Row[]> {
   const [page] = await database.db.all<{ rows: string }>(sql`select json_group_array(json_array(
-      id, case when type <> 'inquiry' then lon end, lat, received_at, category_id)) as rows
-    from (select id, type, lon, lat, received_at, category_id from ${tickets} where ${where} order by id limit ${limit})`);
+      id, case when type <> 'inquiry' then lon end, lat, received_at, category_id, place)) as rows
+    from (select id, type, lon, lat, received_at, category_id,
+        coalesce(community_code, street_code, district_code) as place
+      from ${tickets} where ${where} order by id limit ${limit})`);
   return JSON.parse(page?.rows ?? "[]") as Row[];
 }
 
@@ -54,6 +59,53 @@ async function familiesOf(database: Database, level: number): Promise<Map<number
   return out;
 }
 
+/**
+ * Each ticket's place code, compactly: codes interned to small numbers in an
+ * array indexed by ticket id (a Map of a million strings would cost ~10× the
+ * memory). A hot spot's area is the place most of its tickets share.
+ */
+class Places {
+  private codes: string[] = [""];
+  private ids = new Map<string, number>();
+  private byTicket = new Int32Array(1024);
+
+  set(ticketId: number, code: string | null) {
+    if (ticketId >= this.byTicket.length) {
+      const grown = new Int32Array(Math.max(ticketId + 1, this.byTicket.length * 2));
+      grown.set(this.byTicket);
+      this.byTicket = grown;
+    }
+    let id = 0;
+    if (code) {
+      id = this.ids.get(code) ?? this.codes.length;
+      if (id === this.codes.length) {
+        this.codes.push(code);
+        this.ids.set(code, id);
+      }
+    }
+    this.byTicket[ticketId] = id;
+  }
+
+  /** The code most of the tickets carry (ties: the smaller code), or null when none has one. */
+  majority(ticketIds: Iterable<number>): string | null {
+    const counts = new Map<number, number>();
+    for (const t of ticketIds) {
+      const id = this.byTicket[t] ?? 0;
+      if (id !== 0) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    let best: string | null = null;
+    let bestCount = 0;
+    for (const [id, n] of counts) {
+      const code = this.codes[id]!;
+      if (n > bestCount || (n === bestCount && best !== null && code < best)) {
+        best = code;
+        bestCount = n;
+      }
+    }
+    return best;
+  }
+}
+
 export interface DetectionResult {
   full: boolean;
   /** Hot spots created or updated, and marked gone, by this run. */
@@ -65,6 +117,7 @@ class Detector {
   rule: Rule | null = null;
   index: StClusterIndex | null = null;
   families = new Map<number, number>();
+  places = new Places();
   lastEventId = 0;
   /** The persisted hot spot of each ticket in an active one, and each live cluster's hot spot. */
   hotSpotOfTicket = new Map<number, number>();
@@ -88,6 +141,7 @@ class Detector {
     const present = new Set<number>();
     const points: StPoint[] = [];
     for (const row of rows) {
+      this.places.set(row[0], row[5]);
       const point = this.pointOf(row);
       if (point) {
         points.push(point);
@@ -104,6 +158,7 @@ class Detector {
     if (!rule) throw new Error("no insight rule version: seed the reference data");
     this.rule = rule;
     this.families = await familiesOf(database, rule.familyLevel);
+    this.places = new Places();
     this.index = new StClusterIndex({
       radiusM: rule.radiusM,
       windowMs: rule.windowHours * HOUR,
@@ -221,9 +276,12 @@ class Detector {
           previous: s.previous,
           trend: s.trend,
           score: s.score,
+          // The area read rights follow: where most of its tickets are.
+          regionCode: this.places.majority(plan.points.map((p) => p.id)),
           updatedAt: new Date(now),
         };
         let id = plan.keep;
+        let added: number[] = plan.points.map((p) => p.id);
         if (id === undefined) {
           const [row] = await tx
             .insert(hotSpots)
@@ -232,13 +290,20 @@ class Detector {
           id = row!.id;
         } else {
           await tx.update(hotSpots).set(values).where(eq(hotSpots.id, id));
-          await tx.delete(hotSpotTickets).where(eq(hotSpotTickets.hotSpotId, id));
+          // Only the difference is written: a refresh usually adds a few calls to a hot spot of thousands.
+          // Id lists travel as one JSON array each (json_each), not as thousands of bound parameters.
+          const [members] = await tx.all<{ ids: string }>(
+            sql`select json_group_array(ticket_id) as ids from ${hotSpotTickets} where hot_spot_id = ${id}`,
+          );
+          const before = new Set(JSON.parse(members?.ids ?? "[]") as number[]);
+          added = added.filter((ticketId) => !before.delete(ticketId));
+          if (before.size > 0)
+            await tx.run(sql`delete from ${hotSpotTickets} where hot_spot_id = ${id}
+              and ticket_id in (select value from json_each(${JSON.stringify([...before])}))`);
         }
-        for (let at = 0; at < plan.points.length; at += INSERT_CHUNK) {
-          await tx
-            .insert(hotSpotTickets)
-            .values(plan.points.slice(at, at + INSERT_CHUNK).map((p) => ({ hotSpotId: id, ticketId: p.id })));
-        }
+        if (added.length > 0)
+          await tx.run(sql`insert into ${hotSpotTickets} (hot_spot_id, ticket_id)
+            select ${id}, value from json_each(${JSON.stringify(added)})`);
         for (const p of plan.points) this.hotSpotOfTicket.set(p.id, id);
         this.hotSpotOfCluster.set(plan.cluster, id);
         updated.push(id);

@@ -1,2 +1,26 @@
 /** The insights domain's public face (docs/decisions/0014-hot-spots.md). */
 export { detectHotSpots, type DetectionResult } from "./detection";
+export {
+  familyChoices,
+  getHotSpot,
+  halfMonthOf,
+  hotSpotFeatures,
+  hotSpotFilterSchema,
+  listHotSpots,
+  recurringPlacesFor,
+  risingCategories,
+  shiftHalfMonth,
+  type HotSpotFilters,
+  type HotSpotRow,
+} from "./read";
+export {
+  blowWhistleForProblem,
+  conveneForProblem,
+  createMonthlyProblem,
+  dismissHotSpot,
+  dismissSchema,
+  getMonthlyProblem,
+  listMonthlyProblems,
+  monthlyProblemSchema,
+} from "./proactive";
+export { insightRuleSchema, listInsightRules, setInsightRules } from "./rules";

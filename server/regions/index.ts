@@ -26,6 +26,17 @@ export function listRegions(database: Database, filter: { level?: RegionLevel; p
     .orderBy(asc(regions.code));
 }
 
+/** Code → name for the given codes (labels for lists that carry codes). */
+export async function regionNames(database: Database, codes: readonly string[]): Promise<Record<string, string>> {
+  const wanted = [...new Set(codes)];
+  if (wanted.length === 0) return {};
+  const rows = await database.db
+    .select({ code: regions.code, name: regions.name })
+    .from(regions)
+    .where(inArray(regions.code, wanted));
+  return Object.fromEntries(rows.map((r) => [r.code, r.name]));
+}
+
 /** The region and its ancestors, city first: 北京市 › 西城区 › 大栅栏街道 › 西河沿社区. */
 export async function regionPath(database: Database, code: string): Promise<RegionRow[]> {
   // Ancestors by code prefix: a district is 6 digits, a street 9, a community 12.

@@ -73,6 +73,10 @@ describe("the case map", () => {
     expect(counted + singles.length).toBe(total);
     expect(await page.locator(".cluster-count").count()).toBe(clusters.length);
     expect(await page.locator(".district-label", { hasText: "西城区" }).count()).toBe(1);
+    // The demo's recurring problems are hot spots, drawn under the clusters as discs.
+    await expect.poll(async () => (await rendered(page, "hot-spots")).length, { timeout: 15_000 }).toBeGreaterThan(0);
+    const hot = await rendered(page, "hot-spots");
+    expect(hot.every((h) => String(h.properties.link).startsWith("/insights/hot-spots/"))).toBe(true);
 
     // Click the biggest cluster: the map zooms to it and shows more, smaller clusters.
     const biggest = clusters.sort((a, b) => Number(b.properties.count) - Number(a.properties.count))[0]!;

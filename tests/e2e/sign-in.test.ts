@@ -42,6 +42,10 @@ describe("signing in as each demo user", () => {
       const nav = await page.locator("#primary-nav li").allTextContents();
       const labels = nav.map((text) => text.replace(zhCN.nav.comingSoon, "").trim());
       expect(labels).toEqual(expectedNav[user.username]);
+      // The insights section is open (a link), not "coming soon", for those who may read it.
+      expect(await page.locator('#primary-nav a[href="/insights"]').count()).toBe(
+        expectedNav[user.username]!.includes(zhCN.nav.insights) ? 1 : 0,
+      );
 
       expect(problems).toEqual([]);
       await context.close();

@@ -41,6 +41,11 @@ export function watchPageErrors(page: Page): string[] {
   return problems;
 }
 
+/** The problems left once refused forms are set aside: Chromium reports a 400/409 answer as a failed resource, which is the page working. */
+export function unexpectedProblems(problems: readonly string[]): string[] {
+  return problems.filter((p) => !/Failed to load resource: the server responded with a status of (400|409)/.test(p));
+}
+
 type Probe = { kind: "distinct" } | { kind: "pixel"; x: number; y: number };
 
 /**

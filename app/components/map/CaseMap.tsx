@@ -16,6 +16,7 @@ export interface MapView {
 export type MapSelection =
   | { kind: "ticket"; ticketId: number }
   | { kind: "stack"; count: number; lon: number; lat: number }
+  | { kind: "hotspot"; family: string; ticketCount: number; trend: string; score: number; link: string }
   | { kind: "case"; key: string };
 
 /** A whistle or council on the map (server/map/cases.ts), with its parties' places. */
@@ -40,6 +41,12 @@ export interface MapCaseMarker {
     status: string;
   }[];
 }
+
+const HOT = "#d9822b";
+const HOT_RISING = "#b3261e";
+/** Screen pixels per metre on the ground at zoom 8 at Beijing's latitude (256-pixel tiles). */
+const PIXELS_PER_METRE_AT_8 = 256 / (156_543.03 * Math.cos((40 * Math.PI) / 180));
+const hotSpotsUrl = (query: string) => `/map/hot-spots?${query}`;
 
 /** The flow's colours, 未诉先办 → 评价. */
 export const STAGE_COLOURS: Record<string, string> = {
@@ -223,6 +230,44 @@ export function CaseMap(props: {
         map.on("load", () => {
           const m = map!;
           whenStyled(m);
+          // Hot spots under everything else (decision 0014): a disc as wide as the hot spot on the ground.
+          m.addSource("hot-spots", { type: "geojson", data: hotSpotsUrl(latest.current.query) });
+          m.addLayer({
+            id: "hot-spots",
+            type: "circle",
+            source: "hot-spots",
+            paint: {
+              "circle-color": ["match", ["get", "trend"], "rising", HOT_RISING, HOT],
+              "circle-opacity": 0.22,
+              "circle-stroke-color": ["match", ["get", "trend"], "rising", HOT_RISING, HOT],
+              "circle-stroke-width": 2,
+              "circle-radius": [
+                "interpolate",
+                ["exponential", 2],
+                ["zoom"],
+                8,
+                ["max", 8, ["*", ["get", "radiusM"], PIXELS_PER_METRE_AT_8]],
+                18,
+                ["max", 8, ["*", ["get", "radiusM"], PIXELS_PER_METRE_AT_8 * 2 ** 10]],
+              ],
+            },
+          });
+          m.on("click", "hot-spots", (e) => {
+            const p = e.features?.[0]?.properties;
+            // Markers and clusters drawn above take the click first.
+            const above = m.queryRenderedFeatures(e.point, {
+              layers: ["ticket-clusters", "ticket-points", "case-markers"],
+            });
+            if (!p || above.length) return;
+            latest.current.onSelect({
+              kind: "hotspot",
+              family: String(p.family),
+              ticketCount: Number(p.ticketCount),
+              trend: String(p.trend),
+              score: Number(p.score),
+              link: String(p.link),
+            });
+          });
           m.addSource("tickets", { type: "geojson", data: EMPTY as never });
           m.addLayer({
             id: "ticket-heat",
@@ -364,6 +409,7 @@ export function CaseMap(props: {
 
   useEffect(() => {
     refresh.current();
+    (mapRef.current?.getSource("hot-spots") as GeoJSONSource | undefined)?.setData(hotSpotsUrl(props.query));
   }, [props.query]);
 
   useEffect(() => {

@@ -12,6 +12,7 @@ export const rules = {
     calendar: "工作日历",
     weights: "三率权重",
     whistles: "报到时限",
+    insights: "热点识别",
   },
   whistles: {
     heading: "吹哨报到时限",

@@ -1,0 +1,23 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requirePermission } from "~/lib/auth.server";
+import { loadOrThrow } from "~/lib/forms.server";
+import { can } from "../../server/identity";
+import { detectHotSpots, hotSpotFeatures } from "../../server/insights";
+
+/**
+ * The case map's hot-spot layer (decisions 0013, 0014): the hot spots the actor
+ * may read under the map's area, category and time filters, as GeoJSON. Someone
+ * who may see the map but not insights gets an empty layer, not an error.
+ */
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const actor = requirePermission(context, request, "read:map");
+  const headers = { "Cache-Control": "no-store" };
+  if (!can(actor, "read:insight")) return Response.json({ type: "FeatureCollection", features: [] }, { headers });
+  const { regionCode, categoryId, from, to } = Object.fromEntries(new URL(request.url).searchParams);
+  // As the insights page does: the tickets that arrived since the last run are in.
+  await detectHotSpots(context.database);
+  const result = await loadOrThrow(() =>
+    hotSpotFeatures(context.database, actor, { regionCode, categoryId, from, to }),
+  );
+  return Response.json(result, { headers });
+}
