@@ -61,7 +61,8 @@ export interface CaseMeeting {
 }
 
 export interface MapCase {
-  kind: "whistle" | "council";
+  /** A monthly problem (每月一题) is a case of 未诉先办 until a whistle or a council takes it on. */
+  kind: "problem" | "whistle" | "council";
   id: number;
   title: string;
   stage: FlowStage;

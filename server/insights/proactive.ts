@@ -142,6 +142,10 @@ export async function listMonthlyProblems(database: Database, actor: Actor) {
       categoryName: categories.name,
       targetReductionPct: monthlyProblems.targetReductionPct,
       sourceHotSpotId: monthlyProblems.sourceHotSpotId,
+      leadOrgId: monthlyProblems.leadOrgId,
+      whistleId: monthlyProblems.whistleId,
+      councilId: monthlyProblems.councilId,
+      createdAt: monthlyProblems.createdAt,
     })
     .from(monthlyProblems)
     .innerJoin(categories, eq(categories.id, monthlyProblems.categoryId))

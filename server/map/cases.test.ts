@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoCouncils } from "../../db/seed/demo-councils";
 import { seedDemoTickets } from "../../db/seed/demo-tickets";
 import { actorOf, openTestDatabase, type TestDatabase } from "../../tests/helpers/database";
+import { eq } from "drizzle-orm";
+import { categories } from "../../db/schema";
 import type { Actor } from "../identity/permissions";
+import { blowWhistleForProblem, createMonthlyProblem, detectHotSpots, listHotSpots } from "../insights";
 import { mapCases, pointsOf, viewportClusters } from ".";
 
 const NOW = new Date("2026-11-21T10:00:00+08:00");
@@ -20,7 +23,7 @@ beforeAll(async () => {
   t = await openTestDatabase({ demo: true });
   await seedDemoTickets(t.database, NOW);
   await seedDemoCouncils(t.database, NOW);
-  for (const u of ["operator", "housing", "secretary"]) a[u] = await actorOf(t.database, u);
+  for (const u of ["operator", "housing", "secretary", "street", "worker"]) a[u] = await actorOf(t.database, u);
   await pointsOf(t.database, { force: true });
 });
 afterAll(() => t?.close());
@@ -72,5 +75,40 @@ describe("cases on the map", () => {
     expect(housing.cases.length).toBeLessThan((await mapCases(t.database, a.operator!, {})).cases.length);
     for (const c of housing.cases) expect(c.parties.some((p) => p.name === "西城区住房和城市建设委员会")).toBe(true);
     expect(titles(await mapCases(t.database, a.secretary!, {}))).toEqual(["西河沿街"]);
+  });
+
+  it("counts a monthly problem as 未诉先办 with its hot spot's tickets until a whistle takes it on", async () => {
+    await detectHotSpots(t.database, { full: true, now: NOW });
+    const parkingFamily = (await t.database.db.query.categories.findFirst({ where: eq(categories.name, "占道停车") }))!
+      .parentId!;
+    const [spot] = await listHotSpots(t.database, a.street!, { categoryId: parkingFamily });
+    const problemId = await createMonthlyProblem(
+      t.database,
+      a.street!,
+      spot!.id,
+      {
+        title: "西河沿街占道停车治理",
+        description: "早晚高峰路边长期占道停车。",
+        month: "2026-11",
+        targetReductionPct: "30",
+      },
+      NOW,
+    );
+    const before = await mapCases(t.database, a.operator!, {});
+    expect(before.stages.proactive).toBe(1);
+    const proactive = before.cases.find((c) => c.stage === "proactive")!;
+    expect(proactive).toMatchObject({ kind: "problem", link: `/insights/monthly-problems/${problemId}` });
+    expect(proactive.ticketCount).toBe(spot!.ticketCount);
+    // The stage filter shows the problem's tickets on the map.
+    const settled = await viewportClusters(t.database, a.operator!, { ...CITY, stage: "proactive" });
+    expect(settled.total).toBeGreaterThan(0);
+    // A role without insight rights (a community worker) sees no monthly problems.
+    expect((await mapCases(t.database, a.worker!, {})).stages.proactive).toBe(0);
+
+    const traffic = before.cases.find((c) => c.kind === "whistle")!.parties[0]!.orgId!;
+    await blowWhistleForProblem(t.database, a.street!, problemId, { orgIds: [traffic] }, NOW);
+    const after = await mapCases(t.database, a.operator!, {});
+    expect(after.stages.proactive).toBe(0);
+    expect(after.stages.whistle).toBe(before.stages.whistle + 1);
   });
 });

@@ -5,11 +5,14 @@
  * counts for the current filters.
  */
 import type { Database } from "../../db/client";
-import { regions } from "../../db/schema";
+import { inArray } from "drizzle-orm";
+import { hotSpotTickets, regions } from "../../db/schema";
 import { casesForMap, flowStages, type CaseMeeting, type FlowStage, type MapCase } from "../councils";
 import { ForbiddenError } from "../errors";
 import { parseOrThrow } from "../identity/accounts";
+import { orgBriefs } from "../identity";
 import { can, type Actor } from "../identity/permissions";
+import { listMonthlyProblems } from "../insights";
 import { mapFilterSchema, type MapFilters } from "./filters";
 
 export interface CaseMarker {
@@ -49,10 +52,62 @@ function inFilters(c: MapCase, f: MapFilters): boolean {
   return true;
 }
 
+/**
+ * 未诉先办: the monthly problems the actor may read (insights, decision 0014)
+ * that no whistle or council has taken on yet — once one has, that case
+ * stands for the problem. Its tickets are its source hot spot's.
+ */
+async function proactiveCases(database: Database, actor: Actor): Promise<MapCase[]> {
+  if (!can(actor, "read:insight")) return [];
+  const problems = (await listMonthlyProblems(database, actor)).filter(
+    (p) => p.status === "active" && p.whistleId == null && p.councilId == null,
+  );
+  const sources = problems.flatMap((p) => (p.sourceHotSpotId == null ? [] : [p.sourceHotSpotId]));
+  const [links, leads] = await Promise.all([
+    sources.length
+      ? database.db
+          .select({ hotSpotId: hotSpotTickets.hotSpotId, ticketId: hotSpotTickets.ticketId })
+          .from(hotSpotTickets)
+          .where(inArray(hotSpotTickets.hotSpotId, sources))
+      : [],
+    orgBriefs(
+      database.db,
+      problems.flatMap((p) => (p.leadOrgId == null ? [] : [p.leadOrgId])),
+    ),
+  ]);
+  const lead = new Map(leads.map((o) => [o.id, o]));
+  return problems.map((p) => {
+    const org = p.leadOrgId == null ? undefined : lead.get(p.leadOrgId);
+    return {
+      kind: "problem",
+      id: p.id,
+      title: p.title,
+      stage: "proactive",
+      regionCode: p.regionCode,
+      lon: null,
+      lat: null,
+      createdAt: p.createdAt,
+      councilId: null,
+      meetings: [],
+      ticketIds: links.filter((l) => l.hotSpotId === p.sourceHotSpotId).map((l) => l.ticketId),
+      parties: org
+        ? [{ orgId: org.id, userId: null, name: org.name, role: "lead", status: "pending", regionCode: org.regionCode }]
+        : [],
+    };
+  });
+}
+
 /** The cases the actor may read that pass the area and time filters (category, type and status are the tickets'). */
 export async function filteredCases(database: Database, actor: Actor, filters: MapFilters) {
-  return (await casesForMap(database, actor)).filter((c) => inFilters(c, filters));
+  const [councilCases, proactive] = await Promise.all([casesForMap(database, actor), proactiveCases(database, actor)]);
+  return [...proactive, ...councilCases].filter((c) => inFilters(c, filters));
 }
+
+const caseLink: Record<MapCase["kind"], (id: number) => string> = {
+  problem: (id) => `/insights/monthly-problems/${id}`,
+  whistle: (id) => `/councils/whistles/${id}`,
+  council: (id) => `/councils/${id}`,
+};
 
 export async function mapCases(database: Database, actor: Actor, input: unknown) {
   if (!can(actor, "read:map")) throw new ForbiddenError();
@@ -72,7 +127,7 @@ export async function mapCases(database: Database, actor: Actor, input: unknown)
       title: c.title,
       stage: c.stage,
       ...place,
-      link: c.kind === "council" ? `/councils/${c.id}` : `/councils/whistles/${c.id}`,
+      link: caseLink[c.kind](c.id),
       ticketCount: c.ticketIds.length,
       parties: c.parties.map((p) => ({ ...p, ...(placeOf(p.regionCode, at) ?? { lon: null, lat: null }) })),
       meetings: c.meetings.map((m) => ({ ...m, startsAt: m.startsAt.toISOString() })),

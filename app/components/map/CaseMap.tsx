@@ -22,7 +22,7 @@ export type MapSelection =
 /** A whistle or council on the map (server/map/cases.ts), with its parties' places. */
 export interface MapCaseMarker {
   key: string;
-  kind: "whistle" | "council";
+  kind: "problem" | "whistle" | "council";
   id: number;
   title: string;
   stage: string;

@@ -28,7 +28,7 @@ export const map = {
     } as Record<string, string>,
   },
   case: {
-    kinds: { whistle: "吹哨报到", council: "圆桌议事" } as Record<string, string>,
+    kinds: { problem: "每月一题", whistle: "吹哨报到", council: "圆桌议事" } as Record<string, string>,
     stage: "所处环节",
     waiting: "正在等待",
     parties: "参与各方",
