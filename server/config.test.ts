@@ -22,6 +22,7 @@ describe("loadConfig", () => {
       SEED_DEMO: true,
       COOKIE_SECURE: "auto",
       TRUST_PROXY: false,
+      HOT_SPOT_DETECTION: true,
       REALTIME_UNLOAD_AFTER_SECONDS: 30,
     });
   });
