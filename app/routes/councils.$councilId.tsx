@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import { useMemo, useState, type ReactNode } from "react";
 import { CheckList } from "~/components/councils/CheckList";
-import { CouncilPlan, customListsFrom } from "~/components/plans/CouncilPlan";
+import { PlanSection, customListsFrom } from "~/components/plans/PlanSection";
 import { MapField } from "~/components/MapField";
 import type { PickedPoint } from "~/components/tickets/MapPick";
 import { StageBar } from "~/components/councils/StageBar";
@@ -454,7 +454,7 @@ export default function CouncilPage() {
         </section>
       ) : null}
 
-      <CouncilPlan
+      <PlanSection
         plan={data.plan}
         mayCreate={can.convene}
         busy={busy}

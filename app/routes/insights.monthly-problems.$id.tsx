@@ -7,6 +7,7 @@ import { CheckList } from "~/components/councils/CheckList";
 import { EChart } from "~/components/EChart";
 import { FormError } from "~/components/Field";
 import { Facts } from "~/components/insights/parts";
+import { PlanSection, customListsFrom } from "~/components/plans/PlanSection";
 import { t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { formWithLists, handleForm, loadOrThrow, parseId } from "~/lib/forms.server";
@@ -15,6 +16,7 @@ import styles from "~/styles/insights.css?url";
 import { summonableUnits } from "../../server/councils";
 import { NotFoundError, ValidationError } from "../../server/errors";
 import { blowWhistleForProblem, conveneForProblem, getMonthlyProblem } from "../../server/insights";
+import { createPlan, planOf } from "../../server/plans";
 import { regionNames } from "../../server/regions";
 
 const I = t.insights;
@@ -34,12 +36,14 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const id = parseId(params.id);
   if (!id) throw new Response("Not Found", { status: 404 });
   const detail = await loadOrThrow(() => getMonthlyProblem(context.database, actor, id));
-  const [units, names] = await Promise.all([
+  const [units, names, plan] = await Promise.all([
     detail.mayAct && !detail.problem.whistleId ? summonableUnits(context.database) : Promise.resolve([]),
     regionNames(context.database, [detail.problem.regionCode]),
+    planOf(context.database.db, "monthly_problem", id),
   ]);
   return {
     ...detail,
+    plan: plan ? { id: plan.id } : null,
     regionName: names[detail.problem.regionCode] ?? detail.problem.regionCode,
     units: units.map((u) => ({ value: u.id, label: u.name, group: t.orgKinds[u.kind] })),
   };
@@ -60,6 +64,16 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       if (intent === "council") {
         const councilId = await conveneForProblem(context.database, actor, id);
         throw redirect(`/councils/${councilId}`);
+      }
+      if (intent === "create-plan") {
+        // 一方案三清单 for the problem itself (decision 0015): its lead and cooperating units are the parties.
+        const planId = await createPlan(
+          context.database,
+          actor,
+          { kind: "monthly_problem", id },
+          { template: form.template, customLists: customListsFrom(form) },
+        );
+        throw redirect(`/plans/${planId}`);
       }
       throw new ValidationError(t.errors.unknownIntent);
     },
@@ -91,7 +105,7 @@ function volumeOption(volume: Volume): EChartsCoreOption {
 }
 
 export default function MonthlyProblemPage() {
-  const { problem: p, volume, tickets, mayAct, regionName, units } = useLoaderData<typeof loader>();
+  const { problem: p, volume, tickets, mayAct, regionName, units, plan } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const failure = result && result.ok === false ? result : undefined;
@@ -199,6 +213,12 @@ export default function MonthlyProblemPage() {
         ) : null}
       </section>
 
+      <PlanSection
+        plan={plan}
+        mayCreate={mayAct}
+        busy={busy}
+        failure={failure?.intent === "create-plan" ? failure : undefined}
+      />
       <section aria-labelledby="tickets-heading">
         <h2 id="tickets-heading">
           {P.ticketsHeading} <small className="muted">（{tickets.length}）</small>

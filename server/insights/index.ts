@@ -21,6 +21,7 @@ export {
   dismissSchema,
   getMonthlyProblem,
   listMonthlyProblems,
+  monthlyProblemOwner,
   monthlyProblemSchema,
 } from "./proactive";
 export { insightRuleSchema, listInsightRules, setInsightRules } from "./rules";

@@ -11,6 +11,7 @@ import { auditLog, categories, councilTickets, hotSpots, whistleTickets } from "
 import { seedDemoTickets } from "../../db/seed/demo-tickets";
 import { actorOf, openTestDatabase, orgId, type TestDatabase } from "../../tests/helpers/database";
 import { getCouncil, getWhistle } from "../councils";
+import { createPlan, planDocumentAccess, planOf, readablePlan } from "../plans";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import type { Actor } from "../identity/permissions";
 import {
@@ -39,7 +40,8 @@ beforeAll(async () => {
   t = await openTestDatabase({ demo: true });
   await seedDemoTickets(t.database, NOW);
   await detectHotSpots(t.database, { full: true, now: NOW });
-  for (const u of ["admin", "operator", "street", "secretary", "housing"]) a[u] = await actorOf(t.database, u);
+  for (const u of ["admin", "operator", "street", "secretary", "housing", "resident"])
+    a[u] = await actorOf(t.database, u);
   parking = (await listHotSpots(t.database, a.operator!, { categoryId: await family("占道停车") }))[0]!.id;
   noise = (await listHotSpots(t.database, a.operator!, { categoryId: await family("车库噪音") }))[0]!.id;
 });
@@ -150,6 +152,26 @@ describe("hot spot → monthly problem → whistle → council", () => {
     expect(detail.problem.councilId).toBe(councilId);
     expect(detail.problem.whistleId).not.toBeNull();
     await expect(conveneForProblem(t.database, a.street!, problemId, NOW)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("has its own plan (一方案三清单): the street chairs it, the whistled unit owns its rows, others stay out", async () => {
+    const traffic = await orgId(t.database, "北京市公安局公安交通管理局西城交通支队");
+    // Only who convenes in the problem's area creates it.
+    await expect(
+      createPlan(t.database, a.housing!, { kind: "monthly_problem", id: problemId }, {}),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    const planId = await createPlan(t.database, a.street!, { kind: "monthly_problem", id: problemId }, {});
+    const plan = (await planOf(t.database.db, "monthly_problem", problemId))!;
+    expect(plan.id).toBe(planId);
+    const unit = { ...a.housing!, grants: [{ ...a.housing!.grants[0]!, orgId: traffic }] };
+    expect(await planDocumentAccess(t.database, a.street!, `plan:${planId}`)).toBe("edit");
+    expect(await planDocumentAccess(t.database, unit, `plan:${planId}:party:${traffic}`)).toBe("edit");
+    expect(await planDocumentAccess(t.database, a.street!, `plan:${planId}:party:${traffic}`)).toBe("read");
+    // The community's secretary, whose area it is, co-edits; a resident has no part in it.
+    expect(await planDocumentAccess(t.database, a.secretary!, `plan:${planId}`)).toBe("edit");
+    expect(await planDocumentAccess(t.database, a.resident!, `plan:${planId}`)).toBe("none");
+    const { owner } = await readablePlan(t.database.db, a.street!, planId);
+    expect(owner.parties).toEqual([{ orgId: traffic, role: "cooperating" }]);
   });
 });
 

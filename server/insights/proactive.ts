@@ -9,7 +9,7 @@
  */
 import { and, desc, eq, gte, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "../../db/client";
+import type { Database, Queryable } from "../../db/client";
 import {
   categories,
   hotSpots,
@@ -18,6 +18,7 @@ import {
   organisations,
   tickets,
   ticketVolumeRollups,
+  whistleUnits,
 } from "../../db/schema";
 import { blowWhistle, createCouncil } from "../councils";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
@@ -127,6 +128,29 @@ export async function createMonthlyProblem(
 }
 
 /** The monthly problems of the actor's areas, newest month first. */
+/**
+ * A monthly problem as the owner of its plan (docs/decisions/0015): its area,
+ * its title, and its parties — the lead unit, and the units summoned by its
+ * whistle as cooperating units — or null when there is no such problem.
+ */
+export async function monthlyProblemOwner(db: Queryable, id: number) {
+  const problem = await db.select().from(monthlyProblems).where(eq(monthlyProblems.id, id)).get();
+  if (!problem) return null;
+  const summoned = problem.whistleId
+    ? await db
+        .select({ orgId: whistleUnits.orgId })
+        .from(whistleUnits)
+        .where(eq(whistleUnits.whistleId, problem.whistleId))
+    : [];
+  const parties = [
+    ...(problem.leadOrgId == null ? [] : [{ orgId: problem.leadOrgId, role: "lead" as const }]),
+    ...summoned
+      .filter((u) => u.orgId !== problem.leadOrgId)
+      .map((u) => ({ orgId: u.orgId, role: "cooperating" as const })),
+  ];
+  return { title: problem.title, regionCode: problem.regionCode, parties };
+}
+
 export async function listMonthlyProblems(database: Database, actor: Actor) {
   const areas = insightAreas(actor);
   const where: SQL | undefined = areas

@@ -14,6 +14,7 @@ import { parsePlanDocumentName } from "../../realtime/plan-document";
 import { councilTarget, loadCouncil } from "../councils";
 import { NotFoundError } from "../errors";
 import { can, type Actor, type Target } from "../identity";
+import { monthlyProblemOwner } from "../insights";
 import type { ListDefinition } from "./templates";
 
 export type PlanRecord = Omit<typeof plans.$inferSelect, "lists" | "signerRoles"> & {
@@ -35,6 +36,16 @@ export async function loadPlan(db: Queryable, planId: number): Promise<PlanRecor
   return plan ? { ...plan, lists: plan.lists as ListDefinition[], signerRoles: plan.signerRoles as PartyRole[] } : null;
 }
 
+/** The owner's title and page, for the plan's pages and printouts. */
+export async function ownerSummary(db: Queryable, ownerKind: PlanRecord["ownerKind"], ownerId: number) {
+  if (ownerKind === "monthly_problem") {
+    const problem = await monthlyProblemOwner(db, ownerId);
+    return problem ? { title: problem.title, href: `/insights/monthly-problems/${ownerId}`, stage: null } : null;
+  }
+  const loaded = await loadCouncil(db, ownerId);
+  return loaded ? { title: loaded.council.title, href: `/councils/${ownerId}`, stage: loaded.council.stage } : null;
+}
+
 /** The plan's owner as the permission module sees it, or null when the owner is gone. */
 export async function planOwner(
   db: Queryable,
@@ -51,9 +62,16 @@ export async function planOwner(
         regionCode: loaded.council.regionCode,
       };
     }
-    case "monthly_problem":
-      // 每月一题 plans arrive with the insights domain; until then no one may open one.
-      return null;
+    case "monthly_problem": {
+      // 每月一题 (decision 0014): the area's conveners chair it, its lead and cooperating units are its parties.
+      const problem = await monthlyProblemOwner(db, plan.ownerId);
+      if (!problem) return null;
+      return {
+        target: { regionCode: problem.regionCode, orgIds: problem.parties.map((p) => p.orgId) },
+        parties: problem.parties,
+        regionCode: problem.regionCode,
+      };
+    }
   }
 }
 

@@ -9,10 +9,9 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import type { Database, Queryable } from "../../db/client";
 import { planSignatures, planVersionDocuments, planVersions } from "../../db/schema";
 import { parsePlanDocumentName, type DocumentContent, type PlanRow } from "../../realtime/plan-document";
-import { loadCouncil } from "../councils";
 import { NotFoundError } from "../errors";
 import { orgBriefs, userBriefs, type Actor } from "../identity";
-import { readablePlan, type PlanOwner, type PlanRecord } from "./access";
+import { ownerSummary, readablePlan, type PlanOwner, type PlanRecord } from "./access";
 import { diffContents, readableBlocks } from "./diff";
 import { mayChair } from "./plans";
 import type { ListDefinition } from "./templates";
@@ -32,9 +31,9 @@ async function versionContents(db: Queryable, plan: PlanRecord, versionId: numbe
   ) as Record<string, DocumentContent>;
 }
 
-/** What the plan belongs to, as a title for its pages (the council's subject). */
+/** What the plan belongs to, as a title for its pages (the council's or the monthly problem's subject). */
 async function ownerTitle(db: Queryable, plan: PlanRecord): Promise<string> {
-  return plan.ownerKind === "council" ? ((await loadCouncil(db, plan.ownerId))?.council.title ?? "") : "";
+  return (await ownerSummary(db, plan.ownerKind, plan.ownerId))?.title ?? "";
 }
 
 async function names(db: Queryable, orgIds: Iterable<number>, userIds: Iterable<number>) {

@@ -7,18 +7,10 @@
 import { asc } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { plans } from "../../db/schema";
-import { loadCouncil } from "../councils";
 import { can, orgBriefs, userBriefs, type Actor } from "../identity";
-import { loadPlan, partyAccess, planOwner, readablePlan, sharedAccess } from "./access";
+import { loadPlan, ownerSummary, partyAccess, planOwner, readablePlan, sharedAccess } from "./access";
 import { mayChair } from "./plans";
 import { planVersionHistory, type PlanDocuments } from "./versions";
-
-/** The owner's title and page (a council today; a monthly problem later). */
-async function ownerSummary(database: Database, ownerKind: string, ownerId: number) {
-  if (ownerKind !== "council") return null;
-  const loaded = await loadCouncil(database.db, ownerId);
-  return loaded ? { title: loaded.council.title, href: `/councils/${ownerId}`, stage: loaded.council.stage } : null;
-}
 
 /** Everything the plan page needs, or 404 for a plan the actor may not read. */
 export async function planView(database: Database, documents: PlanDocuments, actor: Actor, planId: number) {
@@ -41,7 +33,7 @@ export async function planView(database: Database, documents: PlanDocuments, act
   const signedOrgs = new Set(latest?.signatures.map((s) => s.orgId) ?? []);
   return {
     plan: { id: plan.id, template: plan.template, lists: plan.lists, createdAt: plan.createdAt },
-    owner: await ownerSummary(database, plan.ownerKind, plan.ownerId),
+    owner: await ownerSummary(database.db, plan.ownerKind, plan.ownerId),
     parties,
     me: {
       userId: actor.userId,
@@ -95,7 +87,7 @@ export async function listReadablePlans(database: Database, actor: Actor) {
       id,
       template: plan.template,
       createdAt: plan.createdAt,
-      owner: await ownerSummary(database, plan.ownerKind, plan.ownerId),
+      owner: await ownerSummary(database.db, plan.ownerKind, plan.ownerId),
     });
   }
   return out.reverse();

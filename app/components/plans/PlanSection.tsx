@@ -1,5 +1,5 @@
 /**
- * The plan on its council's page: a link to it, or for the convener the form
+ * The plan on its owner's page (a council, a monthly problem): a link to it, or for the chair the form
  * that creates it (template 一方案三清单 / 一方案四清单, optional custom lists).
  */
 import { Form, Link } from "@remix-run/react";
@@ -26,7 +26,7 @@ export function customListsFrom(form: Record<string, unknown>) {
   });
 }
 
-export function CouncilPlan(props: {
+export function PlanSection(props: {
   plan: { id: number } | null;
   mayCreate: boolean;
   busy: boolean;
