@@ -8,10 +8,8 @@ import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { users, whistleGrounds, whistleReportRules } from "../../db/schema";
-import { parseOrThrow } from "../identity/accounts";
-import { audit } from "../identity/audit";
 import type { Actor } from "../identity/permissions";
-import { requireRulesAdmin } from "../tickets/rules-admin";
+import { addRuleVersion, requireRulesAdmin } from "../tickets/rules-admin";
 
 /** The longest window per unit: a whistle is about days, not months. */
 const LIMITS = { minutes: 24 * 60, hours: 14 * 24, working_days: 30 } as const;
@@ -45,28 +43,22 @@ export async function listWhistleRules(database: Database, actor: Actor) {
     .orderBy(desc(whistleReportRules.id));
 }
 
-export async function setWhistleRule(
+export function setWhistleRule(
   database: Database,
   actor: Actor,
   input: unknown,
   meta: { ip: string },
   now = new Date(),
 ) {
-  requireRulesAdmin(actor);
-  const data = parseOrThrow(whistleRuleSchema, input);
-  return database.write(async (tx) => {
-    const [row] = await tx
-      .insert(whistleReportRules)
-      .values({ ...data, createdBy: actor.userId, createdAt: now })
-      .returning({ id: whistleReportRules.id });
-    await audit(tx, {
-      actorUserId: actor.userId,
-      action: "whistle_rule.created",
-      entity: "whistle_rule",
-      entityId: row!.id,
-      detail: data,
-      ip: meta.ip,
-    });
-    return row!.id;
+  return addRuleVersion(database, actor, whistleRuleSchema, input, meta, {
+    action: "whistle_rule.created",
+    entity: "whistle_rule",
+    insert: async (tx, data) =>
+      (
+        await tx
+          .insert(whistleReportRules)
+          .values({ ...data, createdBy: actor.userId, createdAt: now })
+          .returning({ id: whistleReportRules.id })
+      )[0]!.id,
   });
 }

@@ -8,10 +8,8 @@ import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { insightRuleVersions, users } from "../../db/schema";
-import { parseOrThrow } from "../identity/accounts";
-import { audit } from "../identity/audit";
 import type { Actor } from "../identity/permissions";
-import { requireRulesAdmin } from "../tickets/rules-admin";
+import { addRuleVersion, requireRulesAdmin } from "../tickets/rules-admin";
 
 const whole = (what: string, min: number, max: number) =>
   z.coerce
@@ -48,28 +46,22 @@ export async function listInsightRules(database: Database, actor: Actor) {
     .orderBy(desc(insightRuleVersions.id));
 }
 
-export async function setInsightRules(
+export function setInsightRules(
   database: Database,
   actor: Actor,
   input: unknown,
   meta: { ip: string },
   now = new Date(),
 ) {
-  requireRulesAdmin(actor);
-  const data = parseOrThrow(insightRuleSchema, input);
-  return database.write(async (tx) => {
-    const [row] = await tx
-      .insert(insightRuleVersions)
-      .values({ ...data, createdBy: actor.userId, createdAt: now })
-      .returning({ id: insightRuleVersions.id });
-    await audit(tx, {
-      actorUserId: actor.userId,
-      action: "insight_rules.version_created",
-      entity: "insight_rule_version",
-      entityId: row!.id,
-      detail: data,
-      ip: meta.ip,
-    });
-    return row!.id;
+  return addRuleVersion(database, actor, insightRuleSchema, input, meta, {
+    action: "insight_rules.version_created",
+    entity: "insight_rule_version",
+    insert: async (tx, data) =>
+      (
+        await tx
+          .insert(insightRuleVersions)
+          .values({ ...data, createdBy: actor.userId, createdAt: now })
+          .returning({ id: insightRuleVersions.id })
+      )[0]!.id,
   });
 }

@@ -21,14 +21,26 @@ export interface FilterIndex {
 const KEEP = 16;
 const caches = new WeakMap<TicketPoints, Map<string, FilterIndex>>();
 
+/**
+ * The filter is tested once per ticket in storage order (the columns read
+ * sequentially); then each bucket's accepted points are summed and join the
+ * pyramid as one tile, instead of a Map lookup per point and level.
+ */
 function build(points: TicketPoints, accept: (i: number) => boolean): FilterIndex {
   const pyramid = new Pyramid();
   const accepted = new Uint8Array(points.x.length);
-  for (let i = 0; i < points.size; i++) {
-    if (accept(i)) {
-      accepted[i] = 1;
-      pyramid.add(points.x[i]!, points.y[i]!, 1);
+  for (let i = 0; i < points.size; i++) if (accept(i)) accepted[i] = 1;
+  for (const [key, list] of points.buckets) {
+    let count = 0;
+    let sumX = 0;
+    let sumY = 0;
+    for (const i of list) {
+      if (accepted[i] === 0) continue;
+      count++;
+      sumX += points.x[i]!;
+      sumY += points.y[i]!;
     }
+    if (count > 0) pyramid.addTile(key, { count, sumX, sumY });
   }
   return { pyramid, accepted, version: points.version };
 }

@@ -24,6 +24,24 @@ export class Pyramid {
   /** Per level (as PYRAMID_ZOOMS), tile key → the sums of the points in it. */
   readonly levels: Map<number, Sums>[] = PYRAMID_ZOOMS.map(() => new Map<number, Sums>());
 
+  /** Adds the sums of points that share one tile of the finest level (its key) to it and its ancestors. */
+  addTile(finestKey: number, sums: Sums) {
+    const finestSide = 2 ** FINEST_ZOOM;
+    const column = Math.floor(finestKey / finestSide);
+    const row = finestKey - column * finestSide;
+    for (let l = 0; l < PYRAMID_ZOOMS.length; l++) {
+      const shift = 2 ** (FINEST_ZOOM - PYRAMID_ZOOMS[l]!);
+      const key = Math.floor(column / shift) * 2 ** PYRAMID_ZOOMS[l]! + Math.floor(row / shift);
+      const level = this.levels[l]!;
+      const at = level.get(key);
+      if (at) {
+        at.count += sums.count;
+        at.sumX += sums.sumX;
+        at.sumY += sums.sumY;
+      } else level.set(key, { ...sums });
+    }
+  }
+
   /** Adds (sign 1) or removes (sign -1) a point at (x, y) in Mercator units. */
   add(x: number, y: number, sign: 1 | -1) {
     for (let l = 0; l < PYRAMID_ZOOMS.length; l++) {

@@ -23,7 +23,7 @@ import {
 import { handlerFunctions } from "../../db/seed/taxonomy";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { parseOrThrow } from "../identity/accounts";
-import { audit } from "../identity/audit";
+import { audit, type AuditAction, type AuditEntity } from "../identity/audit";
 import { can, type Actor } from "../identity/permissions";
 import { beijingMonth } from "./calendar";
 import { pickTimeLimit, type TimeLimitRule } from "./rules";
@@ -40,6 +40,35 @@ export const LEAF_LEVEL = 3;
 export function requireRulesAdmin(actor: Actor) {
   // With an empty target: held in scope "any" (the administrator).
   if (!can(actor, "manage:taxonomy", {})) throw new ForbiddenError();
+}
+
+/**
+ * A new version of a rule kept as versioned rows (whistle report windows,
+ * hot-spot rules): the administrator's, validated, stored with its audit row.
+ * A change is always a new row; the newest applies from now on.
+ */
+export async function addRuleVersion<S extends z.ZodType<Record<string, unknown>>>(
+  database: Database,
+  actor: Actor,
+  schema: S,
+  input: unknown,
+  meta: Meta,
+  version: { action: AuditAction; entity: AuditEntity; insert: (tx: Tx, data: z.output<S>) => Promise<number> },
+): Promise<number> {
+  requireRulesAdmin(actor);
+  const data = parseOrThrow(schema, input);
+  return database.write(async (tx) => {
+    const id = await version.insert(tx, data);
+    await audit(tx, {
+      actorUserId: actor.userId,
+      action: version.action,
+      entity: version.entity,
+      entityId: id,
+      detail: data,
+      ip: meta.ip,
+    });
+    return id;
+  });
 }
 
 const blankToUndefined = z.literal("").transform(() => undefined);
