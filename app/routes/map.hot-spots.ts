@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/lib/auth.server";
 import { loadOrThrow } from "~/lib/forms.server";
 import { can } from "../../server/identity";
-import { detectHotSpots, hotSpotFeatures } from "../../server/insights";
+import { hotSpotFeatures } from "../../server/insights";
 
 /**
  * The case map's hot-spot layer (decisions 0013, 0014): the hot spots the actor
@@ -14,8 +14,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const headers = { "Cache-Control": "no-store" };
   if (!can(actor, "read:insight")) return Response.json({ type: "FeatureCollection", features: [] }, { headers });
   const { regionCode, categoryId, from, to } = Object.fromEntries(new URL(request.url).searchParams);
-  // As the insights page does: the tickets that arrived since the last run are in.
-  await detectHotSpots(context.database);
+  // The hot spots as last detected (the per-minute run, decision 0014): a detection run in the request
+  // would hold the first map of a large city for as long as the run takes.
   const result = await loadOrThrow(() =>
     hotSpotFeatures(context.database, actor, { regionCode, categoryId, from, to }),
   );
