@@ -193,10 +193,15 @@ function SignOff({
             )
           : null}
         <Link to={`/plans/${planId}/versions`}>{V.history}</Link>
-        <Link to={`/plans/${planId}/print`}>{t.planWork.versions.print}</Link>
-        <a href={`/plans/${planId}/export.xlsx`} download>
-          {t.planWork.versions.export}
-        </a>
+        {/* What is printed and exported is a version every party signed. */}
+        {signing.anySigned ? (
+          <>
+            <Link to={`/plans/${planId}/print`}>{t.planWork.versions.print}</Link>
+            <a href={`/plans/${planId}/export.xlsx`} download>
+              {t.planWork.versions.export}
+            </a>
+          </>
+        ) : null}
       </div>
     </section>
   );

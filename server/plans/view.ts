@@ -63,6 +63,10 @@ export async function planView(database: Database, documents: PlanDocuments, act
         name: orgs.get(orgId) ?? "",
         signed: signedOrgs.has(orgId),
       })),
+      /** Some version has every required signature: there is a plan to print and export. */
+      anySigned: history.versions.some((v) =>
+        history.required.every((orgId) => v.signatures.some((sig) => sig.orgId === orgId)),
+      ),
       /** The live plan differs from the latest version: signatures do not carry over. */
       draft: latest !== null && history.draft,
       /** Required organisations the actor may still sign the latest version for. */

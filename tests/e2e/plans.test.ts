@@ -19,6 +19,7 @@ const env = useBrowserAndPortal();
 const P = zhCN.plans;
 const E = P.editor;
 const V = P.versions;
+const W = zhCN.planWork.versions;
 
 const PROPERTY = "北京宣房大德物业管理有限公司";
 const HOUSING = "西城区住房和城市建设委员会";
@@ -196,6 +197,8 @@ describe("一方案三清单, live", () => {
 
   it("the chair freezes again and every required party signs", async () => {
     const sec = people.secretary.page;
+    // Nothing signed by everyone yet: nothing to print or export.
+    expect(await sec.getByRole("link", { name: W.print }).count()).toBe(0);
     await sec.getByRole("button", { name: V.freeze }).click();
     await expect.poll(() => sec.locator(".plan-signoff h2").textContent()).toContain(V.latest(2));
     // Version 1's signature does not carry over.
@@ -214,6 +217,9 @@ describe("一方案三清单, live", () => {
     await expect.poll(() => sec.locator(".plan-signoff-summary").textContent()).toBe(V.allSigned);
     await people.property.page.reload();
     expect(await people.property.page.locator(".plan-signoff-summary").textContent()).toBe(V.allSigned);
+    expect(await people.property.page.getByRole("link", { name: W.print }).getAttribute("href")).toMatch(
+      /^\/plans\/\d+\/print$/,
+    );
     // The tasks are now tracked commitments, each with its owner, on the plan page.
     const commitments = people.property.page.locator(".commitments .commitment");
     await expect.poll(() => commitments.count()).toBe(3);
