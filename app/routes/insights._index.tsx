@@ -10,7 +10,6 @@ import { keysOf } from "~/lib/keys";
 import ratesStyles from "~/styles/rates.css?url";
 import styles from "~/styles/insights.css?url";
 import {
-  detectHotSpots,
   familyChoices,
   listHotSpots,
   listMonthlyProblems,
@@ -34,8 +33,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requirePermission(context, request, "read:insight");
   const { database } = context;
   const filters = Object.fromEntries(new URL(request.url).searchParams);
-  // Fresh as of this request: only what the ticket event feed brought since the last run.
-  await detectHotSpots(database);
+  // The hot spots as last detected (the per-minute run, decision 0014): a run inside the request
+  // would hold the page, and the portal, for seconds in a city of a million tickets.
   const [hotSpots, rising, recurring, problems, families] = await loadOrThrow(() =>
     Promise.all([
       listHotSpots(database, actor, filters),
