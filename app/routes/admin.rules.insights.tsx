@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
+import { RulesIntro } from "~/components/RulesIntro";
 import { formatDateTime, t } from "~/i18n";
 import { requireActor } from "~/lib/auth.server";
 import { formObject, handleForm, loadOrThrow } from "~/lib/forms.server";
@@ -44,13 +45,7 @@ export default function InsightRules() {
   const current = versions[0]?.rule;
   return (
     <>
-      <h3>{L.heading}</h3>
-      <p className="muted">{L.intro}</p>
-      {result?.ok ? (
-        <p className="form-ok" role="status">
-          {result.message}
-        </p>
-      ) : null}
+      <RulesIntro heading={L.heading} intro={L.intro} saved={result?.ok ? result.message : undefined} />
       <div className="table-wrap">
         <table className="rules-table">
           <caption className="visually-hidden">{L.caption}</caption>
