@@ -14,6 +14,9 @@ export type Queryable = Db | Tx;
 export interface Database {
   db: Db;
   client: Client;
+  /** Where it lives, for a worker thread that opens a connection of its own. */
+  url: string;
+  authToken?: string;
   /** True for `file:` URLs: the embedded default. */
   embedded: boolean;
   /**
@@ -33,6 +36,8 @@ export interface Database {
   bulkWrite<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<boolean>;
+  /** Runs `listener` when the database is closed (e.g. to stop a worker thread reading it). */
+  onClose(listener: () => void): void;
   close(): void;
 }
 
@@ -87,10 +92,13 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     return bulk.db;
   };
   const separateConnection = url.startsWith("file:") && !url.includes(":memory:");
+  const closeListeners: (() => void)[] = [];
 
   return {
     db,
     client,
+    url,
+    authToken,
     embedded,
     write,
     bulkWrite: (fn) => (separateConnection ? serialised(bulkDb, fn) : write(fn)),
@@ -102,7 +110,11 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
         return false;
       }
     },
+    onClose(listener) {
+      closeListeners.push(listener);
+    },
     close() {
+      for (const listener of closeListeners.splice(0)) listener();
       bulk?.client.close();
       client.close();
     },

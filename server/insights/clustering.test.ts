@@ -180,6 +180,27 @@ describe("ST-DBSCAN against the all-pairs reference", () => {
     }
   });
 
+  it("agrees when tickets only arrive (clusters grow and merge without being re-formed)", () => {
+    for (const seed of [11, 12]) {
+      const points = randomPoints(900, seed);
+      const index = new StClusterIndex(rule);
+      let upTo = 300;
+      index.upsert(points.slice(0, upTo));
+      index.settle();
+      while (upTo < points.length) {
+        const before = new Map([...index.clusters()].map(([id, ids]) => [id, ids.join()]));
+        // New calls, and events about calls already there that leave them where they were.
+        index.upsert([...points.slice(upTo, upTo + 60), ...points.slice(0, upTo).filter((_, i) => i % 7 === 0)]);
+        upTo += 60;
+        const { changed, removed } = index.settle();
+        expect(sortClusters(index.clusters().values())).toEqual(naiveClusters(points.slice(0, upTo), rule));
+        // Exactly the clusters whose tickets differ are reported.
+        for (const [id, ids] of index.clusters()) expect(changed.has(id)).toBe(before.get(id) !== ids.join());
+        for (const id of removed) expect(index.ticketsOf(id)).toEqual([]);
+      }
+    }
+  });
+
   it("reports only the clusters near a change", () => {
     const far = [p(1, 0, 0), p(2, 10, 0), p(3, 0, 10)];
     const near = [p(11, 5000, 0), p(12, 5010, 0), p(13, 5000, 10)];

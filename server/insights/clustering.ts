@@ -18,11 +18,17 @@
  * as soon as one pair is, and a point's neighbours lie in the 5 × 5 × 3 cells
  * around it. Clusters are components of linked core cells.
  *
- * Incremental: inserting, moving or removing tickets marks their cells; a
- * `settle` recomputes core status only around those cells and re-forms only
- * the components that touch them (a component it reaches without having
- * touched it is absorbed whole — its own links cannot have changed). The full
- * run is the same code with every cell marked.
+ * Incremental: inserting, moving or removing tickets marks their cells, and
+ * `settle` works only around them. When tickets only arrived (the usual case:
+ * new calls), core status can only be gained and links only added, so
+ * clusters only grow and merge: new core points join their cell's cluster,
+ * new links merge two clusters (the smaller relabelled into the larger), and
+ * border points near new core points take their nearest core's cluster — work
+ * in proportion to the change, not to the clusters it touches. A full run is
+ * this growth from an empty index. When a ticket moved or left, a cluster may
+ * split: settle then re-forms every component touching the marked cells from
+ * scratch (a component it reaches without having touched it is absorbed
+ * whole — its own links cannot have changed).
  */
 
 export interface ClusterRule {
@@ -45,20 +51,52 @@ export interface StPoint {
 /** Cell keys: spatial index cx + cy·SIDE stays a small integer (V8 hashes those fastest). */
 const SIDE = 1 << 15;
 const OFFSET = 1 << 14;
+/** Cells are listed in blocks of BLOCK × BLOCK, so a cell's 5 × 5 neighbourhood costs a few lookups, not 25. */
+const BLOCK_BITS = 3;
 /** A millimetre of slack, so a point placed on the radius stays inside after projection rounding. */
 const SLACK_M = 0.001;
 
 interface Cell {
   family: number;
   ct: number;
+  cx: number;
+  cy: number;
   sk: number;
+  /** The cell's lower corner (metres) and start (ms): bounds for skipping cells out of a point's reach. */
+  x0: number;
+  y0: number;
+  t0: number;
   points: number[];
   coreCount: number;
   /** The component (cluster) its core points belong to; 0 when it has none. */
   component: number;
   neighbours: Cell[];
   neighboursStamp: number;
+  /** Set while the cell waits for the next settle. */
+  dirty: boolean;
+  /** Per-settle marks (the settle's stamp), instead of sets of cells: a full run touches every cell. */
+  affectedAt: number;
+  grewAt: number;
+  relabelAt: number;
+  /** The cell's position among the cells whose core grew in this settle. */
+  order: number;
 }
+
+/** A cluster's tickets as columns (no object per ticket: clusters reach hundreds of thousands). */
+export interface ClusterColumns {
+  ids: Int32Array;
+  xs: Float64Array;
+  ys: Float64Array;
+  ts: Float64Array;
+}
+
+/** One family's cells in one time slice: by key, and by block for neighbourhood scans. */
+interface Row {
+  cells: Map<number, Cell>;
+  blocks: Map<number, Cell[]>;
+}
+
+const blockKey = (cx: number, cy: number) => (cy >> BLOCK_BITS) * SIDE + (cx >> BLOCK_BITS);
 
 export interface SettleResult {
   /** Clusters created or whose tickets changed. */
@@ -82,8 +120,11 @@ export class StClusterIndex {
   private cellOf: (Cell | null)[] = [];
   private readonly free: number[] = [];
   private readonly slotOf = new Map<number, number>();
-  private readonly grid = new Map<number, Map<number, Map<number, Cell>>>();
-  private readonly dirty = new Set<Cell>();
+  private readonly grid = new Map<number, Map<number, Row>>();
+  private dirty: Cell[] = [];
+  /** A ticket moved or left since the last settle: clusters may split, so the next settle re-forms. */
+  private shrunk = false;
+  private settled = false;
   private readonly members = new Map<number, Set<number>>();
   private nextComponent = 1;
   private stamp = 0;
@@ -127,13 +168,46 @@ export class StClusterIndex {
     let byTime = this.grid.get(family);
     if (!byTime) this.grid.set(family, (byTime = new Map()));
     let row = byTime.get(ct);
-    if (!row) byTime.set(ct, (row = new Map()));
-    let cell = row.get(sk);
+    if (!row) byTime.set(ct, (row = { cells: new Map(), blocks: new Map() }));
+    let cell = row.cells.get(sk);
     if (!cell) {
-      cell = { family, ct, sk, points: [], coreCount: 0, component: 0, neighbours: [], neighboursStamp: -1 };
-      row.set(sk, cell);
+      cell = {
+        family,
+        ct,
+        cx,
+        cy,
+        sk,
+        x0: (cx - OFFSET) * this.side,
+        y0: (cy - OFFSET) * this.side,
+        t0: ct * this.rule.windowMs,
+        points: [],
+        coreCount: 0,
+        component: 0,
+        neighbours: [],
+        neighboursStamp: -1,
+        dirty: false,
+        affectedAt: -1,
+        grewAt: -1,
+        relabelAt: -1,
+        order: 0,
+      };
+      row.cells.set(sk, cell);
+      const key = blockKey(cx, cy);
+      const block = row.blocks.get(key);
+      if (block) block.push(cell);
+      else row.blocks.set(key, [cell]);
     }
     return cell;
+  }
+
+  /** Forgets a cell that lost its last ticket (empty cells are never listed). */
+  private drop(cell: Cell) {
+    const row = this.grid.get(cell.family)?.get(cell.ct);
+    if (!row || row.cells.get(cell.sk) !== cell) return;
+    row.cells.delete(cell.sk);
+    const block = row.blocks.get(blockKey(cell.cx, cell.cy))!;
+    block[block.indexOf(cell)] = block[block.length - 1]!;
+    block.pop();
   }
 
   private detach(slot: number) {
@@ -141,9 +215,16 @@ export class StClusterIndex {
     const at = cell.points.indexOf(slot);
     cell.points[at] = cell.points[cell.points.length - 1]!;
     cell.points.pop();
-    this.dirty.add(cell);
+    this.markDirty(cell);
+    this.shrunk = true;
     this.members.get(this.labels[slot]!)?.delete(slot);
     this.cellOf[slot] = null;
+  }
+
+  private markDirty(cell: Cell) {
+    if (cell.dirty) return;
+    cell.dirty = true;
+    this.dirty.push(cell);
   }
 
   /** Adds tickets, or moves them when already present (a changed position, time or category). */
@@ -155,6 +236,13 @@ export class StClusterIndex {
         this.ensure(this.size);
         this.slotOf.set(p.id, slot);
       } else {
+        // Most ticket events (accepted, replied, closed) leave the position, time and category as they were.
+        const unchanged =
+          this.xs[slot] === p.x &&
+          this.ys[slot] === p.y &&
+          this.ts[slot] === p.t &&
+          this.cellOf[slot]!.family === p.family;
+        if (unchanged) continue;
         this.detach(slot);
       }
       const cell = this.cellFor(p.family, p.x, p.y, p.t);
@@ -166,7 +254,7 @@ export class StClusterIndex {
       this.labels[slot] = 0;
       this.cellOf[slot] = cell;
       cell.points.push(slot);
-      this.dirty.add(cell);
+      this.markDirty(cell);
     }
   }
 
@@ -192,15 +280,18 @@ export class StClusterIndex {
     if (cell.neighboursStamp === this.stamp) return cell.neighbours;
     const out: Cell[] = [];
     const byTime = this.grid.get(cell.family);
+    const { cx, cy } = cell;
     if (byTime) {
       for (let dt = -1; dt <= 1; dt++) {
         const row = byTime.get(cell.ct + dt);
         if (!row) continue;
-        for (let dy = -2; dy <= 2; dy++) {
-          const base = cell.sk + dy * SIDE;
-          for (let dx = -2; dx <= 2; dx++) {
-            const n = row.get(base + dx);
-            if (n && n.points.length > 0) out.push(n);
+        for (let by = (cy - 2) >> BLOCK_BITS; by <= (cy + 2) >> BLOCK_BITS; by++) {
+          for (let bx = (cx - 2) >> BLOCK_BITS; bx <= (cx + 2) >> BLOCK_BITS; bx++) {
+            const block = row.blocks.get(by * SIDE + bx);
+            if (!block) continue;
+            for (const n of block) {
+              if (n.points.length > 0 && Math.abs(n.cx - cx) <= 2 && Math.abs(n.cy - cy) <= 2) out.push(n);
+            }
           }
         }
       }
@@ -210,7 +301,19 @@ export class StClusterIndex {
     return out;
   }
 
-  private updateCore(cell: Cell) {
+  /** Can any point of the cell be a neighbour of point p? (The distance from p to the cell's box.) */
+  private reaches(p: number, cell: Cell): boolean {
+    const x = this.xs[p]!;
+    const y = this.ys[p]!;
+    const t = this.ts[p]!;
+    const dx = Math.max(0, cell.x0 - x, x - cell.x0 - this.side);
+    const dy = Math.max(0, cell.y0 - y, y - cell.y0 - this.side);
+    const dt = Math.max(0, cell.t0 - t, t - cell.t0 - this.rule.windowMs);
+    return dx * dx + dy * dy <= this.r2 && dt <= this.rule.windowMs;
+  }
+
+  /** Counts each point's neighbours up to minTickets; `upgradeOnly` keeps core points core (nothing left). */
+  private updateCore(cell: Cell, upgradeOnly: boolean) {
     const { points } = cell;
     const min = this.rule.minTickets;
     let coreCount = 0;
@@ -220,8 +323,13 @@ export class StClusterIndex {
     } else {
       const around = this.neighboursOf(cell);
       for (const p of points) {
+        if (upgradeOnly && this.core[p]) {
+          coreCount++;
+          continue;
+        }
         let n = 0;
         search: for (const other of around) {
+          if (other !== cell && !this.reaches(p, other)) continue;
           for (const q of other.points) {
             if (this.near(p, q) && ++n >= min) break search;
           }
@@ -235,19 +343,135 @@ export class StClusterIndex {
 
   private linked(a: Cell, b: Cell): boolean {
     for (const p of a.points) {
-      if (!this.core[p]) continue;
+      if (!this.core[p] || !this.reaches(p, b)) continue;
       for (const q of b.points) if (this.core[q] && this.near(p, q)) return true;
     }
     return false;
   }
 
+  /** Moves a point to a cluster (0: none), noting both clusters as changed. */
+  private label(p: number, cluster: number, changed: Set<number>) {
+    const before = this.labels[p]!;
+    if (before === cluster) return;
+    if (before) {
+      this.members.get(before)?.delete(p);
+      changed.add(before);
+    }
+    this.labels[p] = cluster;
+    if (cluster) {
+      let set = this.members.get(cluster);
+      if (!set) this.members.set(cluster, (set = new Set()));
+      set.add(p);
+      changed.add(cluster);
+    }
+  }
+
+  /** The cluster of a non-core point: its nearest core neighbour's, or 0. */
+  private borderLabel(p: number, around: readonly Cell[]): number {
+    let label = 0;
+    let best = Infinity;
+    for (const other of around) {
+      if (other.coreCount === 0 || !this.reaches(p, other)) continue;
+      for (const q of other.points) {
+        if (!this.core[q] || !this.near(p, q)) continue;
+        const d = (this.xs[p]! - this.xs[q]!) ** 2 + (this.ys[p]! - this.ys[q]!) ** 2;
+        if (d < best) {
+          best = d;
+          label = other.component;
+        }
+      }
+    }
+    return label;
+  }
+
   /** Recomputes what the changes since the last settle affect; returns the clusters that changed. */
   settle(): SettleResult {
     this.stamp++;
+    const dirty = this.dirty;
+    this.dirty = [];
+    for (const cell of dirty) cell.dirty = false;
+    // The first settle has every cell dirty: no need to walk their neighbourhoods to find them.
+    const everything = !this.settled;
+    this.settled = true;
+    const result = this.shrunk ? this.reform(dirty) : this.grow(dirty, everything);
+    this.shrunk = false;
+    for (const id of result.changed) if (!this.members.has(id)) result.changed.delete(id);
+    for (const id of result.changed) result.removed.delete(id);
+    return result;
+  }
+
+  /** Only arrivals since the last settle: clusters grow and merge, never split. */
+  private grow(dirty: Cell[], everything: boolean): SettleResult {
+    const stamp = this.stamp;
     const changed = new Set<number>();
     const removed = new Set<number>();
-    const dirty = [...this.dirty];
-    this.dirty.clear();
+    // Core status can be gained only within reach of a cell that got tickets.
+    const grew: Cell[] = [];
+    const update = (cell: Cell) => {
+      if (cell.affectedAt === stamp) return;
+      cell.affectedAt = stamp;
+      const before = cell.coreCount;
+      this.updateCore(cell, true);
+      if (cell.coreCount > before) {
+        cell.grewAt = stamp;
+        cell.order = grew.length;
+        grew.push(cell);
+      }
+    };
+    for (const cell of dirty) {
+      if (everything) update(cell);
+      else for (const n of this.neighboursOf(cell)) update(n);
+    }
+    // New core points join their cell's cluster (a new one when the cell had no core point).
+    for (const cell of grew) {
+      if (!cell.component) cell.component = this.nextComponent++;
+      for (const p of cell.points) if (this.core[p]) this.label(p, cell.component, changed);
+    }
+    // New links merge clusters; a pair of cells that both grew is checked once.
+    for (const cell of grew) {
+      for (const n of this.neighboursOf(cell)) {
+        if (n.coreCount === 0 || n.component === cell.component) continue;
+        if (n.grewAt === stamp && n.order < cell.order) continue;
+        if (this.linked(cell, n)) this.merge(cell.component, n.component, changed, removed);
+      }
+    }
+    // New tickets, and non-core tickets next to new core points, take their nearest core's cluster.
+    const relabel: Cell[] = [];
+    const mark = (cell: Cell) => {
+      if (cell.relabelAt === stamp) return;
+      cell.relabelAt = stamp;
+      relabel.push(cell);
+    };
+    for (const cell of dirty) mark(cell);
+    if (!everything) for (const cell of grew) for (const n of this.neighboursOf(cell)) mark(n);
+    for (const cell of relabel) {
+      if (cell.coreCount === cell.points.length) continue;
+      const around = this.neighboursOf(cell);
+      for (const p of cell.points) if (!this.core[p]) this.label(p, this.borderLabel(p, around), changed);
+    }
+    return { changed, removed };
+  }
+
+  /** Joins two clusters: the smaller one's tickets and cells move into the larger. */
+  private merge(a: number, b: number, changed: Set<number>, removed: Set<number>) {
+    const ma = this.members.get(a)!;
+    const mb = this.members.get(b)!;
+    const [big, small, into, from] = ma.size >= mb.size ? [a, b, ma, mb] : [b, a, mb, ma];
+    for (const slot of from) {
+      this.labels[slot] = big;
+      into.add(slot);
+      const cell = this.cellOf[slot]!;
+      if (cell.component === small) cell.component = big;
+    }
+    this.members.delete(small);
+    removed.add(small);
+    changed.add(big);
+  }
+
+  /** A ticket moved or left: every component touching the changed cells is re-formed from scratch. */
+  private reform(dirty: Cell[]): SettleResult {
+    const changed = new Set<number>();
+    const removed = new Set<number>();
 
     // Core status can change only within reach of a changed cell.
     const affected = new Set<Cell>();
@@ -255,11 +479,11 @@ export class StClusterIndex {
       if (cell.component) removed.add(cell.component);
       // An emptied cell's neighbours are found by its key like any other's (empty cells are never listed).
       for (const n of this.neighboursOf(cell)) affected.add(n);
-      if (cell.points.length === 0) this.grid.get(cell.family)?.get(cell.ct)?.delete(cell.sk);
+      if (cell.points.length === 0) this.drop(cell);
     }
     for (const cell of affected) {
       if (cell.component) removed.add(cell.component);
-      this.updateCore(cell);
+      this.updateCore(cell, false);
     }
 
     // Every component touching the affected cells is re-formed from scratch.
@@ -309,39 +533,13 @@ export class StClusterIndex {
       if (cell.points.length === 0) continue;
       const around = cell.coreCount < cell.points.length ? this.neighboursOf(cell) : [];
       for (const p of cell.points) {
-        let label = 0;
-        if (this.core[p]) label = cell.component;
-        else {
-          let best = Infinity;
-          for (const other of around) {
-            if (other.coreCount === 0) continue;
-            for (const q of other.points) {
-              if (!this.core[q] || !this.near(p, q)) continue;
-              const d = (this.xs[p]! - this.xs[q]!) ** 2 + (this.ys[p]! - this.ys[q]!) ** 2;
-              if (d < best) {
-                best = d;
-                label = other.component;
-              }
-            }
-          }
-        }
+        const label = this.core[p] ? cell.component : this.borderLabel(p, around);
         const before = this.labels[p]!;
-        if (before === label) continue;
-        if (before && !removed.has(before)) {
-          this.members.get(before)?.delete(p);
-          changed.add(before);
-        }
-        this.labels[p] = label;
-        if (label) {
-          let set = this.members.get(label);
-          if (!set) this.members.set(label, (set = new Set()));
-          set.add(p);
-          changed.add(label);
-        }
+        // Former clusters' sets are gone already: only a surviving one loses the point.
+        if (before && removed.has(before)) this.labels[p] = 0;
+        this.label(p, label, changed);
       }
     }
-    for (const id of changed) if (!this.members.has(id)) changed.delete(id);
-    for (const id of changed) removed.delete(id);
     return { changed, removed };
   }
 
@@ -350,14 +548,29 @@ export class StClusterIndex {
     return [...(this.members.get(cluster) ?? [])].map((slot) => this.ids[slot]!);
   }
 
-  /** A cluster's tickets with their positions and times (for its summary). */
-  pointsOf(cluster: number): { id: number; x: number; y: number; t: number }[] {
-    return [...(this.members.get(cluster) ?? [])].map((slot) => ({
-      id: this.ids[slot]!,
-      x: this.xs[slot]!,
-      y: this.ys[slot]!,
-      t: this.ts[slot]!,
-    }));
+  /** A cluster's tickets with their positions and times, as columns (for its summary). */
+  columnsOf(cluster: number): ClusterColumns {
+    const slots = this.members.get(cluster) ?? new Set<number>();
+    const out = {
+      ids: new Int32Array(slots.size),
+      xs: new Float64Array(slots.size),
+      ys: new Float64Array(slots.size),
+      ts: new Float64Array(slots.size),
+    };
+    let i = 0;
+    for (const slot of slots) {
+      out.ids[i] = this.ids[slot]!;
+      out.xs[i] = this.xs[slot]!;
+      out.ys[i] = this.ys[slot]!;
+      out.ts[i] = this.ts[slot]!;
+      i++;
+    }
+    return out;
+  }
+
+  /** How many tickets a cluster has. */
+  sizeOf(cluster: number): number {
+    return this.members.get(cluster)?.size ?? 0;
   }
 
   /** Every cluster's ticket ids. */

@@ -9,10 +9,11 @@ import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { categories, hotSpots, hotSpotTickets, tickets } from "../../db/schema";
 import { seedDemoTickets } from "../../db/seed/demo-tickets";
-import { actorOf, openTestDatabase, type TestDatabase } from "../../tests/helpers/database";
+import { actorOf, openTestDatabase, orgId, type TestDatabase } from "../../tests/helpers/database";
 import type { Actor } from "../identity/permissions";
 import { createTicket } from "../tickets";
-import { detectHotSpots } from ".";
+import { act } from "../tickets/workflow";
+import { detectHotSpots, detectionThreaded } from ".";
 
 const NOW = new Date("2026-03-20T12:00:00+08:00");
 const HOUR = 3_600_000;
@@ -80,6 +81,8 @@ describe("detection on tickets from the intake service", () => {
     await ticketAt(116.43, 39.8975, new Date(NOW.getTime() - 5 * 24 * HOUR));
     const result = await detectHotSpots(t.database, { full: true, now: NOW });
     expect(result.full).toBe(true);
+    // Seconds of clustering at a city's scale must not hold the portal's event loop.
+    expect(detectionThreaded(t.database)).toBe(true);
     const found = await activeHotSpots(t);
     expect(found).toHaveLength(1);
     const [spot] = found;
@@ -105,6 +108,15 @@ describe("detection on tickets from the intake service", () => {
     expect(spot!.ticketIds).toEqual([...cluster].sort((a, b) => a - b));
     // All six within the last window (14 days), none in the one before: rising beyond chance.
     expect([spot!.recent, spot!.previous, spot!.trend]).toEqual([6, 0, "rising"]);
+  });
+
+  it("changes no hot spot for events that leave its tickets where they were", async () => {
+    const before = await activeHotSpots(t);
+    // The centre dispatches one of them: an event, but the call stays where and when it was.
+    const housing = await orgId(t.database, "西城区住房和城市建设委员会");
+    await act(t.database, operator, cluster[0]!, { kind: "dispatch", orgId: housing }, NOW);
+    expect(await detectHotSpots(t.database, { now: NOW })).toEqual({ full: false, updated: [], gone: [] });
+    expect(await activeHotSpots(t)).toEqual(before);
   });
 
   it("keeps the id over a full rerun, and marks the hot spot gone when too few tickets remain", async () => {

@@ -14,16 +14,26 @@
  * split the larger part keeps the id and after a merge the larger
  * predecessor's id survives); a hot spot no cluster takes over is marked gone,
  * with its tickets kept as they were.
+ *
+ * Threads: clustering a million tickets is seconds of CPU, so the clusterer
+ * runs in a worker thread with a database connection of its own for reading;
+ * it hands the main thread a plan of what to write, which the main thread
+ * writes through `Database.write` (one writer per process, decision 0004) and
+ * answers with the new hot spots' ids. Without a worker source (or for an
+ * in-memory database) the same clusterer runs in this thread.
  */
+import { Worker } from "node:worker_threads";
 import { and, desc, eq, gt, inArray, max, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { categories, hotSpots, hotSpotTickets, insightRuleVersions, ticketEvents, tickets } from "../../db/schema";
+import { workerSource } from "../worker-source";
 import { StClusterIndex, type SettleResult, type StPoint } from "./clustering";
 import { projectX, projectY } from "./projection";
 import { summarise } from "./summary";
 
 const LOAD_PAGE = 20_000;
 const FEED_PAGE = 1_000;
+const MEMBERSHIP_SLICE = 5_000;
 const HOUR = 3_600_000;
 
 type Rule = typeof insightRuleVersions.$inferSelect;
@@ -87,10 +97,10 @@ class Places {
   }
 
   /** The code most of the tickets carry (ties: the smaller code), or null when none has one. */
-  majority(ticketIds: Iterable<number>): string | null {
+  majority(ticketIds: ArrayLike<number>): string | null {
     const counts = new Map<number, number>();
-    for (const t of ticketIds) {
-      const id = this.byTicket[t] ?? 0;
+    for (let i = 0; i < ticketIds.length; i++) {
+      const id = this.byTicket[ticketIds[i]!] ?? 0;
       if (id !== 0) counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     let best: string | null = null;
@@ -113,7 +123,33 @@ export interface DetectionResult {
   gone: number[];
 }
 
-class Detector {
+type HotSpotValues = Omit<typeof hotSpots.$inferInsert, "id" | "familyId" | "foundAt">;
+
+/** One changed cluster, as the main thread writes it. */
+interface PlanItem {
+  /** The hot spot it takes over, or null for a new one. */
+  keep: number | null;
+  familyId: number;
+  values: HotSpotValues;
+  /** Membership changes: tickets to add to and remove from the hot spot. */
+  added: number[];
+  removed: number[];
+}
+
+/** What a run writes: changed clusters in order, and the hot spots no cluster took over. */
+export interface DetectionPlan {
+  full: boolean;
+  now: number;
+  items: PlanItem[];
+  gone: number[];
+}
+
+/**
+ * The clustering side of detection: reads tickets, keeps the index, and
+ * plans the writes. The plan's clusters and their tickets wait here until
+ * the main thread confirms the write with the new hot spots' ids.
+ */
+export class Clusterer {
   rule: Rule | null = null;
   index: StClusterIndex | null = null;
   families = new Map<number, number>();
@@ -122,8 +158,18 @@ class Detector {
   /** The persisted hot spot of each ticket in an active one, and each live cluster's hot spot. */
   hotSpotOfTicket = new Map<number, number>();
   hotSpotOfCluster = new Map<number, number>();
+  /** How many tickets each active hot spot has stored: a diff that only adds needs no read. */
+  memberCount = new Map<number, number>();
+  private pending: { clusters: number[]; tickets: Int32Array[] } | null = null;
 
   constructor(private readonly database: Database) {}
+
+  /** Forgets everything: the next run is a full one (after a failed write, say). */
+  reset() {
+    this.index = null;
+    this.rule = null;
+    this.pending = null;
+  }
 
   private pointOf(row: Row): StPoint | null {
     const [id, lon, lat, receivedAt, categoryId] = row;
@@ -152,7 +198,18 @@ class Detector {
     this.index!.remove(ids.filter((id) => !present.has(id)));
   }
 
-  async full(now: number): Promise<DetectionResult> {
+  /** A full run when asked, the first time, or when the rules changed; otherwise from the event feed. */
+  async plan(full: boolean, now: number): Promise<DetectionPlan> {
+    if (full || !this.index) return this.full(now);
+    const [rule] = await this.database.db
+      .select({ id: insightRuleVersions.id })
+      .from(insightRuleVersions)
+      .orderBy(desc(insightRuleVersions.id))
+      .limit(1);
+    return rule?.id === this.rule?.id ? this.refresh(now) : this.full(now);
+  }
+
+  private async full(now: number): Promise<DetectionPlan> {
     const { database } = this;
     const [rule] = await database.db.select().from(insightRuleVersions).orderBy(desc(insightRuleVersions.id)).limit(1);
     if (!rule) throw new Error("no insight rule version: seed the reference data");
@@ -174,26 +231,22 @@ class Detector {
       if (rows.length < LOAD_PAGE) break;
       after = rows.at(-1)![0];
     }
-    const memberships = await database.db
-      .select({ ticketId: hotSpotTickets.ticketId, hotSpotId: hotSpotTickets.hotSpotId })
-      .from(hotSpotTickets)
-      .innerJoin(hotSpots, eq(hotSpots.id, hotSpotTickets.hotSpotId))
-      .where(eq(hotSpots.status, "active"));
-    this.hotSpotOfTicket = new Map(memberships.map((m) => [m.ticketId, m.hotSpotId]));
+    const [memberships] = await database.db.all<{ pairs: string }>(sql`select json_group_array(json_array(
+        m.ticket_id, m.hot_spot_id)) as pairs
+      from ${hotSpotTickets} m join ${hotSpots} h on h.id = m.hot_spot_id where h.status = 'active'`);
+    this.hotSpotOfTicket = new Map();
+    this.memberCount = new Map();
+    for (const [ticketId, hotSpotId] of JSON.parse(memberships?.pairs ?? "[]") as [number, number][]) {
+      this.hotSpotOfTicket.set(ticketId, hotSpotId);
+      this.memberCount.set(hotSpotId, (this.memberCount.get(hotSpotId) ?? 0) + 1);
+    }
     this.hotSpotOfCluster = new Map();
     const settled = this.index.settle();
-    const active = await database.db.select({ id: hotSpots.id }).from(hotSpots).where(eq(hotSpots.status, "active"));
-    return this.persist(settled, new Set(active.map((a) => a.id)), now, true);
+    return this.planWrites(settled, new Set(this.memberCount.keys()), now, true);
   }
 
-  async refresh(now: number): Promise<DetectionResult> {
+  private async refresh(now: number): Promise<DetectionPlan> {
     const { database } = this;
-    const [rule] = await database.db
-      .select({ id: insightRuleVersions.id })
-      .from(insightRuleVersions)
-      .orderBy(desc(insightRuleVersions.id))
-      .limit(1);
-    if (!this.index || rule?.id !== this.rule?.id) return this.full(now);
     for (;;) {
       const changed = await database.db
         .select({ ticketId: ticketEvents.ticketId, eventId: max(ticketEvents.id) })
@@ -208,120 +261,240 @@ class Detector {
       this.lastEventId = Math.max(this.lastEventId, ...changed.map((c) => c.eventId ?? 0));
       if (changed.length < FEED_PAGE) break;
     }
-    const settled = this.index.settle();
+    const settled = this.index!.settle();
     const dropped = new Set<number>();
-    for (const cluster of settled.removed) {
+    for (const cluster of [...settled.removed, ...settled.changed]) {
       const id = this.hotSpotOfCluster.get(cluster);
       this.hotSpotOfCluster.delete(cluster);
       if (id !== undefined) dropped.add(id);
     }
-    for (const cluster of settled.changed) {
-      const id = this.hotSpotOfCluster.get(cluster);
-      this.hotSpotOfCluster.delete(cluster);
-      if (id !== undefined) dropped.add(id);
-    }
-    return this.persist(settled, dropped, now, false);
+    return this.planWrites(settled, dropped, now, false);
   }
 
   /**
-   * Writes the changed clusters as hot spots: each takes over the candidate
-   * hot spot most of its tickets were in, or becomes a new one; candidates
-   * nobody took over are gone.
+   * Plans the changed clusters' writes: each takes over the candidate hot
+   * spot most of its tickets were in, or becomes a new one; candidates nobody
+   * took over are gone.
    */
-  private async persist(
+  private async planWrites(
     settled: SettleResult,
     candidates: Set<number>,
     now: number,
     full: boolean,
-  ): Promise<DetectionResult> {
+  ): Promise<DetectionPlan> {
     const index = this.index!;
     const rule = this.rule!;
     const windowMs = rule.windowHours * HOUR;
     const clusters = [...settled.changed]
-      .map((cluster) => ({ cluster, points: index.pointsOf(cluster) }))
-      .sort((a, b) => b.points.length - a.points.length || a.points[0]!.id - b.points[0]!.id);
+      .map((cluster) => ({ cluster, columns: index.columnsOf(cluster) }))
+      .sort((a, b) => b.columns.ids.length - a.columns.ids.length || a.columns.ids[0]! - b.columns.ids[0]!);
     const claimed = new Set<number>();
-    const plans = clusters.map(({ cluster, points }) => {
+    const items: PlanItem[] = [];
+    for (const { columns } of clusters) {
+      const { ids } = columns;
       const votes = new Map<number, number>();
-      for (const p of points) {
-        const prior = this.hotSpotOfTicket.get(p.id);
+      for (const ticketId of ids) {
+        const prior = this.hotSpotOfTicket.get(ticketId);
         if (prior !== undefined && candidates.has(prior) && !claimed.has(prior))
           votes.set(prior, (votes.get(prior) ?? 0) + 1);
       }
-      let keep: number | undefined;
+      let keep: number | null = null;
       for (const [id, n] of votes)
-        if (keep === undefined || n > votes.get(keep)! || (n === votes.get(keep) && id < keep)) keep = id;
-      if (keep !== undefined) claimed.add(keep);
-      return { cluster, points, keep };
-    });
+        if (keep === null || n > votes.get(keep)! || (n === votes.get(keep) && id < keep)) keep = id;
+      if (keep !== null) claimed.add(keep);
+      const s = summarise(columns, now, windowMs);
+      const values: HotSpotValues = {
+        ruleVersionId: rule.id,
+        status: "active",
+        ticketCount: s.count,
+        centreLon: s.centreLon,
+        centreLat: s.centreLat,
+        radiusM: s.radiusM,
+        west: s.west,
+        south: s.south,
+        east: s.east,
+        north: s.north,
+        firstAt: new Date(s.firstAt),
+        lastAt: new Date(s.lastAt),
+        recent: s.recent,
+        previous: s.previous,
+        trend: s.trend,
+        score: s.score,
+        // The area read rights follow: where most of its tickets are.
+        regionCode: this.places.majority(ids),
+        updatedAt: new Date(now),
+      };
+      // Only the difference is written: a refresh usually adds a few calls to a hot spot of thousands.
+      const added: number[] = [];
+      for (const ticketId of ids)
+        if (keep === null || this.hotSpotOfTicket.get(ticketId) !== keep) added.push(ticketId);
+      let removed: number[] = [];
+      if (keep !== null && ids.length - added.length !== this.memberCount.get(keep)) {
+        // Some stored members left it (or were claimed by another hot spot): read what is stored.
+        const [members] = await this.database.db.all<{ ids: string }>(
+          sql`select json_group_array(ticket_id) as ids from ${hotSpotTickets} where hot_spot_id = ${keep}`,
+        );
+        const stored = new Set(JSON.parse(members?.ids ?? "[]") as number[]);
+        for (const ticketId of ids) stored.delete(ticketId);
+        removed = [...stored];
+      }
+      items.push({ keep, familyId: index.familyOf(ids[0]!), values, added, removed });
+    }
     const gone = [...candidates].filter((id) => !claimed.has(id));
+    this.pending = { clusters: clusters.map((c) => c.cluster), tickets: clusters.map((c) => c.columns.ids) };
+    return { full, now, items, gone };
+  }
+
+  /** The plan is written: remember which hot spot each cluster and ticket is now in. */
+  confirm(plan: DetectionPlan, inserted: readonly number[]): DetectionResult {
+    const pending = this.pending!;
+    this.pending = null;
+    let next = 0;
     const updated: number[] = [];
-    await this.database.write(async (tx) => {
-      for (const plan of plans) {
-        const s = summarise(plan.points, now, windowMs);
-        const values = {
-          ruleVersionId: rule.id,
-          status: "active" as const,
-          ticketCount: s.count,
-          centreLon: s.centreLon,
-          centreLat: s.centreLat,
-          radiusM: s.radiusM,
-          west: s.west,
-          south: s.south,
-          east: s.east,
-          north: s.north,
-          firstAt: new Date(s.firstAt),
-          lastAt: new Date(s.lastAt),
-          recent: s.recent,
-          previous: s.previous,
-          trend: s.trend,
-          score: s.score,
-          // The area read rights follow: where most of its tickets are.
-          regionCode: this.places.majority(plan.points.map((p) => p.id)),
-          updatedAt: new Date(now),
-        };
-        let id = plan.keep;
-        let added: number[] = plan.points.map((p) => p.id);
-        if (id === undefined) {
-          const [row] = await tx
-            .insert(hotSpots)
-            .values({ ...values, familyId: index.familyOf(plan.points[0]!.id), foundAt: new Date(now) })
-            .returning({ id: hotSpots.id });
-          id = row!.id;
-        } else {
-          await tx.update(hotSpots).set(values).where(eq(hotSpots.id, id));
-          // Only the difference is written: a refresh usually adds a few calls to a hot spot of thousands.
-          // Id lists travel as one JSON array each (json_each), not as thousands of bound parameters.
-          const [members] = await tx.all<{ ids: string }>(
-            sql`select json_group_array(ticket_id) as ids from ${hotSpotTickets} where hot_spot_id = ${id}`,
-          );
-          const before = new Set(JSON.parse(members?.ids ?? "[]") as number[]);
-          added = added.filter((ticketId) => !before.delete(ticketId));
-          if (before.size > 0)
-            await tx.run(sql`delete from ${hotSpotTickets} where hot_spot_id = ${id}
-              and ticket_id in (select value from json_each(${JSON.stringify([...before])}))`);
-        }
-        if (added.length > 0)
-          await tx.run(sql`insert into ${hotSpotTickets} (hot_spot_id, ticket_id)
-            select ${id}, value from json_each(${JSON.stringify(added)})`);
-        for (const p of plan.points) this.hotSpotOfTicket.set(p.id, id);
-        this.hotSpotOfCluster.set(plan.cluster, id);
-        updated.push(id);
-      }
-      if (gone.length > 0) {
-        await tx
-          .update(hotSpots)
-          .set({ status: "gone", updatedAt: new Date(now) })
-          .where(and(inArray(hotSpots.id, gone), ne(hotSpots.status, "gone")));
-      }
+    plan.items.forEach((item, i) => {
+      const id = item.keep ?? inserted[next++]!;
+      const ids = pending.tickets[i]!;
+      for (const ticketId of ids) this.hotSpotOfTicket.set(ticketId, id);
+      this.hotSpotOfCluster.set(pending.clusters[i]!, id);
+      this.memberCount.set(id, ids.length);
+      updated.push(id);
     });
-    const goneSet = new Set(gone);
-    for (const [ticket, id] of this.hotSpotOfTicket) if (goneSet.has(id)) this.hotSpotOfTicket.delete(ticket);
-    return { full, updated, gone };
+    if (plan.gone.length > 0) {
+      const gone = new Set(plan.gone);
+      for (const id of gone) this.memberCount.delete(id);
+      for (const [ticket, id] of this.hotSpotOfTicket) if (gone.has(id)) this.hotSpotOfTicket.delete(ticket);
+    }
+    return { full: plan.full, updated, gone: plan.gone };
   }
 }
 
-const detectors = new WeakMap<Database, { detector: Detector; running: Promise<unknown> }>();
+/** Writes a plan in one transaction; returns the ids of the hot spots it created, in order. */
+export function persistPlan(database: Database, plan: DetectionPlan): Promise<number[]> {
+  return database.write(async (tx) => {
+    const inserted: number[] = [];
+    for (const item of plan.items) {
+      let id = item.keep;
+      if (id === null) {
+        const [row] = await tx
+          .insert(hotSpots)
+          .values({ ...item.values, familyId: item.familyId, foundAt: new Date(plan.now) })
+          .returning({ id: hotSpots.id });
+        id = row!.id;
+        inserted.push(id);
+      } else {
+        await tx.update(hotSpots).set(item.values).where(eq(hotSpots.id, id));
+      }
+      // Id lists travel as JSON arrays (json_each), not as thousands of bound parameters, in slices:
+      // each statement holds the event loop (the driver is synchronous), so none may take long.
+      for (let i = 0; i < item.removed.length; i += MEMBERSHIP_SLICE)
+        await tx.run(sql`delete from ${hotSpotTickets} where hot_spot_id = ${id}
+          and ticket_id in (select value from json_each(${JSON.stringify(item.removed.slice(i, i + MEMBERSHIP_SLICE))}))`);
+      for (let i = 0; i < item.added.length; i += MEMBERSHIP_SLICE)
+        await tx.run(sql`insert into ${hotSpotTickets} (hot_spot_id, ticket_id)
+          select ${id}, value from json_each(${JSON.stringify(item.added.slice(i, i + MEMBERSHIP_SLICE))})`);
+    }
+    if (plan.gone.length > 0) {
+      await tx
+        .update(hotSpots)
+        .set({ status: "gone", updatedAt: new Date(plan.now) })
+        .where(and(inArray(hotSpots.id, plan.gone), ne(hotSpots.status, "gone")));
+    }
+    return inserted;
+  });
+}
+
+/** Messages between the main thread and the detection worker (server/insights/detection-worker.ts). */
+export type ToWorker =
+  { type: "run"; full: boolean; now: number } | { type: "persisted"; inserted: number[] } | { type: "failed" };
+export type FromWorker =
+  | { type: "plan"; plan: DetectionPlan }
+  | { type: "done"; result: DetectionResult }
+  | { type: "error"; message: string };
+
+interface Runner {
+  run(full: boolean, now: number): Promise<DetectionResult>;
+  threaded: boolean;
+}
+
+function inThread(database: Database): Runner {
+  const clusterer = new Clusterer(database);
+  return {
+    async run(full, now) {
+      const plan = await clusterer.plan(full, now);
+      try {
+        return clusterer.confirm(plan, await persistPlan(database, plan));
+      } catch (error) {
+        clusterer.reset();
+        throw error;
+      }
+    },
+    threaded: false,
+  };
+}
+
+function inWorker(database: Database, entry: string, onExit: () => void): Runner {
+  const worker = new Worker(entry, { workerData: { url: database.url, authToken: database.authToken } });
+  // An idle detector must not keep a process (or a test run) alive.
+  worker.unref();
+  database.onClose(() => void worker.terminate());
+  let waiting: { resolve(result: DetectionResult): void; reject(error: Error): void } | null = null;
+  const fail = (error: Error) => {
+    waiting?.reject(error);
+    waiting = null;
+  };
+  const send = (message: ToWorker) => worker.postMessage(message);
+  worker.on("message", (message: FromWorker) => {
+    if (message.type === "plan") {
+      persistPlan(database, message.plan).then(
+        (inserted) => send({ type: "persisted", inserted }),
+        (error: unknown) => {
+          send({ type: "failed" });
+          fail(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    } else if (message.type === "done") {
+      waiting?.resolve(message.result);
+      waiting = null;
+    } else {
+      fail(new Error(message.message));
+    }
+  });
+  worker.on("error", fail);
+  worker.on("exit", () => {
+    onExit();
+    fail(new Error("热点检测线程意外退出"));
+  });
+  return {
+    run(full, now) {
+      return new Promise<DetectionResult>((resolve, reject) => {
+        waiting = { resolve, reject };
+        send({ type: "run", full, now });
+      });
+    },
+    threaded: true,
+  };
+}
+
+const runners = new WeakMap<Database, { runner: Runner; running: Promise<unknown> }>();
+
+function runnerFor(database: Database) {
+  let entry = runners.get(database);
+  if (!entry) {
+    const source = database.url.includes(":memory:")
+      ? null
+      : workerSource(import.meta.url, "server/insights", "detection-worker-entry.mjs", "detection-worker.ts");
+    // A worker that died is replaced on the next run (which is then a full one).
+    const runner = source ? inWorker(database, source, () => runners.delete(database)) : inThread(database);
+    entry = { runner, running: Promise.resolve() };
+    runners.set(database, entry);
+  }
+  return entry;
+}
+
+/** Does detection for this database run in a worker thread (it should, except in memory)? */
+export function detectionThreaded(database: Database): boolean {
+  return runnerFor(database).runner.threaded;
+}
 
 /**
  * Brings the hot spots up to date: a full run the first time in a process,
@@ -332,14 +505,9 @@ export function detectHotSpots(
   database: Database,
   options: { full?: boolean; now?: Date } = {},
 ): Promise<DetectionResult> {
-  let entry = detectors.get(database);
-  if (!entry) {
-    entry = { detector: new Detector(database), running: Promise.resolve() };
-    detectors.set(database, entry);
-  }
-  const { detector } = entry;
+  const entry = runnerFor(database);
   const now = (options.now ?? new Date()).getTime();
-  const run = entry.running.then(() => (options.full ? detector.full(now) : detector.refresh(now)));
+  const run = entry.running.then(() => entry.runner.run(options.full ?? false, now));
   entry.running = run.catch(() => undefined);
   return run;
 }

@@ -1,5 +1,5 @@
 /** The insights domain's public face (docs/decisions/0014-hot-spots.md). */
-export { detectHotSpots, type DetectionResult } from "./detection";
+export { detectHotSpots, detectionThreaded, type DetectionResult } from "./detection";
 export {
   familyChoices,
   getHotSpot,

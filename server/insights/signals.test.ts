@@ -22,7 +22,8 @@ describe("hot spot summary", () => {
       { x: x0, y: y0 + 40, t: NOW - 3 * DAY },
       { x: x0, y: y0 - 40, t: NOW - 10 * DAY },
     ];
-    const s = summarise(points, NOW, 7 * DAY);
+    const columns = { xs: points.map((p) => p.x), ys: points.map((p) => p.y), ts: points.map((p) => p.t) };
+    const s = summarise(columns, NOW, 7 * DAY);
     expect(s.count).toBe(4);
     expect(s.centreLon).toBeCloseTo(116.3925, 6);
     expect(s.centreLat).toBeCloseTo(39.8975, 6);

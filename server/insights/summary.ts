@@ -4,10 +4,11 @@
  */
 import { unprojectLat, unprojectLon } from "./projection";
 
-export interface SummaryPoint {
-  x: number;
-  y: number;
-  t: number;
+/** A hot spot's tickets as columns: metres east and north, and the time of each call. */
+export interface SummaryColumns {
+  xs: ArrayLike<number>;
+  ys: ArrayLike<number>;
+  ts: ArrayLike<number>;
 }
 
 export interface HotSpotSummary {
@@ -42,7 +43,8 @@ export function trendOf(recent: number, previous: number): HotSpotSummary["trend
   return "steady";
 }
 
-export function summarise(points: readonly SummaryPoint[], now: number, windowMs: number): HotSpotSummary {
+export function summarise({ xs, ys, ts }: SummaryColumns, now: number, windowMs: number): HotSpotSummary {
+  const count = xs.length;
   let sx = 0;
   let sy = 0;
   let minX = Infinity;
@@ -54,26 +56,29 @@ export function summarise(points: readonly SummaryPoint[], now: number, windowMs
   let recent = 0;
   let previous = 0;
   let score = 0;
-  for (const p of points) {
-    sx += p.x;
-    sy += p.y;
-    minX = Math.min(minX, p.x);
-    maxX = Math.max(maxX, p.x);
-    minY = Math.min(minY, p.y);
-    maxY = Math.max(maxY, p.y);
-    firstAt = Math.min(firstAt, p.t);
-    lastAt = Math.max(lastAt, p.t);
-    const age = now - p.t;
+  for (let i = 0; i < count; i++) {
+    const x = xs[i]!;
+    const y = ys[i]!;
+    const t = ts[i]!;
+    sx += x;
+    sy += y;
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+    firstAt = Math.min(firstAt, t);
+    lastAt = Math.max(lastAt, t);
+    const age = now - t;
     if (age >= 0 && age < windowMs) recent++;
     else if (age >= windowMs && age < 2 * windowMs) previous++;
     score += 2 ** (-Math.max(0, age) / windowMs);
   }
-  const cx = sx / points.length;
-  const cy = sy / points.length;
+  const cx = sx / count;
+  const cy = sy / count;
   let r2 = 0;
-  for (const p of points) r2 = Math.max(r2, (p.x - cx) ** 2 + (p.y - cy) ** 2);
+  for (let i = 0; i < count; i++) r2 = Math.max(r2, (xs[i]! - cx) ** 2 + (ys[i]! - cy) ** 2);
   return {
-    count: points.length,
+    count,
     centreLon: unprojectLon(cx),
     centreLat: unprojectLat(cy),
     radiusM: Math.sqrt(r2),

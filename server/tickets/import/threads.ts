@@ -4,10 +4,8 @@
  * in this thread. With a worker, validating chunk n+1 overlaps writing chunk
  * n — on two cores that is most of the import's speed.
  */
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { workerSource } from "../../worker-source";
 import { importChunks, ImportError, type PipelineEvent, type PipelineOptions } from "./pipeline";
 
 export interface PipelineRun {
@@ -16,19 +14,6 @@ export interface PipelineRun {
   ack(): void;
   stop(): Promise<void>;
   threaded: boolean;
-}
-
-/**
- * The worker's source file. From source it sits next to this module; inside
- * the Remix server bundle this module's URL is the bundle's, so look in the
- * project folder the server runs from.
- */
-function workerEntry(): string | null {
-  const candidates = [
-    join(dirname(fileURLToPath(import.meta.url)), "worker-entry.mjs"),
-    resolve("server/tickets/import/worker-entry.mjs"),
-  ];
-  return candidates.find((path) => existsSync(path) && existsSync(join(dirname(path), "worker.ts"))) ?? null;
 }
 
 function inThread(options: PipelineOptions): PipelineRun {
@@ -107,6 +92,7 @@ function inWorker(entry: string, options: PipelineOptions): PipelineRun {
 }
 
 export function startPipeline(options: PipelineOptions, threads: "auto" | "off" = "auto"): PipelineRun {
-  const entry = threads === "auto" ? workerEntry() : null;
+  const entry =
+    threads === "auto" ? workerSource(import.meta.url, "server/tickets/import", "worker-entry.mjs", "worker.ts") : null;
   return entry ? inWorker(entry, options) : inThread(options);
 }
