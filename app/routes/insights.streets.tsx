@@ -39,8 +39,8 @@ export default function StreetRanking() {
   return (
     <main id="main" className="page insights-page">
       <p>
-        <Link to="/insights">{t.insights.problem.back}</Link> · <Link to="/insights/governance-streets">{R.listLink}</Link>{" "}
-        · <Link to="/insights/tags">{R.tagsLink}</Link>
+        <Link to="/insights">{t.insights.problem.back}</Link> ·{" "}
+        <Link to="/insights/governance-streets">{R.listLink}</Link> · <Link to="/insights/tags">{R.tagsLink}</Link>
       </p>
       <h1>{R.title}</h1>
       <p className="muted">{R.intro}</p>

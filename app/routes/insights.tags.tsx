@@ -76,7 +76,12 @@ export default function TagBreakdown() {
         </div>
         <div className="field">
           <label htmlFor="tags-region">{P.region}</label>
-          <input id="tags-region" name="regionCode" defaultValue={regionCode} placeholder={t.insights.filters.regionHint} />
+          <input
+            id="tags-region"
+            name="regionCode"
+            defaultValue={regionCode}
+            placeholder={t.insights.filters.regionHint}
+          />
         </div>
         <button type="submit" className="button primary">
           {P.show}

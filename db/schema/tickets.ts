@@ -85,15 +85,7 @@ export const categories = sqliteTable(
  * 五性 (便利性、宜居性、多样性、公正性、安全性): the city's yardsticks a
  * category is read against (docs/decisions/0018).
  */
-export const sevenHaves = [
-  "childcare",
-  "education",
-  "work",
-  "medical",
-  "elderly",
-  "housing",
-  "vulnerable",
-] as const;
+export const sevenHaves = ["childcare", "education", "work", "medical", "elderly", "housing", "vulnerable"] as const;
 export const fiveQualities = ["convenience", "livability", "diversity", "fairness", "safety"] as const;
 export const categoryTagCodes = [...sevenHaves, ...fiveQualities] as const;
 export type CategoryTag = (typeof categoryTagCodes)[number];

@@ -59,7 +59,9 @@ export async function seedCategoryTags(database: Database): Promise<number> {
     const row = byId.get(id)!;
     return row.parentId == null ? row.name : `${pathOf(row.parentId)}/${row.name}`;
   };
-  const values = rows.flatMap((r) => (defaultCategoryTags[pathOf(r.id)] ?? []).map((tag) => ({ categoryId: r.id, tag })));
+  const values = rows.flatMap((r) =>
+    (defaultCategoryTags[pathOf(r.id)] ?? []).map((tag) => ({ categoryId: r.id, tag })),
+  );
   if (values.length === 0) return 0;
   await database.write(async (tx) => {
     await tx.insert(categoryTags).values(values);

@@ -65,13 +65,7 @@ async function call(
   await act(t.database, a.admin!, id, { kind: "accept" }, later(1));
   await act(t.database, a.admin!, id, { kind: "contact", note: "已联系诉求人" }, later(2));
   await act(t.database, a.admin!, id, { kind: "reply", content: "已处理完毕" }, later(24));
-  await act(
-    t.database,
-    a.operator!,
-    id,
-    { kind: "callback", ...outcome, speed: 4, effect: 4, attitude: 4 },
-    later(30),
-  );
+  await act(t.database, a.operator!, id, { kind: "callback", ...outcome, speed: 4, effect: 4, attitude: 4 }, later(30));
   return id;
 }
 
@@ -262,7 +256,12 @@ describe("the plan template follows the street", () => {
     await createPlan(t.database, a.secretary!, { kind: "council", id: before }, {});
     expect(await templateOf(before)).toBe("three_lists");
 
-    await addGovernanceStreet(t.database, a.operator!, { streetCode: "110102013", reason: "停车类诉求居全市前列" }, meta);
+    await addGovernanceStreet(
+      t.database,
+      a.operator!,
+      { streetCode: "110102013", reason: "停车类诉求居全市前列" },
+      meta,
+    );
     const listed = await council();
     await createPlan(t.database, a.secretary!, { kind: "council", id: listed }, { template: "" });
     const plan = (await planOf(t.database.db, "council", listed))!;
@@ -370,10 +369,10 @@ describe("the 七有五性 breakdown", () => {
           where c.d is not s.d or c.c is not s.c or c.r is not s.r`,
     );
     expect(mismatches).toEqual([]);
-    const [{ n }] = await t.database.db.all<{ n: number }>(
+    const [counted] = await t.database.db.all<{ n: number }>(
       sql`select count(*) as n from ticket_rate_rollups where scope = 'street_category'`,
     );
-    expect(n).toBeGreaterThan(0);
+    expect(counted!.n).toBeGreaterThan(0);
     expect(
       await t.database.db
         .select()

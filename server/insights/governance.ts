@@ -69,11 +69,21 @@ export async function listGovernanceStreets(database: Database, actor: Actor) {
     .leftJoin(district, eq(district.code, regions.parentCode))
     .innerJoin(added, eq(added.id, governanceStreets.addedBy))
     .leftJoin(removed, eq(removed.id, governanceStreets.removedBy))
-    .orderBy(sql`${governanceStreets.leftOn} is not null`, desc(governanceStreets.enteredOn), asc(governanceStreets.id));
+    .orderBy(
+      sql`${governanceStreets.leftOn} is not null`,
+      desc(governanceStreets.enteredOn),
+      asc(governanceStreets.id),
+    );
   return { entries: rows, mayManage: can(actor, "manage:governance-street", {}) };
 }
 
-export async function addGovernanceStreet(database: Database, actor: Actor, input: unknown, meta: Meta, now = new Date()) {
+export async function addGovernanceStreet(
+  database: Database,
+  actor: Actor,
+  input: unknown,
+  meta: Meta,
+  now = new Date(),
+) {
   requireCurator(actor);
   const data = parseOrThrow(governanceStreetSchema, input);
   const today = beijingDate(now);

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { governanceWarnings, listDateFor, listedOn, rankByVolume } from "./warning";
 
-const streets = (volumes: number[]) => volumes.map((volume, i) => ({ code: `1101010${String(i).padStart(2, "0")}`, volume }));
+const streets = (volumes: number[]) =>
+  volumes.map((volume, i) => ({ code: `1101010${String(i).padStart(2, "0")}`, volume }));
 
 describe("ranking by volume", () => {
   it("gives equal volumes one rank and skips the next, and leaves streets without calls unranked", () => {

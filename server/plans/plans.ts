@@ -41,7 +41,11 @@ export function mayChair(actor: Actor | null, owner: { target: Parameters<typeof
  * The template a plan takes when its creator leaves the choice open: 一方案四清单
  * in a governance-type street 治理类街乡镇 (DOMAIN.md, The plan), else 一方案三清单.
  */
-export async function defaultTemplate(db: Queryable, regionCode: string | null, now = new Date()): Promise<TemplateCode> {
+export async function defaultTemplate(
+  db: Queryable,
+  regionCode: string | null,
+  now = new Date(),
+): Promise<TemplateCode> {
   return regionCode && (await inGovernanceStreet(db, regionCode, now)) ? "four_lists" : "three_lists";
 }
 
@@ -90,7 +94,12 @@ export async function createPlan(
       action: "plan.created",
       entity: "plan",
       entityId: created.id,
-      detail: { owner: `${kind}:${id}`, template: templateCode, chosen: data.template != null, lists: lists.map((l) => l.title) },
+      detail: {
+        owner: `${kind}:${id}`,
+        template: templateCode,
+        chosen: data.template != null,
+        lists: lists.map((l) => l.title),
+      },
     });
     return created.id;
   });

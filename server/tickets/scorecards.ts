@@ -340,7 +340,13 @@ export async function categoryRateCounts(
   const where: SQL[] = [eq(r.scope, "street_category"), between(r.month, input.from, input.to)];
   if (input.areas) {
     if (input.areas.length === 0) where.push(sql`0`);
-    else where.push(sql`(${sql.join(input.areas.map((a) => sql`${r.scopeKey} like ${`${a}%`}`), sql` or `)})`);
+    else
+      where.push(
+        sql`(${sql.join(
+          input.areas.map((a) => sql`${r.scopeKey} like ${`${a}%`}`),
+          sql` or `,
+        )})`,
+      );
   }
   const [weightsVersions, rows] = await Promise.all([
     loadWeights(database),
