@@ -47,6 +47,7 @@ function requireCurator(actor: Actor) {
 
 /** Every entry, current ones first, with the street's and the curators' names. */
 export async function listGovernanceStreets(database: Database, actor: Actor) {
+  // Every reader of insights reads the list (it is on the ranking anyway): read:insight in any scope.
   insightAreas(actor);
   const added = alias(users, "added");
   const removed = alias(users, "removed");
@@ -251,6 +252,7 @@ async function rankMonth(database: Database, month: string, now: Date) {
  * city's review, and a street needs to see where it stands.
  */
 export async function volumeRanking(database: Database, actor: Actor, input: { month: string }, now = new Date()) {
+  // Refuses those without read:insight; the ranking itself is city-wide whatever their area.
   insightAreas(actor);
   const { month } = parseOrThrow(z.object({ month: monthSchema }), input);
   return rankMonth(database, month, now);
