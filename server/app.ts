@@ -23,12 +23,13 @@ import { apiRouter } from "./api";
 import type { Config } from "./config";
 import { sweepWhistleDeadlines } from "./councils";
 import { deleteExpiredSessions } from "./identity";
-import { detectHotSpots } from "./insights";
+import { detectHotSpots, sweepGovernanceWarnings } from "./insights";
 import { produceDailyDigests } from "./notifications";
 import { originGuard } from "./http/origin-guard";
 import { bodyLimit, FORM_BODY_LIMIT } from "./http/body-limit";
 import { securityHeaders } from "./http/security-headers";
 import { planDocumentKind, sweepOverdueCommitments } from "./plans";
+import { beijingMonth } from "./tickets";
 import { MAX_UPLOAD_BYTES } from "./tickets/import";
 import { secureCookies, sessionMiddleware, type RequestSession } from "./http/session-middleware";
 
@@ -149,10 +150,17 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   const sweep = setInterval(() => void deleteExpiredSessions(database).catch(() => undefined), HOUR);
   sweep.unref();
   // Whistle reminders must reach a unit within minutes (an emergency's window is 30); an overdue commitment
-  // tells the chair once; digests go out once a day.
+  // tells the chair once; a closed month's 预警约谈 tells each warned street once; digests go out once a day.
+  let sweptMonth = "";
   const reminders = setInterval(() => {
     void sweepWhistleDeadlines(database)
       .then(() => sweepOverdueCommitments(database))
+      .then(async () => {
+        // A closed month is swept once per process (the table keeps it once across restarts): not a ranking a minute.
+        if (sweptMonth === beijingMonth(new Date())) return;
+        await sweepGovernanceWarnings(database);
+        sweptMonth = beijingMonth(new Date());
+      })
       .then(() => produceDailyDigests(database))
       .catch((error: unknown) => log(`notifications: ${error instanceof Error ? error.message : String(error)}`));
   }, MINUTE);

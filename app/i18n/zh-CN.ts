@@ -4,6 +4,7 @@
  */
 import type { AuditAction, AuditEntity } from "../../server/identity/audit";
 import { councils } from "./zh-CN/councils";
+import { governance } from "./zh-CN/governance";
 import { imports } from "./zh-CN/imports";
 import { insights } from "./zh-CN/insights";
 import { map } from "./zh-CN/map";
@@ -16,6 +17,7 @@ import { tickets } from "./zh-CN/tickets";
 export const zhCN = {
   tickets,
   councils,
+  governance,
   imports,
   insights,
   map,
@@ -278,6 +280,9 @@ export const zhCN = {
         "monthly_problem.created": "热点转为每月一题",
         "monthly_problem.whistle_linked": "每月一题吹哨",
         "monthly_problem.council_linked": "每月一题召开圆桌会议",
+        "governance_street.added": "列入治理类街乡镇",
+        "governance_street.removed": "移出治理类街乡镇",
+        "category.tags_changed": "修改分类的七有五性标签",
       } satisfies Record<AuditAction, string> as Record<string, string>,
       entities: {
         user: "用户",
@@ -298,6 +303,7 @@ export const zhCN = {
         insight_rule_version: "热点识别规则版本",
         hot_spot: "热点",
         monthly_problem: "每月一题",
+        governance_street: "治理类街乡镇",
       } satisfies Record<AuditEntity, string> as Record<string, string>,
     },
     apiKeys: {

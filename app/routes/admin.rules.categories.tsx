@@ -2,10 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { FormEvent } from "react";
+import { CheckList } from "~/components/councils/CheckList";
 import { Field, FormError, SelectField } from "~/components/Field";
 import { t } from "~/i18n";
 import { requireActor } from "~/lib/auth.server";
-import { formObject, handleForm, loadOrThrow, parseId } from "~/lib/forms.server";
+import { formWithLists, handleForm, loadOrThrow, parseId } from "~/lib/forms.server";
+import { categoryTagCodes, sevenHaves } from "../../db/schema/tickets";
 import { NotFoundError, ValidationError } from "../../server/errors";
 import {
   addCategory,
@@ -13,6 +15,7 @@ import {
   listCategoryTree as listTree,
   renameCategory,
   setCategoryActive,
+  setCategoryTags,
   setLeafHandler,
 } from "../../server/tickets";
 
@@ -29,9 +32,9 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 
 export async function action({ context, request }: ActionFunctionArgs) {
   const actor = requireActor(context, request);
-  const form = formObject(await request.formData());
+  const form = formWithLists(await request.formData(), ["tags"]);
   const meta = { ip: context.clientIp };
-  const intent = form.intent ?? "";
+  const intent = typeof form.intent === "string" ? form.intent : "";
   const C = t.rules.categories;
   return handleForm(
     async () => {
@@ -40,7 +43,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
         const { id, code } = await addCategory(database, actor, form, meta);
         return redirect(`/admin/rules/categories?id=${id}&added=${encodeURIComponent(code)}`);
       }
-      const id = parseId(form.id);
+      const id = parseId(typeof form.id === "string" ? form.id : null);
       if (!id) throw new NotFoundError("分类不存在");
       if (intent === "rename") {
         await renameCategory(database, actor, id, form, meta);
@@ -59,6 +62,10 @@ export async function action({ context, request }: ActionFunctionArgs) {
           intent,
           message: intent === "reactivate" ? C.reactivated : C.deactivated(affected),
         };
+      }
+      if (intent === "tags") {
+        await setCategoryTags(database, actor, id, form, meta);
+        return { ok: true as const, intent, message: C.tagsSaved };
       }
       if (intent === "handler") {
         await setLeafHandler(database, actor, id, form, meta);
@@ -176,6 +183,7 @@ export default function Categories() {
   const busy = useNavigation().state === "submitting";
   const [params] = useSearchParams();
   const C = t.rules.categories;
+  const G = t.governance;
   const failure = result && !result.ok ? result : undefined;
   const errorsFor = (intent: string) => (failure?.intent === intent ? failure.fieldErrors : undefined);
   const messageFor = (intent: string) => (failure?.intent === intent ? failure.message : undefined);
@@ -232,6 +240,35 @@ export default function Categories() {
                 />
                 <button type="submit" className="button" disabled={busy}>
                   {C.rename}
+                </button>
+              </Form>
+
+              <Form method="post" className="form" key={`tags-${selected.id}`}>
+                <h5>{C.tags}</h5>
+                <input type="hidden" name="intent" value="tags" />
+                <input type="hidden" name="id" value={selected.id} />
+                <FormError message={messageFor("tags")} />
+                <p className="muted small">
+                  {selected.ownTags.length === 0
+                    ? selected.tags.length
+                      ? C.tagsInherited(selected.tags.map((tag) => G.tags[tag]).join("、"))
+                      : C.tagsNone
+                    : null}
+                </p>
+                <CheckList
+                  name="tags"
+                  legend={C.tags}
+                  hint={C.tagsIntro}
+                  options={categoryTagCodes.map((tag) => ({
+                    value: tag,
+                    label: G.tags[tag],
+                    group: (sevenHaves as readonly string[]).includes(tag) ? G.tagGroups.seven : G.tagGroups.five,
+                  }))}
+                  checked={[...selected.ownTags]}
+                  errors={errorsFor("tags")?.tags}
+                />
+                <button type="submit" className="button" disabled={busy}>
+                  {C.saveTags}
                 </button>
               </Form>
 

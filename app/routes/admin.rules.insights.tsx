@@ -18,6 +18,7 @@ const numeric = [
   "baselinePeriods",
   "significance",
   "minRisingCount",
+  "warningTopN",
 ] as const;
 
 export const meta: MetaFunction = () => [{ title: `${t.rules.tabs.insights} · ${t.rules.title} · ${t.app.name}` }];

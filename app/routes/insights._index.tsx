@@ -10,6 +10,7 @@ import { keysOf } from "~/lib/keys";
 import ratesStyles from "~/styles/rates.css?url";
 import styles from "~/styles/insights.css?url";
 import {
+  currentWarnings,
   familyChoices,
   listHotSpots,
   listMonthlyProblems,
@@ -35,13 +36,14 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const filters = Object.fromEntries(new URL(request.url).searchParams);
   // The hot spots as last detected (the per-minute run, decision 0014): a run inside the request
   // would hold the page, and the portal, for seconds in a city of a million tickets.
-  const [hotSpots, rising, recurring, problems, families] = await loadOrThrow(() =>
+  const [hotSpots, rising, recurring, problems, families, warnings] = await loadOrThrow(() =>
     Promise.all([
       listHotSpots(database, actor, filters),
       risingCategories(database, actor),
       recurringPlacesFor(database, actor),
       listMonthlyProblems(database, actor),
       familyChoices(database),
+      currentWarnings(database, actor),
     ]),
   );
   const names = await regionNames(database, [
@@ -60,6 +62,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     problems,
     families,
     names,
+    warnings,
   };
 }
 
@@ -70,8 +73,35 @@ function breakdownOf(hotSpots: { familyName: string; ticketCount: number }[]) {
   return [...byFamily].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count);
 }
 
+/** This month's 预警约谈 so far, with the ways to the ranking, the list and the 七有五性 breakdown (decision 0018). */
+function GovernanceWarnings({ month, topN, streets }: { month: string; topN: number; streets: WarnedStreet[] }) {
+  const R = t.governance.ranking;
+  return (
+    <section className="card" aria-labelledby="warnings-heading" data-testid="governance-warnings">
+      <h2 id="warnings-heading">{R.warningsHeading(topN)}</h2>
+      {streets.length === 0 ? (
+        <p className="muted">{R.warningsNone(topN)}</p>
+      ) : (
+        <ul>
+          {streets.map((s) => (
+            <li key={s.code} data-warned={s.code}>
+              <span className="badge warning-badge">{R.warning}</span> {R.warningItem(s.name, s.rank!, s.volume)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>
+        <Link to={`/insights/streets?month=${month}`}>{t.governance.list.rankingLink}</Link> ·{" "}
+        <Link to="/insights/governance-streets">{R.listLink}</Link> · <Link to="/insights/tags">{R.tagsLink}</Link>
+      </p>
+    </section>
+  );
+}
+
+type WarnedStreet = { code: string; name: string; rank: number | null; volume: number };
+
 export default function Insights() {
-  const { filters, hotSpots, total, breakdown, rising, recurring, problems, families, names } =
+  const { filters, hotSpots, total, breakdown, rising, recurring, problems, families, names, warnings } =
     useLoaderData<typeof loader>();
   const F = I.filters;
   const H = I.hotSpots;
@@ -81,6 +111,7 @@ export default function Insights() {
     <main id="main" className="page insights-page">
       <h1>{I.title}</h1>
       <p className="muted">{I.intro}</p>
+      <GovernanceWarnings {...warnings} />
 
       <Form method="get" className="rates-filter" aria-label={F.legend}>
         <div className="field">

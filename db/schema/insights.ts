@@ -4,6 +4,7 @@
  */
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { organisations, users } from "./identity";
+import { regions } from "./regions";
 import { categories, tickets } from "./tickets";
 
 export const hotSpotTrends = ["rising", "steady", "falling"] as const;
@@ -31,6 +32,8 @@ export const insightRuleVersions = sqliteTable("insight_rule_versions", {
   baselinePeriods: integer("baseline_periods").notNull(),
   significance: real("significance").notNull(),
   minRisingCount: integer("min_rising_count").notNull(),
+  /** 预警约谈: a street ranked this high by monthly volume and not on the governance list is warned. */
+  warningTopN: integer("warning_top_n").notNull().default(10),
   note: text("note").notNull(),
   createdBy: integer("created_by").references(() => users.id),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
@@ -140,4 +143,44 @@ export const monthlyProblems = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [index("monthly_problems_region_idx").on(t.regionCode, t.month)],
+);
+
+/**
+ * The governance-type streets 治理类街乡镇 (DOMAIN.md, Acting before the call):
+ * curated by the centre, each entry with its reason and the day it entered;
+ * leaving sets `leftOn` and who removed it, so the list at any date is the
+ * entries with enteredOn ≤ date < leftOn. A street may re-enter: a new row.
+ */
+export const governanceStreets = sqliteTable(
+  "governance_streets",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    streetCode: text("street_code")
+      .notNull()
+      .references(() => regions.code),
+    reason: text("reason").notNull(),
+    /** Beijing dates, YYYY-MM-DD. */
+    enteredOn: text("entered_on").notNull(),
+    leftOn: text("left_on"),
+    leftNote: text("left_note"),
+    addedBy: integer("added_by")
+      .notNull()
+      .references(() => users.id),
+    removedBy: integer("removed_by").references(() => users.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("governance_streets_street_idx").on(t.streetCode)],
+);
+
+/** 预警约谈 notices sent: one per street and month, so the monthly sweep never repeats one. */
+export const governanceWarnings = sqliteTable(
+  "governance_warnings",
+  {
+    month: text("month").notNull(),
+    streetCode: text("street_code").notNull(),
+    rank: integer("rank").notNull(),
+    volume: integer("volume").notNull(),
+    notifiedAt: integer("notified_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.streetCode] })],
 );

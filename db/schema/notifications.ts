@@ -16,6 +16,7 @@ export const notificationKinds = [
   "reopen_requested", // 居民请求重新议事
   "council_invited", // 被列为议事参与方
   "commitment_overdue", // 方案承诺事项逾期
+  "governance_warning", // 预警约谈：月度工单量前列而未列入治理类街乡镇
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

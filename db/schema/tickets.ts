@@ -81,6 +81,31 @@ export const categories = sqliteTable(
 );
 
 /**
+ * 七有 (幼有所育、学有所教、劳有所得、病有所医、老有所养、住有所居、弱有所扶) and
+ * 五性 (便利性、宜居性、多样性、公正性、安全性): the city's yardsticks a
+ * category is read against (docs/decisions/0018).
+ */
+export const sevenHaves = ["childcare", "education", "work", "medical", "elderly", "housing", "vulnerable"] as const;
+export const fiveQualities = ["convenience", "livability", "diversity", "fairness", "safety"] as const;
+export const categoryTagCodes = [...sevenHaves, ...fiveQualities] as const;
+export type CategoryTag = (typeof categoryTagCodes)[number];
+
+/**
+ * A category's own tags. A category without rows here carries its parent's
+ * (inherited all the way up); one with rows carries exactly those.
+ */
+export const categoryTags = sqliteTable(
+  "category_tags",
+  {
+    categoryId: integer("category_id")
+      .notNull()
+      .references(() => categories.id),
+    tag: text("tag", { enum: categoryTagCodes }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.categoryId, t.tag] })],
+);
+
+/**
  * A version of the time-limit rules. The newest applies to new tickets; a
  * ticket keeps the rule row it was given, so a change never rewrites old deadlines.
  */
@@ -357,7 +382,10 @@ export const importRejections = sqliteTable(
  * The three rates' counters (三率), per dispatch month × scope × level-1
  * category: scope `all` (key ''), `org` (an organisation id: each ticket
  * counts for its lead unit and, when different, its first receiver) and
- * `street` (a street code). Maintained by triggers on `tickets` in the same
+ * `street` (a street code), plus `street_category`: a street code under the
+ * ticket's own (leaf) category — `category_l1_id` then holds that category,
+ * which the 七有五性 breakdown needs (tags sit at any level; migration 0014,
+ * docs/decisions/0018). Maintained by triggers on `tickets` in the same
  * transaction as every change (migration 0004 and docs/decisions/0010), so
  * every writer — services, imports, seeds — keeps it exact and a year of
  * tickets is read as a few thousand rows instead of millions.
@@ -368,7 +396,7 @@ export const ticketRateRollups = sqliteTable(
   "ticket_rate_rollups",
   {
     month: text("month").notNull(),
-    scope: text("scope", { enum: ["all", "org", "street"] }).notNull(),
+    scope: text("scope", { enum: ["all", "org", "street", "street_category"] }).notNull(),
     scopeKey: text("scope_key").notNull(),
     categoryL1Id: integer("category_l1_id").notNull(),
     dispatched: integer("dispatched").notNull().default(0),

@@ -5,9 +5,10 @@
  */
 import { count, eq } from "drizzle-orm";
 import type { Database } from "../client";
-import { memberships, organisations, regions, users, type OrgKind, type Role } from "../schema";
+import { governanceStreets, memberships, organisations, regions, users, type OrgKind, type Role } from "../schema";
 import { hashPassword } from "../../server/identity/passwords";
 import { audit } from "../../server/identity/audit";
+import { beijingDate } from "../../server/tickets/calendar";
 import type { HandlerFunction } from "./taxonomy";
 
 export const DEMO_PASSWORD = "roundtable-demo";
@@ -107,6 +108,17 @@ interface DemoUser {
   phone?: string;
 }
 
+/**
+ * Governance-type streets 治理类街乡镇 of the demo, entered some months ago. 大栅栏
+ * (the 西河沿 parking calls) is left off on purpose: it tops the monthly volume
+ * ranking, so the demo shows its 预警约谈.
+ */
+export const demoGovernanceStreets = [
+  { streetCode: "110102019", reason: "车库噪音、老旧小区改造类诉求连续三个月居全区前列", daysAgo: 150 },
+  { streetCode: "110108025", reason: "垃圾清运与分类诉求集中，2025 年全年工单量居全市前十", daysAgo: 300 },
+  { streetCode: "110107003", reason: "群租房与违法建设诉求多年高位，纳入治理类街乡镇", daysAgo: 60 },
+];
+
 export const demoUsers: DemoUser[] = [
   { username: "admin", displayName: "系统管理员", role: "admin" },
   { username: "operator", displayName: "王晓敏", role: "operator", org: "hotline", manager: true },
@@ -164,6 +176,17 @@ export async function seedDemo(database: Database): Promise<boolean> {
         manager: u.manager ?? false,
       });
     }
+    const operator = await tx.select({ id: users.id }).from(users).where(eq(users.username, "operator")).get();
+    const now = Date.now();
+    await tx.insert(governanceStreets).values(
+      demoGovernanceStreets.map((g) => ({
+        streetCode: g.streetCode,
+        reason: g.reason,
+        enteredOn: beijingDate(new Date(now - g.daysAgo * 86_400_000)),
+        addedBy: operator!.id,
+        createdAt: new Date(now - g.daysAgo * 86_400_000),
+      })),
+    );
     await audit(tx, {
       actorUserId: null,
       action: "demo.seeded",

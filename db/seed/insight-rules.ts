@@ -19,6 +19,7 @@ export const defaultInsightRules = {
   baselinePeriods: 12,
   significance: 0.01,
   minRisingCount: 5,
+  warningTopN: 10,
 };
 
 export async function seedInsightRules(database: Database): Promise<number> {

@@ -7,6 +7,7 @@ import { openTestDatabase, type TestDatabase } from "../../tests/helpers/databas
 import {
   calendarDays,
   categories,
+  categoryTags,
   handlerKinds,
   limitClasses,
   organisations,
@@ -298,18 +299,39 @@ describe("the calendar", () => {
   });
 });
 
+describe("七有五性 tags", () => {
+  it("are seeded on believable categories by name path; the rest inherit", async () => {
+    expect(firstRun.categoryTags).toBeGreaterThan(30);
+    const tagsOf = async (name: string) => {
+      const category = await t.database.db.query.categories.findFirst({ where: eq(categories.name, name) });
+      return (await t.database.db.select().from(categoryTags).where(eq(categoryTags.categoryId, category!.id)))
+        .map((r) => r.tag)
+        .sort();
+    };
+    expect(await tagsOf("养老服务")).toEqual(["elderly"]);
+    expect(await tagsOf("供热")).toEqual(["housing", "livability"]);
+    expect(await tagsOf("消防安全")).toEqual(["safety"]);
+    expect(await tagsOf("幼儿园入园")).toEqual(["childcare", "education"]);
+    // A leaf without its own tags carries its parent's.
+    expect(await tagsOf("养老驿站")).toEqual([]);
+  });
+});
+
 describe("seeding", () => {
   it("inserts nothing the second time", async () => {
     expect(firstRun.regions).toBeGreaterThan(0);
     const before = await Promise.all(
-      [regions, categories, timeLimits, timeLimitVersions, scoreWeightVersions, calendarDays].map(async (table) => {
-        const [row] = await t.database.db.select({ n: count() }).from(table);
-        return row!.n;
-      }),
+      [regions, categories, categoryTags, timeLimits, timeLimitVersions, scoreWeightVersions, calendarDays].map(
+        async (table) => {
+          const [row] = await t.database.db.select({ n: count() }).from(table);
+          return row!.n;
+        },
+      ),
     );
     expect(await seedReference(t.database)).toEqual({
       regions: 0,
       categories: 0,
+      categoryTags: 0,
       timeLimits: 0,
       scoreWeights: 0,
       calendarDays: 0,
@@ -317,10 +339,12 @@ describe("seeding", () => {
       insightRules: 0,
     });
     const after = await Promise.all(
-      [regions, categories, timeLimits, timeLimitVersions, scoreWeightVersions, calendarDays].map(async (table) => {
-        const [row] = await t.database.db.select({ n: count() }).from(table);
-        return row!.n;
-      }),
+      [regions, categories, categoryTags, timeLimits, timeLimitVersions, scoreWeightVersions, calendarDays].map(
+        async (table) => {
+          const [row] = await t.database.db.select({ n: count() }).from(table);
+          return row!.n;
+        },
+      ),
     );
     expect(after).toEqual(before);
   });

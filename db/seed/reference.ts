@@ -6,6 +6,7 @@
  */
 import type { Database } from "../client";
 import { seedCalendar } from "./calendar";
+import { seedCategoryTags } from "./category-tags";
 import { seedInsightRules } from "./insight-rules";
 import { seedRegions } from "./regions";
 import { seedScoreWeights, seedTaxonomy, seedTimeLimits } from "./taxonomy";
@@ -15,6 +16,7 @@ import { seedWhistleRules } from "./whistle-rules";
 export interface ReferenceCounts {
   regions: number;
   categories: number;
+  categoryTags: number;
   timeLimits: number;
   scoreWeights: number;
   calendarDays: number;
@@ -28,6 +30,7 @@ export async function seedReference(database: Database): Promise<ReferenceCounts
   return {
     regions: await seedRegions(database),
     categories: await seedTaxonomy(database),
+    categoryTags: await seedCategoryTags(database),
     timeLimits: await seedTimeLimits(database),
     scoreWeights: await seedScoreWeights(database),
     calendarDays: await seedCalendar(database),
@@ -41,6 +44,7 @@ export function describeReferenceCounts(counts: ReferenceCounts): string | null 
   const labels: Record<keyof ReferenceCounts, string> = {
     regions: "regions",
     categories: "categories",
+    categoryTags: "category tags",
     timeLimits: "time-limit rules",
     scoreWeights: "score-weight versions",
     calendarDays: "calendar days",

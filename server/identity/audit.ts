@@ -68,6 +68,9 @@ export const auditActions = [
   "monthly_problem.created",
   "monthly_problem.whistle_linked",
   "monthly_problem.council_linked",
+  "governance_street.added",
+  "governance_street.removed",
+  "category.tags_changed",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -90,6 +93,7 @@ export const auditEntities = [
   "insight_rule_version",
   "hot_spot",
   "monthly_problem",
+  "governance_street",
 ] as const;
 export type AuditEntity = (typeof auditEntities)[number];
 

@@ -41,6 +41,7 @@ const expectedScopes: Record<Role, Partial<Record<Permission, Scope | Scope[]>>>
     "read:plan": "any",
     "read:map": "any",
     "read:insight": "any",
+    "manage:governance-street": "any",
   },
   street_officer: {
     "read:organisation": "own-org",

@@ -53,6 +53,8 @@ export const permissions = [
   // insights (未诉先办): read hot spots and trends; review one (dismiss it, or take it on as a monthly problem)
   "read:insight",
   "review:insight",
+  // the governance-type streets list 治理类街乡镇 (the centre curates it; the ranking and warnings are read:insight)
+  "manage:governance-street",
 ] as const;
 export type Permission = (typeof permissions)[number];
 export type Grant = `${Permission}:${Scope}`;
@@ -113,6 +115,7 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:plan:any",
     "read:map:any",
     "read:insight:any",
+    "manage:governance-street:any",
   ],
   street_officer: [
     "read:organisation:own-org",

@@ -25,3 +25,15 @@ export {
   monthlyProblemSchema,
 } from "./proactive";
 export { insightRuleSchema, listInsightRules, setInsightRules } from "./rules";
+export {
+  addGovernanceStreet,
+  currentWarnings,
+  governanceStreetSchema,
+  inGovernanceStreet,
+  listGovernanceStreets,
+  removeGovernanceStreet,
+  removeGovernanceStreetSchema,
+  sweepGovernanceWarnings,
+  volumeRanking,
+} from "./governance";
+export { tagBreakdown, tagBreakdownSchema } from "./tags";

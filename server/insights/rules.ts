@@ -33,6 +33,10 @@ export const insightRuleSchema = z.object({
     .gt(0, "显著性水平须大于 0")
     .max(0.2, "显著性水平不能超过 0.2"),
   minRisingCount: whole("上升最少工单数", 1, 1_000),
+  // 预警约谈 names the city's top ten by default (DOMAIN.md); left out, a new version keeps the current N.
+  warningTopN: whole("预警约谈名次", 1, 100)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   note: z.string().trim().min(2, "请说明本次调整的依据").max(500, "说明不能超过 500 字"),
 });
 
@@ -56,12 +60,15 @@ export function setInsightRules(
   return addRuleVersion(database, actor, insightRuleSchema, input, meta, {
     action: "insight_rules.version_created",
     entity: "insight_rule_version",
-    insert: async (tx, data) =>
-      (
+    insert: async (tx, data) => {
+      const current = await tx.select().from(insightRuleVersions).orderBy(desc(insightRuleVersions.id)).get();
+      const warningTopN = data.warningTopN ?? current?.warningTopN ?? 10;
+      return (
         await tx
           .insert(insightRuleVersions)
-          .values({ ...data, createdBy: actor.userId, createdAt: now })
+          .values({ ...data, warningTopN, createdBy: actor.userId, createdAt: now })
           .returning({ id: insightRuleVersions.id })
-      )[0]!.id,
+      )[0]!.id;
+    },
   });
 }

@@ -6,7 +6,8 @@ import { plans, planOwnerKinds, type PlanOwnerKind } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { audit, can, parseOrThrow, type Actor } from "../identity";
 import { loadPlan, planOwner } from "./access";
-import { templateCodes, templates, type ListDefinition } from "./templates";
+import { inGovernanceStreet } from "../insights";
+import { templateCodes, templates, type ListDefinition, type TemplateCode } from "./templates";
 
 const customList = z.object({
   title: z.string().trim().min(1, "请填写清单名称").max(30, "清单名称不超过30字"),
@@ -18,7 +19,11 @@ const customList = z.object({
 });
 
 export const planSchema = z.object({
-  template: z.enum(templateCodes, { message: "请选择方案模板" }).default("three_lists"),
+  // Left open (or ""): the owner's street decides — a governance-type street's plan has four lists.
+  template: z
+    .enum(templateCodes, { message: "请选择方案模板" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   customLists: z.array(customList).max(4, "自定义清单至多四个").default([]),
 });
 
@@ -32,7 +37,19 @@ export function mayChair(actor: Actor | null, owner: { target: Parameters<typeof
   return can(actor, "convene:council", owner.target);
 }
 
-/** Creates the plan of an owner (one per owner) from a template plus custom lists. */
+/**
+ * The template a plan takes when its creator leaves the choice open: 一方案四清单
+ * in a governance-type street 治理类街乡镇 (DOMAIN.md, The plan), else 一方案三清单.
+ */
+export async function defaultTemplate(
+  db: Queryable,
+  regionCode: string | null,
+  now = new Date(),
+): Promise<TemplateCode> {
+  return regionCode && (await inGovernanceStreet(db, regionCode, now)) ? "four_lists" : "three_lists";
+}
+
+/** Creates the plan of an owner (one per owner) from a template (chosen, else by its street) plus custom lists. */
 export async function createPlan(
   database: Database,
   actor: Actor,
@@ -42,28 +59,29 @@ export async function createPlan(
 ) {
   const { kind, id } = parseOrThrow(planOwnerSchema, owner);
   const data = parseOrThrow(planSchema, input);
-  const template = templates[data.template];
-  const lists: ListDefinition[] = [
-    ...template.lists,
-    ...data.customLists.map((list, i): ListDefinition => ({
-      key: `custom${i + 1}`,
-      title: list.title,
-      scope: list.scope,
-      columns: list.columns.map((title, c) => ({ key: `c${c + 1}`, title, kind: "text" })),
-    })),
-  ];
   return database.write(async (tx) => {
     const found = await planOwner(tx, actor, { ownerKind: kind, ownerId: id });
     if (!found) throw new NotFoundError("议事不存在");
     if (!mayChair(actor, found)) throw new ForbiddenError();
     const existing = await planOf(tx, kind, id);
     if (existing) throw new ConflictError("该议事已有方案");
+    const templateCode = data.template ?? (await defaultTemplate(tx, found.regionCode, now));
+    const template = templates[templateCode];
+    const lists: ListDefinition[] = [
+      ...template.lists,
+      ...data.customLists.map((list, i): ListDefinition => ({
+        key: `custom${i + 1}`,
+        title: list.title,
+        scope: list.scope,
+        columns: list.columns.map((title, c) => ({ key: `c${c + 1}`, title, kind: "text" })),
+      })),
+    ];
     const created = await tx
       .insert(plans)
       .values({
         ownerKind: kind,
         ownerId: id,
-        template: data.customLists.length ? "custom" : data.template,
+        template: data.customLists.length ? "custom" : templateCode,
         lists,
         signerRoles: template.signerRoles,
         createdBy: actor.userId,
@@ -76,7 +94,12 @@ export async function createPlan(
       action: "plan.created",
       entity: "plan",
       entityId: created.id,
-      detail: { owner: `${kind}:${id}`, template: data.template, lists: lists.map((l) => l.title) },
+      detail: {
+        owner: `${kind}:${id}`,
+        template: templateCode,
+        chosen: data.template != null,
+        lists: lists.map((l) => l.title),
+      },
     });
     return created.id;
   });

@@ -47,11 +47,16 @@ export {
   renameCategory,
   saveCalendarDay,
   setCategoryActive,
+  setCategoryTags,
   setLeafHandler,
 } from "./rules-admin";
+export { effectiveTags } from "./tags";
 export {
+  addCounts,
+  categoryRateCounts,
   computeRates,
   DEFAULT_BOTTOM,
+  emptyCounts,
   monthlyScorecards,
   monthSchema,
   monthsEnding,

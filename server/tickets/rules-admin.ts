@@ -12,6 +12,9 @@ import type { Database, Tx } from "../../db/client";
 import {
   calendarDays,
   categories,
+  categoryTagCodes,
+  categoryTags,
+  type CategoryTag,
   handlerKinds,
   limitClasses,
   requestTypes,
@@ -27,6 +30,7 @@ import { audit, type AuditAction, type AuditEntity } from "../identity/audit";
 import { can, type Actor } from "../identity/permissions";
 import { beijingMonth } from "./calendar";
 import { pickTimeLimit, type TimeLimitRule } from "./rules";
+import { effectiveTags } from "./tags";
 import { monthSchema } from "./scorecards";
 
 interface Meta {
@@ -77,9 +81,47 @@ const name = z.string().trim().min(1, "请填写名称").max(40, "名称不能�
 
 // ——— the category tree ———————————————————————————————————————————————
 
+/** The tree with each category's own tags and the tags it carries (its own, else inherited: tags.ts). */
 export async function listCategoryTree(database: Database, actor: Actor) {
   requireRulesAdmin(actor);
-  return database.db.select().from(categories).orderBy(asc(categories.code));
+  const [rows, tagRows] = await Promise.all([
+    database.db.select().from(categories).orderBy(asc(categories.code)),
+    database.db.select().from(categoryTags),
+  ]);
+  const own = new Map<number, CategoryTag[]>();
+  for (const t of tagRows) own.set(t.categoryId, [...(own.get(t.categoryId) ?? []), t.tag]);
+  const carried = effectiveTags(rows, own);
+  return rows.map((r) => ({ ...r, ownTags: own.get(r.id) ?? [], tags: carried.get(r.id) ?? [] }));
+}
+
+export const categoryTagsSchema = z.object({
+  tags: z
+    .array(z.enum(categoryTagCodes, { message: "请选择七有或五性中的一项" }))
+    .default([])
+    .transform((t) => [...new Set(t)]),
+});
+
+/**
+ * Sets a category's own 七有五性 tags (none: it carries its parent's again).
+ * Tags are read when a breakdown is drawn, so a change applies to past tickets too.
+ */
+export async function setCategoryTags(database: Database, actor: Actor, id: number, input: unknown, meta: Meta) {
+  requireRulesAdmin(actor);
+  const { tags } = parseOrThrow(categoryTagsSchema, input);
+  return database.write(async (tx) => {
+    const row = await loadCategory(tx, id);
+    const before = (await tx.select().from(categoryTags).where(eq(categoryTags.categoryId, id))).map((t) => t.tag);
+    await tx.delete(categoryTags).where(eq(categoryTags.categoryId, id));
+    if (tags.length) await tx.insert(categoryTags).values(tags.map((tag) => ({ categoryId: id, tag })));
+    await audit(tx, {
+      actorUserId: actor.userId,
+      action: "category.tags_changed",
+      entity: "category",
+      entityId: id,
+      detail: { code: row.code, from: before, to: tags },
+      ip: meta.ip,
+    });
+  });
 }
 
 const handlerFields = {

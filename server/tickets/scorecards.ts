@@ -71,7 +71,7 @@ export interface Rates {
   partial: boolean;
 }
 
-const emptyCounts = (): RateCounts => ({
+export const emptyCounts = (): RateCounts => ({
   dispatched: 0,
   excluded: 0,
   responded: 0,
@@ -82,7 +82,7 @@ const emptyCounts = (): RateCounts => ({
   basic: 0,
 });
 
-function addCounts(into: RateCounts, c: RateCounts): RateCounts {
+export function addCounts(into: RateCounts, c: RateCounts): RateCounts {
   for (const key of Object.keys(into) as (keyof RateCounts)[]) into[key] += c[key];
   return into;
 }
@@ -322,6 +322,43 @@ export async function streetRanking(
     rankedCount: ranked.length,
     noDataCount: noData.length,
     streets: ranking,
+  };
+}
+
+/**
+ * The three rates' counters per category (a ticket's own category) for the
+ * months `from`–`to`, over the streets under `areas` (code prefixes; null for
+ * the city): scope `street_category` of the rollup (docs/decisions/0018), for
+ * breakdowns that group categories their own way (the 七有五性 tags). With the
+ * weights effective for `to`, so callers turn sums into rates with `computeRates`.
+ */
+export async function categoryRateCounts(
+  database: Database,
+  input: { from: string; to: string; areas: readonly string[] | null },
+) {
+  const r = ticketRateRollups;
+  const where: SQL[] = [eq(r.scope, "street_category"), between(r.month, input.from, input.to)];
+  if (input.areas) {
+    if (input.areas.length === 0) where.push(sql`0`);
+    else
+      where.push(
+        sql`(${sql.join(
+          input.areas.map((a) => sql`${r.scopeKey} like ${`${a}%`}`),
+          sql` or `,
+        )})`,
+      );
+  }
+  const [weightsVersions, rows] = await Promise.all([
+    loadWeights(database),
+    database.db
+      .select({ categoryId: r.categoryL1Id, ...counterColumns })
+      .from(r)
+      .where(and(...where))
+      .groupBy(r.categoryL1Id),
+  ]);
+  return {
+    weights: weightsFor(weightsVersions, input.to),
+    byCategory: new Map(rows.map((row) => [row.categoryId, countsOf(row)])),
   };
 }
 

@@ -6,23 +6,14 @@
  * whistle with the hot spot's tickets and convenes a council from it. The
  * administrator changes the detection rules through the rules form.
  */
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
-import { distinctColours, unexpectedProblems } from "../helpers/browser";
+import { expectChartDrawn as expectDrawn, unexpectedProblems } from "../helpers/browser";
 import { signedIn, useBrowserAndPortal } from "../helpers/e2e";
 import { detectHotSpots } from "../../server/insights";
 
 const env = useBrowserAndPortal();
 const I = zhCN.insights;
-
-/** Waits for an ECharts chart to be drawn: SVG shapes in the DOM and more than a blank frame's colours on screen. */
-async function expectDrawn(page: Page, testId: string) {
-  const chart = page.locator(`[data-testid="${testId}"]`);
-  await expect.poll(() => chart.getAttribute("data-state"), { timeout: 15_000 }).toBe("ready");
-  await expect.poll(() => chart.locator("svg path, svg rect").count(), { timeout: 15_000 }).toBeGreaterThan(3);
-  await expect.poll(() => distinctColours(page, chart), { timeout: 15_000 }).toBeGreaterThan(8);
-}
 
 describe("insights", () => {
   it("the street office sees its hot spots and turns one into proactive work with a whistle and a council", async () => {

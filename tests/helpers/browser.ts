@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
@@ -86,4 +87,12 @@ export async function distinctColours(page: Page, locator: Locator): Promise<num
 /** The [r, g, b] an element shows at (x, y); negative coordinates count from the right and bottom. */
 export async function pixelAt(page: Page, locator: Locator, x: number, y: number): Promise<number[]> {
   return (await probeScreenshot(page, locator, { kind: "pixel", x, y })) as number[];
+}
+
+/** Waits for an ECharts chart to be drawn: SVG shapes in the DOM and more than a blank frame's colours on screen. */
+export async function expectChartDrawn(page: Page, testId: string) {
+  const chart = page.locator(`[data-testid="${testId}"]`);
+  await expect.poll(() => chart.getAttribute("data-state"), { timeout: 15_000 }).toBe("ready");
+  await expect.poll(() => chart.locator("svg path, svg rect").count(), { timeout: 15_000 }).toBeGreaterThan(3);
+  await expect.poll(() => distinctColours(page, chart), { timeout: 15_000 }).toBeGreaterThan(8);
 }

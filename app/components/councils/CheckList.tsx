@@ -1,5 +1,5 @@
-/** A group of checkboxes under one legend, with its errors: the parties of a whistle or a council. */
-export function CheckList({
+/** A group of checkboxes under one legend, with its errors: the parties of a whistle or a council, a category's tags. */
+export function CheckList<V extends number | string>({
   name,
   legend,
   options,
@@ -9,8 +9,8 @@ export function CheckList({
 }: {
   name: string;
   legend: string;
-  options: { value: number; label: string; group?: string }[];
-  checked?: number[];
+  options: { value: V; label: string; group?: string }[];
+  checked?: V[];
   errors?: string[];
   hint?: string;
 }) {

@@ -50,9 +50,10 @@ export function PlanSection(props: {
             name="template"
             id="plan-template"
             label={N.template}
-            defaultValue="three_lists"
+            defaultValue=""
             errors={failure?.fieldErrors.template}
           >
+            <option value="">{N.templateByStreet}</option>
             {(["three_lists", "four_lists"] as const).map((code) => (
               <option key={code} value={code}>
                 {P.templates[code]}

@@ -244,6 +244,7 @@ export const councils = {
       reopen_requested: "请求重新议事",
       council_invited: "议事邀请",
       commitment_overdue: "承诺逾期",
+      governance_warning: "预警约谈",
     },
   },
 } as const;

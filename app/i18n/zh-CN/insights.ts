@@ -165,6 +165,7 @@ export const insights = {
       baselinePeriods: "基线半月数",
       significance: "显著性水平",
       minRisingCount: "上升最少工单数",
+      warningTopN: "预警约谈名次（前 N 名）",
     },
     levels: { 1: "一级分类", 2: "二级分类" },
   },

@@ -15,6 +15,7 @@ export const plans = {
     heading: "方案",
     intro: "为本议事创建一方案三清单，各方在线共同编辑方案正文和各自的清单。",
     template: "方案模板",
+    templateByStreet: "按所在街道（治理类街乡镇用一方案四清单，其余用一方案三清单）",
     customHeading: "自定义清单（可选）",
     customTitle: (n: number) => `清单${n}名称`,
     customScope: (n: number) => `清单${n}由谁填写`,

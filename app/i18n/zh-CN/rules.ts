@@ -106,6 +106,12 @@ export const rules = {
     leafOnly: "末级分类需要设置承办单位类型和时限类别。",
     maxDepth: "已是末级分类，不能再新增下级。",
     parentInactive: "上级分类已停用，请先启用上级分类。",
+    tags: "七有五性标签",
+    tagsIntro: "不勾选任何标签时，沿用上级分类的标签。标签用于七有五性分析，修改后对历史工单的统计同样生效。",
+    tagsInherited: (tags: string) => `当前沿用上级标签：${tags}`,
+    tagsNone: "当前无标签。",
+    saveTags: "保存标签",
+    tagsSaved: "已保存标签。",
   },
   timeLimits: {
     heading: "办理时限",
