@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../../db/client";
 import { importJobs, importMappings, importRejections, users } from "../../../db/schema";
@@ -15,7 +15,8 @@ import { ForbiddenError, NotFoundError, ValidationError } from "../../errors";
 import { can, type Actor } from "../../identity/permissions";
 import { csvLine } from "./csv";
 import { cleanMapping, mappingProblems } from "./fields";
-import { createJob, runImport, type ImportSummary } from "./importer";
+import { createJob, JOB_HEARTBEAT_MS, runImport, type ImportSummary } from "./importer";
+import { ImportError } from "./pipeline";
 import { formatOf, previewFile, type ImportFormat } from "./source";
 
 function requireImporter(actor: Actor | null): asserts actor is Actor {
@@ -150,11 +151,19 @@ export async function ensureUploadDirectory() {
   await mkdir(uploadDirectory(), { recursive: true });
 }
 
+/** A file that cannot be read is the uploader's to fix, said in words (400), not a server error. */
+function readablePreview(upload: { path: string; format: ImportFormat }, sampleRows?: number) {
+  return previewFile(upload.path, upload.format, sampleRows).catch((error: unknown) => {
+    if (error instanceof ImportError) throw new ValidationError(error.message, { file: [error.message] });
+    throw error;
+  });
+}
+
 /** The mapping step's data: the file's headers and first rows, and a suggested mapping. */
 export async function previewUpload(actor: Actor, token: string) {
   requireImporter(actor);
   const upload = await readUpload(actor, token);
-  const preview = await previewFile(upload.path, upload.format);
+  const preview = await readablePreview(upload);
   return { fileName: upload.fileName, format: upload.format, size: upload.size, ...preview };
 }
 
@@ -171,7 +180,7 @@ export async function startImport(
   requireImporter(actor);
   const upload = await readUpload(actor, input.token);
   const mapping = cleanMapping(input.mapping);
-  const preview = await previewFile(upload.path, upload.format, 0);
+  const preview = await readablePreview(upload, 0);
   const problems = mappingProblems(mapping, preview.headers);
   if (problems.length > 0) throw new ValidationError(problems.join("；"), { mapping: problems });
   const jobId = await createJob(database, {
@@ -204,8 +213,35 @@ export async function startImport(
 
 // ——— Jobs and their reports ———
 
-/** A running job whose heartbeat is older than this was cut off (the server stopped). */
-const STALE_MS = 2 * 60 * 1000;
+/**
+ * A running job whose heartbeat (every JOB_HEARTBEAT_MS) is older than this
+ * was cut off: the process running it stopped. Four missed beats, so a busy
+ * machine does not declare a live job dead.
+ */
+const STALE_MS = 4.5 * JOB_HEARTBEAT_MS;
+
+/**
+ * Records jobs whose process stopped as interrupted, so none stays "running"
+ * forever (the portal runs this at start and every minute). By heartbeat, not
+ * by "whatever was running before I started": another process — the command
+ * line, a second portal on a shared database — may be running one right now.
+ */
+export async function interruptStaleJobs(database: Database, now = Date.now()): Promise<number> {
+  const cutoff = new Date(now - STALE_MS);
+  return database.write(async (tx) => {
+    const stale = await tx
+      .update(importJobs)
+      .set({ status: "interrupted", finishedAt: sql`coalesce(${importJobs.updatedAt}, ${importJobs.startedAt})` })
+      .where(
+        and(
+          eq(importJobs.status, "running"),
+          lt(sql`coalesce(${importJobs.updatedAt}, ${importJobs.startedAt})`, cutoff.getTime()),
+        ),
+      )
+      .returning({ id: importJobs.id });
+    return stale.length;
+  });
+}
 
 export type JobState = "running" | "done" | "failed" | "interrupted";
 
