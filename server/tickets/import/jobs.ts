@@ -151,12 +151,25 @@ export async function ensureUploadDirectory() {
   await mkdir(uploadDirectory(), { recursive: true });
 }
 
+/**
+ * More columns than any export has: a wrong delimiter or not a table. The
+ * mapping page offers every column in each field's list, so 10,000 columns
+ * (a 100 KB file) made a 9 MB page and held the server for seconds (the fuzz).
+ */
+export const MAX_IMPORT_COLUMNS = 300;
+
 /** A file that cannot be read is the uploader's to fix, said in words (400), not a server error. */
-function readablePreview(upload: { path: string; format: ImportFormat }, sampleRows?: number) {
-  return previewFile(upload.path, upload.format, sampleRows).catch((error: unknown) => {
-    if (error instanceof ImportError) throw new ValidationError(error.message, { file: [error.message] });
-    throw error;
+async function readablePreview(upload: { path: string; format: ImportFormat }, sampleRows?: number) {
+  const refuse = (message: string) => new ValidationError(message, { file: [message] });
+  const preview = await previewFile(upload.path, upload.format, sampleRows).catch((error: unknown) => {
+    throw error instanceof ImportError ? refuse(error.message) : error;
   });
+  if (preview.headers.length > MAX_IMPORT_COLUMNS) {
+    throw refuse(
+      `文件有 ${preview.headers.length} 列，超过 ${MAX_IMPORT_COLUMNS} 列的上限：请检查分隔符，或只导出需要的列`,
+    );
+  }
+  return preview;
 }
 
 /** The mapping step's data: the file's headers and first rows, and a suggested mapping. */
