@@ -58,10 +58,19 @@ const reasons: Record<number, string> = {
   500: "Internal Server Error",
 };
 
-function refuse(socket: Duplex, status: number): void {
+/**
+ * The security headers every other response carries (decision 0017), for the
+ * answers written straight to an upgrade's socket, where Express never runs.
+ */
+export const RAW_SECURITY_HEADERS =
+  "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n" +
+  "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: same-origin\r\n";
+
+/** Answers an upgrade with a plain HTTP refusal and closes the socket. */
+export function refuseUpgrade(socket: Duplex, status: number): void {
   const body = reasons[status] ?? "Error";
   socket.end(
-    `HTTP/1.1 ${status} ${body}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${body}\r\nConnection: close\r\n${RAW_SECURITY_HEADERS}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
@@ -76,11 +85,11 @@ export function createRealtimeGateway(
   async function accept(req: IncomingMessage, socket: Duplex, head: Buffer, name: string) {
     const token = readSessionToken(req.headers.cookie);
     const validated = token ? await validateSessionToken(database, token) : null;
-    if (!validated) return refuse(socket, 401);
+    if (!validated) return refuseUpgrade(socket, 401);
     const kind = kinds.find((k) => k.matches(name));
-    if (!kind) return refuse(socket, 404);
+    if (!kind) return refuseUpgrade(socket, 404);
     const access = await kind.access(validated.actor, name);
-    if (access === "none") return refuse(socket, 403);
+    if (access === "none") return refuseUpgrade(socket, 403);
     wss.handleUpgrade(req, socket, head, (ws) => kind.connect(ws, { actor: validated.actor, name, access, documents }));
   }
 
@@ -94,10 +103,10 @@ export function createRealtimeGateway(
       try {
         name = decodeURIComponent(path.slice(REALTIME_PREFIX.length));
       } catch {
-        refuse(socket, 404);
+        refuseUpgrade(socket, 404);
         return true;
       }
-      accept(req, socket, head, name).catch(() => refuse(socket, 500));
+      accept(req, socket, head, name).catch(() => refuseUpgrade(socket, 500));
       return true;
     },
     options: documents.options,

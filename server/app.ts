@@ -18,7 +18,7 @@ import { seedDemoCouncils } from "../db/seed/demo-councils";
 import { seedDemoTickets } from "../db/seed/demo-tickets";
 import { describeReferenceCounts, seedReference } from "../db/seed/reference";
 import type { DocumentServerOptions } from "../realtime/documents";
-import { createRealtimeGateway, type DocumentKind } from "../realtime/gateway";
+import { createRealtimeGateway, refuseUpgrade, type DocumentKind } from "../realtime/gateway";
 import { apiRouter } from "./api";
 import type { Config } from "./config";
 import { sweepWhistleDeadlines } from "./councils";
@@ -26,11 +26,12 @@ import { deleteExpiredSessions } from "./identity";
 import { detectHotSpots, sweepGovernanceWarnings } from "./insights";
 import { produceDailyDigests } from "./notifications";
 import { originGuard } from "./http/origin-guard";
-import { bodyLimit, FORM_BODY_LIMIT } from "./http/body-limit";
+import { plainErrors } from "./http/plain-errors";
+import { bodyLimit, drainUnreadBodies, FORM_BODY_LIMIT, formBodiesOnly, pageMethods } from "./http/body-limit";
 import { securityHeaders } from "./http/security-headers";
 import { planDocumentKind, sweepOverdueCommitments } from "./plans";
 import { beijingMonth } from "./tickets";
-import { MAX_UPLOAD_BYTES } from "./tickets/import";
+import { interruptStaleJobs, MAX_UPLOAD_BYTES } from "./tickets/import";
 import { secureCookies, sessionMiddleware, type RequestSession } from "./http/session-middleware";
 
 export interface Portal {
@@ -72,6 +73,10 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     );
   }
 
+  // An import whose process stopped is recorded as interrupted (decision 0008), not left "running".
+  const interrupted = await interruptStaleJobs(database);
+  if (interrupted) log(`marked ${interrupted} import job(s) interrupted`);
+
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY ? 1 : false);
@@ -109,9 +114,13 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     build = (await import(pathToFileURL(resolve(buildDir, "server/index.js")).href)) as ServerBuild;
   }
 
-  app.use(originGuard(config.TRUST_PROXY));
   // The multipart body (a form's file part plus a few fields) may be a little over the file's own limit.
   app.use(bodyLimit([{ path: "/tickets/import", limit: MAX_UPLOAD_BYTES + FORM_BODY_LIMIT }]));
+  // From here on a body is within its limit: what is answered without reading it can be drained.
+  app.use(drainUnreadBodies());
+  app.use(originGuard(config.TRUST_PROXY));
+  app.use(pageMethods());
+  app.use(formBodiesOnly());
   app.use(sessionMiddleware(database, config));
   app.all(
     "*",
@@ -134,11 +143,13 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     }),
   );
 
+  app.use(plainErrors(log));
+
   server.on("upgrade", (req, socket, head) => {
     if (gateway.handleUpgrade(req, socket, head)) return;
     // In development Vite's HMR listens for upgrades too and must find the socket untouched.
     // In production nobody else does: say so rather than leave the socket hanging.
-    if (!options.dev) socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    if (!options.dev) refuseUpgrade(socket, 404);
   });
 
   const sockets = new Set<Socket>();
@@ -150,7 +161,8 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   const sweep = setInterval(() => void deleteExpiredSessions(database).catch(() => undefined), HOUR);
   sweep.unref();
   // Whistle reminders must reach a unit within minutes (an emergency's window is 30); an overdue commitment
-  // tells the chair once; a closed month's 预警约谈 tells each warned street once; digests go out once a day.
+  // tells the chair once; a closed month's 预警约谈 tells each warned street once; an import whose process
+  // died is marked interrupted; digests go out once a day.
   let sweptMonth = "";
   const reminders = setInterval(() => {
     void sweepWhistleDeadlines(database)
@@ -161,6 +173,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
         await sweepGovernanceWarnings(database);
         sweptMonth = beijingMonth(new Date());
       })
+      .then(() => interruptStaleJobs(database))
       .then(() => produceDailyDigests(database))
       .catch((error: unknown) => log(`notifications: ${error instanceof Error ? error.message : String(error)}`));
   }, MINUTE);

@@ -22,6 +22,10 @@ import {
 import { t } from "~/i18n";
 
 export async function receiveUpload(request: Request, actor: Actor) {
+  // A form posted without its file part's encoding has no file to stream; Remix's parser would throw.
+  if (!/^multipart\/form-data\b/i.test(request.headers.get("content-type") ?? "")) {
+    throw new ValidationError(t.imports.upload.missing, { file: [t.imports.upload.missing] });
+  }
   await ensureUploadDirectory();
   const token = newUploadToken();
   // The handler names the temp file after the token; the person's file name is kept apart.

@@ -340,7 +340,8 @@ export const importMappings = sqliteTable(
 export const importJobs = sqliteTable("import_jobs", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   fileName: text("file_name").notNull(),
-  status: text("status", { enum: ["running", "done", "failed"] }).notNull(),
+  /** interrupted: the process running it stopped (its heartbeat went quiet); re-importing the file completes it. */
+  status: text("status", { enum: ["running", "done", "failed", "interrupted"] }).notNull(),
   rowsRead: integer("rows_read").notNull().default(0),
   imported: integer("imported").notNull().default(0),
   duplicates: integer("duplicates").notNull().default(0),

@@ -93,4 +93,50 @@ describe("bodies no browser sends", () => {
     // Still serving, and the demo user still signs in.
     expect(await signIn(portal.url, "street")).toMatch(/^rt_session=/);
   });
+
+  // Found by the fuzz (fuzz-forms.test.ts): each answered 500 before.
+  it("refuses a page post that is not a form (JSON, text, a bare body) with 415, and stores nothing", async () => {
+    const cookie = await signIn(portal.url, "operator");
+    const before = await sessionCount();
+    for (const [type, body] of [
+      ["application/json", JSON.stringify({ username: "street", password: "roundtable-demo" })],
+      ["text/plain", "username=street&password=roundtable-demo"],
+      ["application/octet-stream", "username=street&password=roundtable-demo"],
+    ]) {
+      for (const path of ["/login", "/tickets/new", "/rates"]) {
+        const response = await fetch(portal.url + path, {
+          method: "POST",
+          headers: { ...origin(), cookie, "content-type": type! },
+          body,
+        });
+        expect(response.status, `${type} ${path}`).toBe(415);
+        expect(await response.text()).toMatch(/只接受表单提交/);
+      }
+    }
+    expect(await sessionCount()).toBe(before);
+  });
+
+  it("answers an import upload sent as a plain form with the file field's error, not a server error", async () => {
+    const cookie = await signIn(portal.url, "operator");
+    const response = await fetch(`${portal.url}/tickets/import?index`, {
+      method: "POST",
+      headers: { ...origin(), cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: "file=hotline.csv",
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("请选择");
+  });
+
+  it("answers a form the action never reads (sign-out with a long body) instead of resetting the connection", async () => {
+    const body = new URLSearchParams(Array.from({ length: 5_000 }, () => ["intent", "1"])).toString();
+    for (let k = 0; k < 3; k++) {
+      const response = await fetch(`${portal.url}/logout`, {
+        method: "POST",
+        headers: { ...origin(), "content-type": "application/x-www-form-urlencoded" },
+        body,
+        redirect: "manual",
+      });
+      expect(response.status).toBe(302);
+    }
+  });
 });

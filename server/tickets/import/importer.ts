@@ -9,7 +9,7 @@
  * counted as a duplicate and skipped.
  */
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database, Tx } from "../../../db/client";
 import { importJobs } from "../../../db/schema";
 import type { TextEncoding } from "./csv";
@@ -26,6 +26,9 @@ import { startPipeline } from "./threads";
  * see while an import runs; 2,000 keeps it to tens of milliseconds.
  */
 export const DEFAULT_CHUNK_ROWS = 2_000;
+
+/** How often a running job says it is alive; jobs.ts calls one silent for several beats interrupted. */
+export const JOB_HEARTBEAT_MS = 10_000;
 
 export interface ImportProgress {
   jobId: number;
@@ -328,6 +331,18 @@ export async function runImport(database: Database, options: RunImportOptions): 
     return summary;
   };
 
+  // A heartbeat of its own, so a job is seen alive while a big workbook is opened or a chunk waits its turn.
+  const heartbeat = setInterval(() => {
+    void database
+      .write((tx) =>
+        tx
+          .update(importJobs)
+          .set({ updatedAt: new Date() })
+          .where(and(eq(importJobs.id, jobId), eq(importJobs.status, "running"))),
+      )
+      .catch(() => undefined);
+  }, JOB_HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     const reference = await loadReferenceData(database.db);
     if (!reference) throw new ImportError("没有时限规则，无法导入：请管理员先配置时限");
@@ -382,5 +397,7 @@ export async function runImport(database: Database, options: RunImportOptions): 
     if (error instanceof ImportError) return finish("failed", error.message);
     await finish("failed", "导入中断：服务器内部错误").catch(() => undefined);
     throw error;
+  } finally {
+    clearInterval(heartbeat);
   }
 }

@@ -14,6 +14,7 @@ export {
 } from "./fields";
 export {
   DEFAULT_CHUNK_ROWS,
+  JOB_HEARTBEAT_MS,
   createJob,
   runImport,
   type ImportProgress,
@@ -25,6 +26,7 @@ export {
   ensureUploadDirectory,
   getJob,
   getMapping,
+  interruptStaleJobs,
   listJobs,
   listMappings,
   newUploadToken,

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../../db/client";
 import { importJobs, importMappings, importRejections, users } from "../../../db/schema";
@@ -15,7 +15,8 @@ import { ForbiddenError, NotFoundError, ValidationError } from "../../errors";
 import { can, type Actor } from "../../identity/permissions";
 import { csvLine } from "./csv";
 import { cleanMapping, mappingProblems } from "./fields";
-import { createJob, runImport, type ImportSummary } from "./importer";
+import { createJob, JOB_HEARTBEAT_MS, runImport, type ImportSummary } from "./importer";
+import { ImportError } from "./pipeline";
 import { formatOf, previewFile, type ImportFormat } from "./source";
 
 function requireImporter(actor: Actor | null): asserts actor is Actor {
@@ -150,11 +151,32 @@ export async function ensureUploadDirectory() {
   await mkdir(uploadDirectory(), { recursive: true });
 }
 
+/**
+ * More columns than any export has: a wrong delimiter or not a table. The
+ * mapping page offers every column in each field's list, so 10,000 columns
+ * (a 100 KB file) made a 9 MB page and held the server for seconds (the fuzz).
+ */
+export const MAX_IMPORT_COLUMNS = 300;
+
+/** A file that cannot be read is the uploader's to fix, said in words (400), not a server error. */
+async function readablePreview(upload: { path: string; format: ImportFormat }, sampleRows?: number) {
+  const refuse = (message: string) => new ValidationError(message, { file: [message] });
+  const preview = await previewFile(upload.path, upload.format, sampleRows).catch((error: unknown) => {
+    throw error instanceof ImportError ? refuse(error.message) : error;
+  });
+  if (preview.headers.length > MAX_IMPORT_COLUMNS) {
+    throw refuse(
+      `文件有 ${preview.headers.length} 列，超过 ${MAX_IMPORT_COLUMNS} 列的上限：请检查分隔符，或只导出需要的列`,
+    );
+  }
+  return preview;
+}
+
 /** The mapping step's data: the file's headers and first rows, and a suggested mapping. */
 export async function previewUpload(actor: Actor, token: string) {
   requireImporter(actor);
   const upload = await readUpload(actor, token);
-  const preview = await previewFile(upload.path, upload.format);
+  const preview = await readablePreview(upload);
   return { fileName: upload.fileName, format: upload.format, size: upload.size, ...preview };
 }
 
@@ -171,7 +193,7 @@ export async function startImport(
   requireImporter(actor);
   const upload = await readUpload(actor, input.token);
   const mapping = cleanMapping(input.mapping);
-  const preview = await previewFile(upload.path, upload.format, 0);
+  const preview = await readablePreview(upload, 0);
   const problems = mappingProblems(mapping, preview.headers);
   if (problems.length > 0) throw new ValidationError(problems.join("；"), { mapping: problems });
   const jobId = await createJob(database, {
@@ -204,8 +226,35 @@ export async function startImport(
 
 // ——— Jobs and their reports ———
 
-/** A running job whose heartbeat is older than this was cut off (the server stopped). */
-const STALE_MS = 2 * 60 * 1000;
+/**
+ * A running job whose heartbeat (every JOB_HEARTBEAT_MS) is older than this
+ * was cut off: the process running it stopped. Four missed beats, so a busy
+ * machine does not declare a live job dead.
+ */
+const STALE_MS = 4.5 * JOB_HEARTBEAT_MS;
+
+/**
+ * Records jobs whose process stopped as interrupted, so none stays "running"
+ * forever (the portal runs this at start and every minute). By heartbeat, not
+ * by "whatever was running before I started": another process — the command
+ * line, a second portal on a shared database — may be running one right now.
+ */
+export async function interruptStaleJobs(database: Database, now = Date.now()): Promise<number> {
+  const cutoff = new Date(now - STALE_MS);
+  return database.write(async (tx) => {
+    const stale = await tx
+      .update(importJobs)
+      .set({ status: "interrupted", finishedAt: sql`coalesce(${importJobs.updatedAt}, ${importJobs.startedAt})` })
+      .where(
+        and(
+          eq(importJobs.status, "running"),
+          lt(sql`coalesce(${importJobs.updatedAt}, ${importJobs.startedAt})`, cutoff.getTime()),
+        ),
+      )
+      .returning({ id: importJobs.id });
+    return stale.length;
+  });
+}
 
 export type JobState = "running" | "done" | "failed" | "interrupted";
 

@@ -6,6 +6,7 @@
 import { createReadStream } from "node:fs";
 import ExcelJS from "exceljs";
 import { csvLine, type SourceRecord } from "./csv";
+import { ImportError } from "./pipeline";
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
@@ -73,6 +74,11 @@ export async function* readXlsx(
       // Only the first worksheet: an export is one table.
       break;
     }
+  } catch (error) {
+    // exceljs's own words ("FILE_ENDED", "invalid signature") mean a file that is not a workbook, or a cut-off one.
+    throw new ImportError(
+      `无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式（${error instanceof Error ? error.message : String(error)}）`,
+    );
   } finally {
     file.destroy();
   }
