@@ -27,6 +27,7 @@ import { detectHotSpots } from "./insights";
 import { produceDailyDigests } from "./notifications";
 import { originGuard } from "./http/origin-guard";
 import { bodyLimit, FORM_BODY_LIMIT } from "./http/body-limit";
+import { databaseHealth } from "./http/database-health";
 import { securityHeaders } from "./http/security-headers";
 import { planDocumentKind, sweepOverdueCommitments } from "./plans";
 import { MAX_UPLOAD_BYTES } from "./tickets/import";
@@ -83,11 +84,11 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
 
   app.use(securityHeaders(config, { dev: options.dev }));
 
-  app.get("/healthz", (_req, res) => {
-    void database.ping().then((ok) => {
-      res.status(ok ? 200 : 503).json({ ok });
-    });
-  });
+  // While the database is away every request answers 503 (before anything touches it) and the portal
+  // serves again once it answers.
+  const health = databaseHealth(database, log);
+  app.get("/healthz", health.healthz);
+  app.use(health.gate);
 
   app.use(compression());
   // Key-authenticated APIs: before the cookie session and the cross-site check (docs/decisions/0009).
@@ -132,6 +133,8 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       },
     }),
   );
+
+  app.use(health.errors);
 
   server.on("upgrade", (req, socket, head) => {
     if (gateway.handleUpgrade(req, socket, head)) return;
@@ -188,6 +191,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
         clearInterval(sweep);
         clearInterval(reminders);
         clearInterval(detector);
+        health.stop();
         // Every accepted realtime update is stored before the database closes.
         const realtimeClosed = gateway.close();
         const force = setTimeout(() => {

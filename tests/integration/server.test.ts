@@ -28,7 +28,7 @@ describe("HTTP", () => {
     const res = await get(`${p.url}/healthz`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual({ ok: true });
+    expect(await res.json()).toEqual({ ok: true, database: "up" });
   });
 
   it("renders the Chinese 404 page for a path no route claims", async () => {
@@ -66,7 +66,7 @@ describe("/healthz with the database gone", () => {
     p.portal.database.close();
     const res = await get(`${p.url}/healthz`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ ok: false });
+    expect(await res.json()).toEqual({ ok: false, database: "unavailable" });
   });
 });
 
