@@ -46,14 +46,19 @@ const BUSY_TIMEOUT_MS = 5_000;
  * that drops packets) would hold every query — and the write queue behind
  * it — forever; generous, as a report over a year of tickets takes seconds.
  */
-export const SERVER_REQUEST_TIMEOUT_MS = 30_000;
+const SERVER_REQUEST_TIMEOUT_MS = 30_000;
 const PING_DEFAULT_TIMEOUT_MS = 5_000;
 
 const fetchWithTimeout = (input: string | URL | Request, init?: RequestInit) =>
   fetch(input, { ...init, signal: AbortSignal.timeout(SERVER_REQUEST_TIMEOUT_MS) });
 
+/**
+ * An embedded replica: a local file that pulls a libsql server's changes, so
+ * reads cost what a local file costs (decision 0018; the replica bench reads
+ * from one). The portal itself does not open replicas yet.
+ */
 export interface ReplicaOptions {
-  /** The libsql server this file replicates (embedded replica): reads stay local, writes go to the server. */
+  /** The libsql server this file replicates. */
   syncUrl: string;
   /** Seconds between pulls from the server. */
   syncInterval: number;
