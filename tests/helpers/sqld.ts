@@ -72,7 +72,7 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
-export async function startSqld(options: { dir?: string; extraArgs?: string[] } = {}): Promise<Sqld> {
+export async function startSqld(options: { dir?: string } = {}): Promise<Sqld> {
   const binary = sqldBinary();
   const ownDir = !options.dir;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "roundtable-sqld-"));
@@ -96,7 +96,9 @@ export async function startSqld(options: { dir?: string; extraArgs?: string[] } 
         join(dir, "data.sqld"),
         "--http-listen-addr",
         `127.0.0.1:${port}`,
-        ...(options.extraArgs ?? []),
+        // A worker killed by a signal never runs the exit hook below: an idle server then ends itself.
+        "--idle-shutdown-timeout-s",
+        "900",
       ],
       { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } },
     );
