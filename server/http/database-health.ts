@@ -2,10 +2,11 @@
  * The portal while its database is away (a libsql server restarting, a
  * network cut to a hosted service): `/healthz` says so, every page and API
  * request answers 503 at once instead of hanging or failing with a 500, and
- * nothing crashes. A probe pings the database every second; the first
- * answer after an outage opens the portal again, without a restart.
- * A request that fails on a database error also triggers a probe, so an
- * outage is noticed by the next request rather than the next tick.
+ * nothing crashes. A probe pings the database every second; two failed
+ * pings in a row close the portal (one alone may be the event loop held by a
+ * long task, not the database), the first answer after an outage opens it
+ * again, without a restart. A request that fails on a database error pings
+ * at once and answers 503 if that ping fails too.
  */
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { t } from "../../app/i18n";
@@ -14,10 +15,11 @@ import type { Database } from "../../db/client";
 /** How long a ping may take before the database counts as unavailable (a frozen server answers nothing). */
 export const PING_TIMEOUT_MS = 2_000;
 const PROBE_EVERY_MS = 1_000;
+const FAILURES_TO_CLOSE = 2;
 
 export interface DatabaseHealth {
   available(): boolean;
-  /** Pings now (one ping at a time) and records the answer. */
+  /** Pings now (one ping at a time), records the answer and returns it. */
   probe(): Promise<boolean>;
   healthz: RequestHandler;
   /** 503 for every request while the database is unavailable. */
@@ -39,13 +41,16 @@ const unavailablePage = `<!doctype html>
 
 export function databaseHealth(database: Database, log: (line: string) => void): DatabaseHealth {
   let up = true;
+  let failures = 0;
   let pending: Promise<boolean> | null = null;
 
   const probe = () =>
     (pending ??= database.ping(PING_TIMEOUT_MS).then((ok) => {
       pending = null;
-      if (ok !== up) log(ok ? "database: available again" : "database: unavailable");
-      up = ok;
+      failures = ok ? 0 : failures + 1;
+      const nowUp = ok || (up && failures < FAILURES_TO_CLOSE);
+      if (nowUp !== up) log(nowUp ? "database: available again" : "database: unavailable");
+      up = nowUp;
       return ok;
     }));
   const timer = setInterval(() => void probe(), PROBE_EVERY_MS);
@@ -64,11 +69,11 @@ export function databaseHealth(database: Database, log: (line: string) => void):
     available: () => up,
     probe,
     healthz(_req, res) {
-      void probe().then((ok) => {
+      void probe().then(() => {
         res
-          .status(ok ? 200 : 503)
+          .status(up ? 200 : 503)
           .set("Cache-Control", "no-store")
-          .json({ ok, database: ok ? "up" : "unavailable" });
+          .json({ ok: up, database: up ? "up" : "unavailable" });
       });
     },
     gate(req, res, next) {

@@ -14,13 +14,8 @@ import { BUILD_DIR, signIn } from "../helpers/portal";
 import { freePort, spawnPortal, type PortalProcess } from "../helpers/process";
 import { startSqld, type Sqld } from "../helpers/sqld";
 
-let sqld: Sqld;
-let portal: PortalProcess;
-let base: string;
-let cookie: string;
-
 /** Polls /healthz until it answers `status` (bounded: the probe runs every second). */
-async function healthBecomes(status: number) {
+async function healthBecomes(base: string, status: number) {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const res = await get(`${base}/healthz`);
@@ -31,8 +26,8 @@ async function healthBecomes(status: number) {
   }
 }
 
-async function expectUnavailable() {
-  expect(await healthBecomes(503)).toEqual({ ok: false, database: "unavailable" });
+async function expectUnavailable({ base, cookie, portal }: Running) {
+  expect(await healthBecomes(base, 503)).toEqual({ ok: false, database: "unavailable" });
 
   const page = await get(`${base}/tickets`, { cookie, accept: "text/html" });
   expect(page.status).toBe(503);
@@ -52,8 +47,8 @@ async function expectUnavailable() {
   expect(portal.child.exitCode).toBeNull();
 }
 
-async function expectServing() {
-  expect(await healthBecomes(200)).toEqual({ ok: true, database: "up" });
+async function expectServing({ base, cookie }: Running) {
+  expect(await healthBecomes(base, 200)).toEqual({ ok: true, database: "up" });
   const page = await get(`${base}/tickets`, { cookie });
   expect(page.status).toBe(200);
   // The demo tickets written before the outage are all still there.
@@ -61,45 +56,54 @@ async function expectServing() {
   expect(await signIn(base, "operator")).toMatch(/^rt_session=/);
 }
 
-beforeAll(async () => {
-  sqld = await startSqld();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  portal = spawnPortal({
-    NODE_ENV: "production",
-    ROUNDTABLE_BUILD_DIR: BUILD_DIR,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    DATABASE_URL: sqld.url,
-    HOT_SPOT_DETECTION: "0",
+interface Running {
+  sqld: Sqld;
+  portal: PortalProcess;
+  base: string;
+  cookie: string;
+}
+
+// Both transports a libsql URL can mean: HTTP (what libsql:// means in Node) and a WebSocket.
+describe.each(["http", "ws"])("a libsql server that goes away, over %s", (scheme) => {
+  const r = {} as Running;
+  beforeAll(async () => {
+    r.sqld = await startSqld();
+    const port = await freePort();
+    r.base = `http://127.0.0.1:${port}`;
+    r.portal = spawnPortal({
+      NODE_ENV: "production",
+      ROUNDTABLE_BUILD_DIR: BUILD_DIR,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: r.sqld.url.replace(/^http:/, `${scheme}:`),
+      HOT_SPOT_DETECTION: "0",
+    });
+    await r.portal.waitForOutput(/listening on/);
+    r.cookie = await signIn(r.base, "admin");
   });
-  await portal.waitForOutput(/listening on/);
-  cookie = await signIn(base, "admin");
-});
 
-afterAll(async () => {
-  portal?.kill();
-  await sqld?.close();
-});
+  afterAll(async () => {
+    r.portal?.kill();
+    await r.sqld?.close();
+  });
 
-describe("a libsql server that goes away", () => {
   it("serves while the server answers", async () => {
-    await expectServing();
+    await expectServing(r);
   });
 
   it("answers 503 while the server is killed and serves again once it restarts on the same data", async () => {
-    await sqld.kill();
-    await expectUnavailable();
-    await sqld.start();
-    await expectServing();
+    await r.sqld.kill();
+    await expectUnavailable(r);
+    await r.sqld.start();
+    await expectServing(r);
   });
 
   it("answers 503 while the server is frozen (nothing answers) and serves again once it thaws", async () => {
-    sqld.freeze();
-    await expectUnavailable();
-    sqld.thaw();
-    await expectServing();
-    expect(portal.child.exitCode).toBeNull();
-    expect(portal.stderr()).toBe("");
+    r.sqld.freeze();
+    await expectUnavailable(r);
+    r.sqld.thaw();
+    await expectServing(r);
+    expect(r.portal.child.exitCode).toBeNull();
+    expect(r.portal.stderr()).toBe("");
   });
 });
