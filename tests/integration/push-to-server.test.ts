@@ -23,7 +23,8 @@ let file: string;
 
 const push = (path: string) =>
   spawnSync(process.execPath, ["--import", "tsx", "server/ops/cli.ts", "push", path], {
-    env: { ...process.env, DATABASE_URL: sqld.url, DATABASE_AUTH_TOKEN: "" },
+    // As the README says it (over the WebSocket transport); the checks below read over HTTP.
+    env: { ...process.env, DATABASE_URL: sqld.url.replace(/^http:/, "ws:"), DATABASE_AUTH_TOKEN: "" },
     encoding: "utf8",
   });
 
