@@ -87,7 +87,8 @@ describe("npm run db:push-to-server", () => {
     } finally {
       await portal.close();
     }
-  });
+    // A CLI run, two reads of the whole demo and a portal start: more than the suite's 30 s on a busy machine.
+  }, 120_000);
 
   it("refuses a server that already holds a database, and leaves it as it was", async () => {
     const before = await portrait(sqld.url);
