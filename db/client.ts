@@ -34,8 +34,8 @@ export interface Database {
    * (`:memory:`, a libsql server) it is `write`.
    */
   bulkWrite<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Resolves when the database answers a trivial query. */
-  ping(): Promise<boolean>;
+  /** True when the database answers a trivial query within `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<boolean>;
   /** Runs `listener` when the database is closed (e.g. to stop a worker thread reading it). */
   onClose(listener: () => void): void;
   close(): void;
@@ -45,15 +45,41 @@ const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), "migra
 
 /** Busy timeout for the embedded file: another process (a backup, `npm run seed`) may hold the lock. */
 const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * Longest a request to a libsql server may take. The client's fetch has no
+ * limit of its own, so a server that stops answering (frozen, or a network
+ * that drops packets) would hold every query — and the write queue behind
+ * it — forever; generous, as a report over a year of tickets takes seconds.
+ */
+const SERVER_REQUEST_TIMEOUT_MS = 30_000;
+const PING_DEFAULT_TIMEOUT_MS = 5_000;
 
-export async function openDatabase(url: string, authToken?: string): Promise<Database> {
+const fetchWithTimeout = (input: string | URL | Request, init?: RequestInit) =>
+  fetch(input, { ...init, signal: AbortSignal.timeout(SERVER_REQUEST_TIMEOUT_MS) });
+
+/**
+ * An embedded replica: a local file that pulls a libsql server's changes, so
+ * reads cost what a local file costs (decision 0020; the replica bench reads
+ * from one). The portal itself does not open replicas yet.
+ */
+export interface ReplicaOptions {
+  /** The libsql server this file replicates. */
+  syncUrl: string;
+  /** Seconds between pulls from the server. */
+  syncInterval: number;
+}
+
+export async function openDatabase(url: string, authToken?: string, replica?: ReplicaOptions): Promise<Database> {
   const embedded = url.startsWith("file:") || url === ":memory:";
   if (url.startsWith("file:")) {
     const path = url.slice("file:".length).split("?")[0]!;
     if (path !== ":memory:" && path !== "") mkdirSync(dirname(resolve(path)), { recursive: true });
   }
-  const client = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS });
-  if (embedded) {
+  const client = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS, fetch: fetchWithTimeout, ...replica });
+  if (replica) {
+    // The replica's file is libsql's to manage, and its schema is the server's (migrated by the portal there).
+    await client.sync();
+  } else if (embedded) {
     // WAL persists in the file; foreign keys are on by default in libsql's
     // build and stated again here for the connection that runs migrations.
     await client.execute("PRAGMA journal_mode=WAL");
@@ -61,7 +87,7 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     await client.execute("PRAGMA foreign_keys=ON");
   }
   const db = drizzle(client, { schema });
-  await migrate(db, { migrationsFolder });
+  if (!replica) await migrate(db, { migrationsFolder });
 
   let tail: Promise<unknown> = Promise.resolve();
   const serialised = <T>(on: () => Promise<Db>, fn: (tx: Tx) => Promise<T>): Promise<T> => {
@@ -91,7 +117,7 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     }
     return bulk.db;
   };
-  const separateConnection = url.startsWith("file:") && !url.includes(":memory:");
+  const separateConnection = url.startsWith("file:") && !url.includes(":memory:") && !replica;
   const closeListeners: (() => void)[] = [];
 
   return {
@@ -102,12 +128,17 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     embedded,
     write,
     bulkWrite: (fn) => (separateConnection ? serialised(bulkDb, fn) : write(fn)),
-    async ping() {
+    async ping(timeoutMs = PING_DEFAULT_TIMEOUT_MS) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<false>((resolveLate) => {
+        timer = setTimeout(() => resolveLate(false), timeoutMs);
+      });
       try {
-        await client.execute("SELECT 1");
-        return true;
+        return await Promise.race([client.execute("SELECT 1").then(() => true), late]);
       } catch {
         return false;
+      } finally {
+        clearTimeout(timer);
       }
     },
     onClose(listener) {

@@ -144,7 +144,7 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
   };
   let compactionQueue: Promise<void> = Promise.resolve();
   let compactedSinceTruncate = false;
-  let truncating = false;
+  let truncation: Promise<void> | null = null;
   let closing = false;
 
   /** The journal starts after the log's last id, read once (and again if that read failed). */
@@ -258,19 +258,30 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     return compactionQueue;
   }
 
-  /** Drops log rows that snapshots now hold. */
-  async function truncate() {
-    if (truncating || !compactedSinceTruncate) return;
-    truncating = true;
+  /**
+   * Drops log rows that snapshots now hold. One truncation at a time; a call
+   * while one runs waits for it and then runs again if compactions happened
+   * meanwhile — so `settle` returns with the log truncated, not with a
+   * background truncation still going (on a libsql server one takes long
+   * enough for a sweep's to be under way).
+   */
+  function truncate(): Promise<void> {
+    if (truncation) return truncation.then(truncate);
+    if (!compactedSinceTruncate) return Promise.resolve();
     compactedSinceTruncate = false;
-    try {
-      await store.truncate();
-    } catch (error) {
-      compactedSinceTruncate = true;
-      log(`realtime: truncating the update log failed (will retry): ${String(error)}`);
-    } finally {
-      truncating = false;
-    }
+    truncation = store
+      .truncate()
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          compactedSinceTruncate = true;
+          log(`realtime: truncating the update log failed (will retry): ${String(error)}`);
+        },
+      )
+      .finally(() => {
+        truncation = null;
+      });
+    return truncation;
   }
 
   function sweepRooms(now: number) {

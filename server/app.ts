@@ -28,6 +28,7 @@ import { produceDailyDigests } from "./notifications";
 import { originGuard } from "./http/origin-guard";
 import { plainErrors } from "./http/plain-errors";
 import { bodyLimit, drainUnreadBodies, FORM_BODY_LIMIT, formBodiesOnly, pageMethods } from "./http/body-limit";
+import { databaseHealth } from "./http/database-health";
 import { securityHeaders } from "./http/security-headers";
 import { planDocumentKind, sweepOverdueCommitments } from "./plans";
 import { beijingMonth } from "./tickets";
@@ -89,11 +90,11 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
 
   app.use(securityHeaders(config, { dev: options.dev }));
 
-  app.get("/healthz", (_req, res) => {
-    void database.ping().then((ok) => {
-      res.status(ok ? 200 : 503).json({ ok });
-    });
-  });
+  // While the database is away every request answers 503 (before anything touches it) and the portal
+  // serves again once it answers.
+  const health = databaseHealth(database, log);
+  app.get("/healthz", health.healthz);
+  app.use(health.gate);
 
   app.use(compression());
   // Key-authenticated APIs: before the cookie session and the cross-site check (docs/decisions/0009).
@@ -143,6 +144,8 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     }),
   );
 
+  // A request that failed while the database was away answers 503; any other error a plain 4xx/500.
+  app.use(health.errors);
   app.use(plainErrors(log));
 
   server.on("upgrade", (req, socket, head) => {
@@ -209,6 +212,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
         clearInterval(sweep);
         clearInterval(reminders);
         clearInterval(detector);
+        health.stop();
         // Every accepted realtime update is stored before the database closes.
         const realtimeClosed = gateway.close();
         const force = setTimeout(() => {

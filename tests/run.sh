@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`: every test, against the production build.
+# `npm test`: every test, against the production build — twice for the database:
+# first over embedded SQLite files, then over real libsql servers (sqld, one per
+# test database on a loopback port; docs/decisions/0020). Pure tests that never open
+# a database run in the first pass only. Arguments go to both passes' vitest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,13 +20,47 @@ fi
 
 npm run build --silent
 
-report="$(mktemp)"
+reports="$(mktemp -d)"
+trap 'rm -rf "$reports"' EXIT
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
-# One plain closing line, whatever the reporter above printed.
+
+# --- the database passes (embedded, then sqld) ---------------------------------
+# A test file touches a database when it uses a helper that opens one (or starts a
+# portal, or spawns a process given a DATABASE_URL), or opens one itself. Files that
+# start a libsql server of their own (startSqld) test against it in either pass.
+database_tests() {
+  grep -rlE --include='*.test.ts' \
+    "helpers/(database|portal|e2e|process|plans|realtime)\"|db/client\"|openDatabase\(" \
+    app server db realtime tests | xargs grep -L "startSqld(" | sort
+}
+
+echo "=== pass 1 of 2: embedded SQLite (every test) ==="
+start=$SECONDS
+TEST_DATABASE=embedded npx vitest run --reporter=default --reporter=json \
+  --outputFile.json="$reports/embedded.json" "$@" || status=$?
+echo "pass 1 took $((SECONDS - start)) s"
+
+mapfile -t sqld_files < <(database_tests)
+# Arguments that narrow the run (a file, -t) narrow the second pass the same way.
+if [ $# -gt 0 ]; then sqld_files=(); fi
+echo "=== pass 2 of 2: libsql server (sqld), the ${#sqld_files[@]} test files that touch a database ==="
+start=$SECONDS
+TEST_DATABASE=sqld npx vitest run --reporter=default --reporter=json \
+  --outputFile.json="$reports/sqld.json" "$@" "${sqld_files[@]}" || status=$?
+echo "pass 2 took $((SECONDS - start)) s"
+# -------------------------------------------------------------------------------
+
+# One plain closing line over both passes, whatever the reporters above printed.
 node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
-' "$report" || true
-rm -f "$report"
+  const fs = require("fs");
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  for (const [label, file] of [["embedded", process.argv[1]], ["sqld", process.argv[2]]]) {
+    if (!fs.existsSync(file)) { console.log(`${label}: no report`); total.failed += 1; continue; }
+    const r = JSON.parse(fs.readFileSync(file, "utf8"));
+    const skipped = r.numPendingTests + r.numTodoTests;
+    console.log(`${label}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+    total.passed += r.numPassedTests; total.failed += r.numFailedTests; total.skipped += skipped;
+  }
+  console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+' "$reports/embedded.json" "$reports/sqld.json" || true
 exit $status

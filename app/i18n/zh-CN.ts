@@ -344,6 +344,8 @@ export const zhCN = {
     serverTitle: "服务出错了",
     server: "服务器暂时无法处理您的请求，请稍后重试。问题已记录。",
     otherTitle: (status: number) => `请求未能完成（${status}）`,
+    unavailableTitle: "服务暂时不可用",
+    unavailable: "数据库暂时无法连接，平台正在等待它恢复。您的数据不会丢失，请稍后刷新页面重试。",
     backHome: "返回首页",
     formInvalid: "请检查填写的内容",
     unknownIntent: "无法识别的操作，请刷新页面后重试。",

@@ -1,6 +1,7 @@
 /**
  * A real portal for tests: the production build served by the real Express
- * server on port 0, over a fresh SQLite file in a temp folder.
+ * server on port 0, over a fresh SQLite file in a temp folder (or, with
+ * TEST_DATABASE=sqld, a fresh libsql server) unless `env` names a DATABASE_URL.
  * `npm test` builds first (tests/run.sh); run `npm run build` before running
  * a single test file by hand.
  */
@@ -9,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createPortal, type Portal, type PortalOptions } from "../../server/app";
 import { loadConfig } from "../../server/config";
+import { freshDatabaseUrl } from "./database";
 
 export interface TestPortal {
   url: string;
@@ -29,11 +31,12 @@ export async function startPortal(
     throw new Error("No production build: run `npm run build` first (npm test does this).");
   }
   const dir = mkdtempSync(join(tmpdir(), "roundtable-test-"));
+  const fresh = env.DATABASE_URL ? null : await freshDatabaseUrl(dir);
   const config = loadConfig({
     NODE_ENV: "production",
     PORT: "0",
     HOST: "127.0.0.1",
-    DATABASE_URL: `file:${join(dir, "test.db")}`,
+    ...(fresh ? { DATABASE_URL: fresh.url } : {}),
     ...env,
   });
   const portal = await createPortal(config, { buildDir: BUILD_DIR, log: () => undefined, ...options });
@@ -45,6 +48,7 @@ export async function startPortal(
     dir,
     async close() {
       await portal.close();
+      await fresh?.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
