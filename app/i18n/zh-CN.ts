@@ -8,6 +8,7 @@ import { imports } from "./zh-CN/imports";
 import { insights } from "./zh-CN/insights";
 import { map } from "./zh-CN/map";
 import { plans } from "./zh-CN/plans";
+import { problems } from "./zh-CN/problems";
 import { planWork } from "./zh-CN/plan-work";
 import { rates } from "./zh-CN/rates";
 import { rules } from "./zh-CN/rules";
@@ -21,6 +22,7 @@ export const zhCN = {
   map,
   plans,
   planWork,
+  problems,
   rates,
   rules,
   app: {
@@ -275,9 +277,11 @@ export const zhCN = {
         "commitment.progress": "报告任务进展",
         "insight_rules.version_created": "修改热点识别规则",
         "hot_spot.dismissed": "热点不予处理",
-        "monthly_problem.created": "热点转为每月一题",
+        "monthly_problem.created": "新建每月一题",
         "monthly_problem.whistle_linked": "每月一题吹哨",
         "monthly_problem.council_linked": "每月一题召开圆桌会议",
+        "monthly_problem.updated": "修改每月一题",
+        "monthly_problem.closed": "每月一题结题",
       } satisfies Record<AuditAction, string> as Record<string, string>,
       entities: {
         user: "用户",

@@ -68,6 +68,8 @@ export const auditActions = [
   "monthly_problem.created",
   "monthly_problem.whistle_linked",
   "monthly_problem.council_linked",
+  "monthly_problem.updated",
+  "monthly_problem.closed",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

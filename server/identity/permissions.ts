@@ -53,6 +53,8 @@ export const permissions = [
   // insights (未诉先办): read hot spots and trends; review one (dismiss it, or take it on as a monthly problem)
   "read:insight",
   "review:insight",
+  // the year's monthly problems (每月一题): draw them up, change and close them
+  "manage:monthly_problem",
 ] as const;
 export type Permission = (typeof permissions)[number];
 export type Grant = `${Permission}:${Scope}`;
@@ -127,6 +129,8 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:scorecard:own-org",
     "read:insight:own-area",
     "review:insight:own-area",
+    // A street draws up its own monthly problems (every area of one inside the street); the city's are the admin's.
+    "manage:monthly_problem:own-area",
     ...staffSections,
     ...convenerGrants,
   ],
