@@ -249,9 +249,7 @@ describe("drawing up the year's problems", () => {
   it("is changed by those who manage every one of its areas; a street may not change the district's", async () => {
     await expect(updateYearlyProblem(t.database, a.street!, id, form())).rejects.toBeInstanceOf(ForbiddenError);
     await expect(updateYearlyProblem(t.database, a.operator!, id, form())).rejects.toBeInstanceOf(ForbiddenError);
-    const bad = await updateYearlyProblem(t.database, a.admin!, id, form({ regionCodes: [] })).catch(
-      (e: unknown) => e,
-    );
+    const bad = await updateYearlyProblem(t.database, a.admin!, id, form({ regionCodes: [] })).catch((e: unknown) => e);
     expect((bad as ValidationError).fieldErrors.regionCodes).toEqual(["请至少选择一个区域"]);
     await updateYearlyProblem(
       t.database,
@@ -260,10 +258,14 @@ describe("drawing up the year's problems", () => {
       form({ regionCodes: ["110102013901"], targetReductionPct: "40", ceilingPerHalfMonth: "5" }),
     );
     const detail = await getMonthlyProblem(t.database, a.admin!, id, NOW);
-    expect(detail.problem).toMatchObject({ regionCode: "110102013901", targetReductionPct: 40, ceilingPerHalfMonth: 5 });
-    expect(
-      await t.database.db.select().from(monthlyProblemAreas).where(eq(monthlyProblemAreas.problemId, id)),
-    ).toEqual([{ problemId: id, regionCode: "110102013901" }]);
+    expect(detail.problem).toMatchObject({
+      regionCode: "110102013901",
+      targetReductionPct: 40,
+      ceilingPerHalfMonth: 5,
+    });
+    expect(await t.database.db.select().from(monthlyProblemAreas).where(eq(monthlyProblemAreas.problemId, id))).toEqual(
+      [{ problemId: id, regionCode: "110102013901" }],
+    );
     // Now inside the street: the street may change it.
     await updateYearlyProblem(t.database, a.street!, id, form({ regionCodes: ["110102013901"], title: "西河沿停车" }));
   });
