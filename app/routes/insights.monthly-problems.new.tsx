@@ -28,6 +28,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     years,
     year: years.includes(asked) ? asked : Number(current.slice(0, 4)),
     month: Number(current.slice(5, 7)),
+    baselinePeriods: DEFAULT_BASELINE_PERIODS,
   };
 }
 
@@ -48,7 +49,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 }
 
 export default function NewMonthlyProblem() {
-  const { choices, years, year, month } = useLoaderData<typeof loader>();
+  const { choices, years, year, month, baselinePeriods } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -77,7 +78,7 @@ export default function NewMonthlyProblem() {
           orgIds: [],
           targetReductionPct: "",
           ceilingPerHalfMonth: null,
-          baselinePeriods: DEFAULT_BASELINE_PERIODS,
+          baselinePeriods,
         }}
       />
     </main>

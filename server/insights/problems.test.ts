@@ -228,6 +228,11 @@ describe("drawing up the year's problems", () => {
     expect(streetSees).toContain("西河沿和新安中里停车与车库噪音");
     expect(streetSees).not.toContain("曙光花园物业服务");
     await expect(getMonthlyProblem(t.database, a.street!, haidian, NOW)).rejects.toBeInstanceOf(NotFoundError);
+    // The community's secretary reads the problem whose area holds their community (the street).
+    expect((await listMonthlyProblems(t.database, a.secretary!)).map((p) => p.title)).toEqual([
+      "西河沿占道停车",
+      "西河沿和新安中里停车与车库噪音",
+    ]);
     // The district department reads what lies in its district; the centre reads everything; a resident nothing.
     expect((await listMonthlyProblems(t.database, a.housing!)).map((p) => p.title)).not.toContain("曙光花园物业服务");
     expect((await listMonthlyProblems(t.database, a.operator!)).length).toBe(3);

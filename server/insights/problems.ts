@@ -325,12 +325,11 @@ export async function monthlyProblemOwner(db: Queryable, id: number) {
 }
 
 /** Which years have problems the actor may read (newest first), always with the current one. */
-async function problemYears(database: Database, areas: string[] | null, now: Date) {
+async function problemYears(database: Database, areas: string[] | null, current: number) {
   const rows = await database.db
     .selectDistinct({ year: sql<string>`substr(${monthlyProblems.month}, 1, 4)` })
     .from(monthlyProblems)
     .where(areas ? overlapsAreas(monthlyProblems.id, areas) : undefined);
-  const current = Number(beijingMonth(now).slice(0, 4));
   return [...new Set([current, ...rows.map((r) => Number(r.year))])].sort((a, b) => b - a);
 }
 
@@ -378,8 +377,10 @@ export async function listMonthlyProblems(
 /** The year's list page: the problems of the year, the years to switch to, and whether the actor may add one. */
 export async function yearlyProblems(database: Database, actor: Actor, year: number | null, now = new Date()) {
   const areas = insightAreas(actor);
-  const years = await problemYears(database, areas, now);
-  const shown = year ?? years[0]!;
+  const current = Number(beijingMonth(now).slice(0, 4));
+  const years = await problemYears(database, areas, current);
+  // This year's list unless another is asked for (a list drawn up ahead for next year is one click away).
+  const shown = year ?? current;
   return {
     year: shown,
     years: years.includes(shown) ? years : [...years, shown].sort((a, b) => b - a),
