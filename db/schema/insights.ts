@@ -105,7 +105,11 @@ export const ticketVolumeRollups = sqliteTable(
     categoryId: integer("category_id").notNull(),
     n: integer("n").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.period, t.place, t.categoryId] })],
+  (t) => [
+    primaryKey({ columns: [t.period, t.place, t.categoryId] }),
+    // A monthly problem's watch reads a few leaves over its periods, whatever the place (decision 0018).
+    index("ticket_volume_rollups_category_idx").on(t.categoryId, t.period),
+  ],
 );
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX `ticket_volume_rollups_category_idx` ON `ticket_volume_rollups` (`category_id`,`period`);
