@@ -280,6 +280,7 @@ describe("drawing up the year's problems", () => {
     await closeYearlyProblem(t.database, a.admin!, id, NOW);
     await expect(closeYearlyProblem(t.database, a.admin!, id, NOW)).rejects.toBeInstanceOf(ConflictError);
     await expect(updateYearlyProblem(t.database, a.admin!, id, form())).rejects.toBeInstanceOf(ConflictError);
+    await expect(updateYearlyProblem(t.database, a.admin!, id, { title: "" })).rejects.toBeInstanceOf(ConflictError);
     const later = new Date("2026-06-20T10:00:00+08:00");
     const detail = await getMonthlyProblem(t.database, a.admin!, id, later);
     expect(detail.problem.status).toBe("closed");

@@ -255,7 +255,9 @@ async function manageableProblem(database: Database, actor: Actor, id: number) {
 
 /** Changes a running problem (a closed one is history: 409). */
 export async function updateYearlyProblem(database: Database, actor: Actor, id: number, input: unknown) {
-  await manageableProblem(database, actor, id);
+  const problem = await manageableProblem(database, actor, id);
+  // Refused before the form is read: no field error is worth fixing on a problem that cannot change.
+  if (problem.status !== "active") throw new ConflictError("该题已结束，不能修改");
   const { data, row, links } = parseProblemForm(actor, input);
   return database.write(async (tx) => {
     await checkReferences(tx, data);
