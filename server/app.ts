@@ -15,6 +15,7 @@ import express from "express";
 import { openDatabase, type Database } from "../db/client";
 import { seedDemo } from "../db/seed/demo";
 import { seedDemoCouncils } from "../db/seed/demo-councils";
+import { seedDemoProblems } from "../db/seed/demo-problems";
 import { seedDemoTickets } from "../db/seed/demo-tickets";
 import { describeReferenceCounts, seedReference } from "../db/seed/reference";
 import type { DocumentServerOptions } from "../realtime/documents";
@@ -69,8 +70,9 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   if (config.SEED_DEMO && (await seedDemo(database))) {
     const tickets = await seedDemoTickets(database);
     const councils = await seedDemoCouncils(database);
+    const problems = await seedDemoProblems(database);
     log(
-      `seeded the demo organisations, users (password: roundtable-demo), ${tickets} tickets and ${councils} councils`,
+      `seeded the demo organisations, users (password: roundtable-demo), ${tickets} tickets, ${councils} councils and ${problems} monthly problems`,
     );
   }
 

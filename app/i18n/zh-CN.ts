@@ -9,6 +9,7 @@ import { imports } from "./zh-CN/imports";
 import { insights } from "./zh-CN/insights";
 import { map } from "./zh-CN/map";
 import { plans } from "./zh-CN/plans";
+import { problems } from "./zh-CN/problems";
 import { planWork } from "./zh-CN/plan-work";
 import { rates } from "./zh-CN/rates";
 import { rules } from "./zh-CN/rules";
@@ -23,6 +24,7 @@ export const zhCN = {
   map,
   plans,
   planWork,
+  problems,
   rates,
   rules,
   app: {
@@ -277,12 +279,14 @@ export const zhCN = {
         "commitment.progress": "报告任务进展",
         "insight_rules.version_created": "修改热点识别规则",
         "hot_spot.dismissed": "热点不予处理",
-        "monthly_problem.created": "热点转为每月一题",
+        "monthly_problem.created": "新建每月一题",
         "monthly_problem.whistle_linked": "每月一题吹哨",
         "monthly_problem.council_linked": "每月一题召开圆桌会议",
         "governance_street.added": "列入治理类街乡镇",
         "governance_street.removed": "移出治理类街乡镇",
         "category.tags_changed": "修改分类的七有五性标签",
+        "monthly_problem.updated": "修改每月一题",
+        "monthly_problem.closed": "每月一题结题",
       } satisfies Record<AuditAction, string> as Record<string, string>,
       entities: {
         user: "用户",

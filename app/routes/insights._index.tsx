@@ -300,6 +300,9 @@ export default function Insights() {
 
       <section aria-labelledby="problems-heading">
         <h2 id="problems-heading">{I.problems.heading}</h2>
+        <p>
+          <Link to="/insights/monthly-problems">{t.problems.list.allLink}</Link>
+        </p>
         {problems.length === 0 ? (
           <p className="muted">{I.problems.none}</p>
         ) : (
@@ -323,7 +326,7 @@ export default function Insights() {
                     <td>
                       <Link to={`/insights/monthly-problems/${p.id}`}>{p.title}</Link>
                     </td>
-                    <td>{p.categoryName}</td>
+                    <td>{p.categories.map((c) => c.name).join("、")}</td>
                     <td>{regionLabel(p.regionCode)}</td>
                     <td>{I.problems.targetValue(p.targetReductionPct)}</td>
                     <td>{I.problems.statuses[p.status]}</td>

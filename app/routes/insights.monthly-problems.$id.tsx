@@ -8,19 +8,20 @@ import { EChart } from "~/components/EChart";
 import { FormError } from "~/components/Field";
 import { Facts } from "~/components/insights/parts";
 import { PlanSection, customListsFrom } from "~/components/plans/PlanSection";
-import { t } from "~/i18n";
+import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { formWithLists, handleForm, loadOrThrow, parseId } from "~/lib/forms.server";
 import ratesStyles from "~/styles/rates.css?url";
 import styles from "~/styles/insights.css?url";
 import { summonableUnits } from "../../server/councils";
 import { NotFoundError, ValidationError } from "../../server/errors";
-import { blowWhistleForProblem, conveneForProblem, getMonthlyProblem } from "../../server/insights";
-import { createPlan, planOf } from "../../server/plans";
+import { blowWhistleForProblem, closeYearlyProblem, conveneForProblem, getMonthlyProblem } from "../../server/insights";
+import { commitmentProgress, createPlan, planOf } from "../../server/plans";
 import { regionNames } from "../../server/regions";
 
 const I = t.insights;
 const P = I.problem;
+const D = t.problems.detail;
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: ratesStyles },
@@ -44,8 +45,9 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   return {
     ...detail,
     plan: plan ? { id: plan.id } : null,
+    progress: plan ? await commitmentProgress(context.database, actor, plan.id) : null,
     regionName: names[detail.problem.regionCode] ?? detail.problem.regionCode,
-    units: units.map((u) => ({ value: u.id, label: u.name, group: t.orgKinds[u.kind] })),
+    summonable: units.map((u) => ({ value: u.id, label: u.name, group: t.orgKinds[u.kind] })),
   };
 }
 
@@ -59,6 +61,10 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       if (!id) throw new NotFoundError("每月一题不存在");
       if (intent === "whistle") {
         await blowWhistleForProblem(context.database, actor, id, form);
+        return { ok: true as const, intent };
+      }
+      if (intent === "close") {
+        await closeYearlyProblem(context.database, actor, id);
         return { ok: true as const, intent };
       }
       if (intent === "council") {
@@ -81,51 +87,98 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   );
 }
 
-type Volume = ReturnType<typeof useLoaderData<typeof loader>>["volume"];
+type Watch = ReturnType<typeof useLoaderData<typeof loader>>["watch"];
 
-function volumeOption(volume: Volume): EChartsCoreOption {
+/** Calls per half month as bars; the year before, the baseline mean, the target and the ceiling as lines. */
+function watchOption(watch: Watch): EChartsCoreOption {
+  const periods = watch.periods;
+  const flat = (value: number | null, from: "all" | "running") =>
+    periods.map((p) => (value == null || (from === "running" && p.phase !== "running") ? null : value));
+  const line = (name: string, data: (number | null)[], color: string, type: "dashed" | "dotted" | "solid") => ({
+    name,
+    type: "line",
+    data,
+    symbol: "none",
+    connectNulls: false,
+    itemStyle: { color },
+    lineStyle: { color, type },
+  });
   return {
     aria: { enabled: true },
     tooltip: { trigger: "axis" },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: "category", data: volume.map((v) => P.periodLabel(v.period)) },
+    xAxis: { type: "category", data: periods.map((v) => P.periodLabel(v.period)) },
     yAxis: { type: "value", minInterval: 1 },
     series: [
-      { name: I.charts.count, type: "bar", data: volume.map((v) => v.count), itemStyle: { color: "#b3261e" } },
       {
-        name: I.charts.yearBefore,
-        type: "line",
-        data: volume.map((v) => v.yearBefore),
-        itemStyle: { color: "#5b6570" },
-        lineStyle: { color: "#5b6570", type: "dashed" },
+        name: D.series.count,
+        type: "bar",
+        // The baseline half months are greyed: the problem was not yet being worked on.
+        data: periods.map((v) => ({
+          value: v.count,
+          itemStyle: { color: v.phase === "running" ? "#b3261e" : "#c9a5a2" },
+        })),
       },
+      line(
+        D.series.yearBefore,
+        periods.map((v) => v.yearBefore),
+        "#5b6570",
+        "dashed",
+      ),
+      line(D.series.baseline, flat(watch.baselineMean, "all"), "#1f5fa8", "dotted"),
+      line(D.series.target, flat(watch.target, "running"), "#1b6e3c", "solid"),
+      ...(watch.ceiling == null ? [] : [line(D.series.ceiling, flat(watch.ceiling, "running"), "#8a5a00", "dashed")]),
     ],
   };
 }
 
 export default function MonthlyProblemPage() {
-  const { problem: p, volume, tickets, mayAct, regionName, units, plan } = useLoaderData<typeof loader>();
+  const {
+    problem: p,
+    watch,
+    tickets,
+    mayAct,
+    mayManage,
+    pastYear,
+    regionName,
+    summonable,
+    plan,
+    progress,
+    categories,
+    areas,
+    units,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const failure = result && result.ok === false ? result : undefined;
-  const chart = useMemo(() => volumeOption(volume), [volume]);
+  const chart = useMemo(() => watchOption(watch), [watch]);
+  const r = watch.running;
   return (
     <main id="main" className="page insights-page">
       <p>
-        <Link to="/insights">← {P.back}</Link>
+        <Link to={`/insights/monthly-problems?year=${p.month.slice(0, 4)}`}>← {t.problems.list.title}</Link>
       </p>
       <h1>{P.title(p.title)}</h1>
+      {p.status === "closed" ? (
+        <p className="muted">{D.closedNote}</p>
+      ) : pastYear ? (
+        <p className="muted">{D.pastYear}</p>
+      ) : null}
       <section className="card">
         <p>{p.description}</p>
         <Facts
           rows={[
+            [D.theme, p.theme || "—"],
             [I.problems.month, p.month],
-            [I.problems.category, p.categoryName],
-            [I.problems.region, regionName],
+            [D.categories, categories.map((c) => c.name).join("、")],
+            [D.areas, areas.map((a) => a.name).join("、") || regionName],
             [P.lead, p.leadName ?? "—"],
+            [D.units, units.map((u) => u.name).join("、") || "—"],
             [P.target, I.problems.targetValue(p.targetReductionPct)],
+            [D.ceiling, D.ceilingValue(p.ceilingPerHalfMonth)],
             [I.problems.status, I.problems.statuses[p.status]],
+            ...(p.closedAt ? [[D.closedAt, formatDateTime(p.closedAt)] as [string, string]] : []),
             [
               P.source,
               p.sourceHotSpotId ? (
@@ -138,38 +191,99 @@ export default function MonthlyProblemPage() {
             ],
           ]}
         />
+        {mayManage && p.status === "active" ? (
+          <div className="form-actions">
+            <Link to={`/insights/monthly-problems/${p.id}/edit`} className="button">
+              {D.edit}
+            </Link>
+            <Form method="post">
+              <input type="hidden" name="intent" value="close" />
+              <button type="submit" className="button" disabled={busy} title={D.closeIntro}>
+                {D.close}
+              </button>
+            </Form>
+          </div>
+        ) : null}
+        {failure?.intent === "close" ? <FormError message={failure.message} /> : null}
       </section>
 
       <section className="card" aria-labelledby="volume-heading">
         <h2 id="volume-heading">{P.volumeHeading}</h2>
+        <Facts
+          rows={[
+            [D.baseline, D.baselineValue(watch.baselineMean, watch.baselineCount)],
+            [D.target, D.targetLine(watch.target)],
+            [
+              D.summaryHeading,
+              <span key="summary">
+                {D.summary(r.periods, r.mean, r.changePct)} {r.periods ? D.yearSummary(r.yearChangePct) : ""}{" "}
+                {D.overCeiling(r.overCeiling)}{" "}
+                <strong className={r.met === true ? "target-met" : r.met === false ? "target-missed" : undefined}>
+                  {D.met[String(r.met) as "true" | "false" | "null"]}
+                </strong>
+              </span>,
+            ],
+          ]}
+        />
         <EChart
           option={chart}
-          label={I.charts.volumeLabel}
+          label={D.chartLabel}
           loadingText={I.charts.loading}
           failedText={I.charts.failed}
           testId="chart-volume"
         />
         <div className="table-wrap">
           <table>
-            <caption className="visually-hidden">{P.volumeCaption}</caption>
+            <caption className="visually-hidden">{D.caption}</caption>
             <thead>
               <tr>
                 <th scope="col">{P.period}</th>
+                <th scope="col">{D.phase}</th>
                 <th scope="col">{P.count}</th>
                 <th scope="col">{P.yearBefore}</th>
+                <th scope="col">{D.target}</th>
               </tr>
             </thead>
             <tbody>
-              {volume.map((v) => (
+              {watch.periods.map((v) => (
                 <tr key={v.period}>
-                  <td>{P.periodLabel(v.period)}</td>
+                  <td>
+                    {P.periodLabel(v.period)}
+                    {v.partial ? <small className="muted">{D.partial}</small> : null}
+                  </td>
+                  <td>{D.phases[v.phase]}</td>
                   <td className="num">{v.count}</td>
                   <td className="num">{v.yearBefore}</td>
+                  <td className="num">{v.target ?? "—"}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      </section>
+
+      <section className="card" aria-labelledby="progress-heading">
+        <h2 id="progress-heading">{D.progressHeading}</h2>
+        {plan && progress && progress.total > 0 ? (
+          <>
+            <p>
+              <strong>{D.progress(progress.done, progress.total)}</strong>
+              {progress.overdue ? <span className="target-missed"> · {D.overdue(progress.overdue)}</span> : null}
+            </p>
+            <ul>
+              {(["not_started", "in_progress", "done"] as const).map((status) => (
+                <li key={status}>
+                  {D.statusCount(t.planWork.commitments.statuses[status], progress.byStatus[status])}
+                </li>
+              ))}
+            </ul>
+            <p>
+              <Link to={`/plans/${plan.id}/commitments`}>{D.commitmentsLink}</Link>
+            </p>
+          </>
+        ) : (
+          <p className="muted">{D.progressNone}</p>
+        )}
       </section>
 
       <section className="card" aria-labelledby="act-heading">
@@ -186,7 +300,7 @@ export default function MonthlyProblemPage() {
             <CheckList
               name="orgIds"
               legend={P.units}
-              options={units}
+              options={summonable}
               errors={failure?.intent === "whistle" ? failure.fieldErrors.orgIds : undefined}
             />
             <div className="form-actions">

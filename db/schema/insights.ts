@@ -108,33 +108,46 @@ export const ticketVolumeRollups = sqliteTable(
     categoryId: integer("category_id").notNull(),
     n: integer("n").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.period, t.place, t.categoryId] })],
+  (t) => [
+    primaryKey({ columns: [t.period, t.place, t.categoryId] }),
+    // A monthly problem's watch reads a few leaves over its periods, whatever the place (decision 0021).
+    index("ticket_volume_rollups_category_idx").on(t.categoryId, t.period),
+  ],
 );
 
 /**
  * 每月一题 (DOMAIN.md, Acting before the call): a problem behind many calls,
- * taken on as proactive work for a month — often from a hot spot — with a lead
- * unit and a quantified target for the calls it should prevent. Its whistle
- * and council are the councils domain's; the ids link them.
+ * one of the year's list an administrator draws up — or taken on from a hot
+ * spot — with a theme, the categories and areas whose calls it is about, a
+ * lead unit and cooperating units, and a quantified target for the calls it
+ * should prevent. Its whistle and council are the councils domain's; the ids
+ * link them. (docs/decisions/0021-yearly-monthly-problems.md)
  */
 export const monthlyProblems = sqliteTable(
   "monthly_problems",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    /** YYYY-MM the problem is taken on in (Beijing time). */
+    /** YYYY-MM the problem starts in (Beijing time); its year is the list it belongs to. */
     month: text("month").notNull(),
+    /** The theme of the year's list it answers (e.g. 停车管理). */
+    theme: text("theme").notNull().default(""),
     title: text("title").notNull(),
     description: text("description").notNull(),
-    /** The category family it is about (a hot spot's family). */
-    categoryId: integer("category_id")
-      .notNull()
-      .references(() => categories.id),
+    /**
+     * The narrowest region holding every linked area: rights over the problem
+     * (and its plan's chair) are area rights on it.
+     */
     regionCode: text("region_code").notNull(),
     leadOrgId: integer("lead_org_id").references(() => organisations.id),
     /** Fewer calls aimed at, in percent of the baseline (quantified target). */
     targetReductionPct: integer("target_reduction_pct").notNull(),
+    /** Optionally also: at most this many calls in any half month once it started. */
+    ceilingPerHalfMonth: integer("ceiling_per_half_month"),
+    /** How many half months before the start form the baseline mean. */
+    baselinePeriods: integer("baseline_periods").notNull().default(6),
     sourceHotSpotId: integer("source_hot_spot_id").references(() => hotSpots.id),
     status: text("status", { enum: monthlyProblemStatuses }).notNull(),
+    closedAt: integer("closed_at", { mode: "timestamp_ms" }),
     whistleId: integer("whistle_id"),
     councilId: integer("council_id"),
     createdBy: integer("created_by")
@@ -142,7 +155,50 @@ export const monthlyProblems = sqliteTable(
       .references(() => users.id),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("monthly_problems_region_idx").on(t.regionCode, t.month)],
+  (t) => [
+    index("monthly_problems_region_idx").on(t.regionCode, t.month),
+    index("monthly_problems_month_idx").on(t.month),
+  ],
+);
+
+/** The categories a problem's calls are counted in; a category covers its whole subtree. */
+export const monthlyProblemCategories = sqliteTable(
+  "monthly_problem_categories",
+  {
+    problemId: integer("problem_id")
+      .notNull()
+      .references(() => monthlyProblems.id),
+    categoryId: integer("category_id")
+      .notNull()
+      .references(() => categories.id),
+  },
+  (t) => [primaryKey({ columns: [t.problemId, t.categoryId] })],
+);
+
+/** The areas (district, street or community codes) a problem's calls are counted in. */
+export const monthlyProblemAreas = sqliteTable(
+  "monthly_problem_areas",
+  {
+    problemId: integer("problem_id")
+      .notNull()
+      .references(() => monthlyProblems.id),
+    regionCode: text("region_code").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.problemId, t.regionCode] })],
+);
+
+/** The cooperating units (配合单位) of a problem, besides its lead unit: parties of its plan. */
+export const monthlyProblemUnits = sqliteTable(
+  "monthly_problem_units",
+  {
+    problemId: integer("problem_id")
+      .notNull()
+      .references(() => monthlyProblems.id),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organisations.id),
+  },
+  (t) => [primaryKey({ columns: [t.problemId, t.orgId] }), index("monthly_problem_units_org_idx").on(t.orgId)],
 );
 
 /**

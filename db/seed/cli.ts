@@ -9,6 +9,7 @@ import { loadConfig } from "../../server/config";
 import { openDatabase } from "../client";
 import { seedDemo } from "./demo";
 import { seedDemoCouncils } from "./demo-councils";
+import { seedDemoProblems } from "./demo-problems";
 import { seedDemoTickets } from "./demo-tickets";
 import { describeReferenceCounts, seedReference } from "./reference";
 
@@ -24,11 +25,12 @@ const reference = describeReferenceCounts(await seedReference(database));
 const seeded = await seedDemo(database);
 const demoTickets = seeded ? await seedDemoTickets(database) : 0;
 const demoCouncils = seeded ? await seedDemoCouncils(database) : 0;
+const demoProblems = seeded ? await seedDemoProblems(database) : 0;
 database.close();
 if (!seeded) {
   console.log("The database already has users: nothing seeded. Point DATABASE_URL at an empty database.");
   process.exit(1);
 }
 console.log(
-  `seeded ${reference ?? "no reference data"} and the demo organisations, users, ${demoTickets} tickets and ${demoCouncils} councils into ${url}`,
+  `seeded ${reference ?? "no reference data"} and the demo organisations, users, ${demoTickets} tickets, ${demoCouncils} councils and ${demoProblems} monthly problems into ${url}`,
 );

@@ -71,6 +71,8 @@ export const auditActions = [
   "governance_street.added",
   "governance_street.removed",
   "category.tags_changed",
+  "monthly_problem.updated",
+  "monthly_problem.closed",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

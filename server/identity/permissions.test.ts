@@ -58,6 +58,7 @@ const expectedScopes: Record<Role, Partial<Record<Permission, Scope | Scope[]>>>
     "read:map": "any",
     "read:insight": "own-area",
     "review:insight": "own-area",
+    "manage:monthly_problem": "own-area",
     "whistle:council": "own-area",
     "convene:council": "own-area",
     "propose:council-topic": "own-area",

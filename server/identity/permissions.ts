@@ -55,6 +55,8 @@ export const permissions = [
   "review:insight",
   // the governance-type streets list 治理类街乡镇 (the centre curates it; the ranking and warnings are read:insight)
   "manage:governance-street",
+  // the year's monthly problems (每月一题): draw them up, change and close them
+  "manage:monthly_problem",
 ] as const;
 export type Permission = (typeof permissions)[number];
 export type Grant = `${Permission}:${Scope}`;
@@ -130,6 +132,8 @@ export const grantsByRole: Record<Role, readonly Grant[]> = {
     "read:scorecard:own-org",
     "read:insight:own-area",
     "review:insight:own-area",
+    // A street draws up its own monthly problems (every area of one inside the street); the city's are the admin's.
+    "manage:monthly_problem:own-area",
     ...staffSections,
     ...convenerGrants,
   ],

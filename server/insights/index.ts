@@ -9,7 +9,6 @@ export {
   listHotSpots,
   recurringPlacesFor,
   risingCategories,
-  shiftHalfMonth,
   type HotSpotFilters,
   type HotSpotRow,
 } from "./read";
@@ -19,11 +18,26 @@ export {
   createMonthlyProblem,
   dismissHotSpot,
   dismissSchema,
-  getMonthlyProblem,
-  listMonthlyProblems,
-  monthlyProblemOwner,
   monthlyProblemSchema,
 } from "./proactive";
+export {
+  closeYearlyProblem,
+  createYearlyProblem,
+  DEFAULT_BASELINE_PERIODS,
+  getMonthlyProblem,
+  homeRegion,
+  listMonthlyProblems,
+  manageableAreas,
+  mayManage,
+  monthlyProblemOwner,
+  problemFormSchema,
+  problemUnits,
+  updateYearlyProblem,
+  yearlyProblems,
+  type ProblemForm,
+} from "./problems";
+export { problemWatch, type Watch, type WatchPeriod } from "./watch";
+export { shiftHalfMonth } from "./periods";
 export { insightRuleSchema, listInsightRules, setInsightRules } from "./rules";
 export {
   addGovernanceStreet,

@@ -111,7 +111,7 @@ describe("hot spot → monthly problem → whistle → council", () => {
     const detail = await getMonthlyProblem(t.database, a.street!, problemId, NOW);
     expect(detail.problem).toMatchObject({ regionCode: "110102013901", sourceHotSpotId: parking });
     // Six half-months before November, then 2026-11-1 and 2026-11-2 (now).
-    expect(detail.volume.map((v) => v.period)).toEqual([
+    expect(detail.watch.periods.map((v) => v.period)).toEqual([
       "2026-08-1",
       "2026-08-2",
       "2026-09-1",
@@ -121,7 +121,7 @@ describe("hot spot → monthly problem → whistle → council", () => {
       "2026-11-1",
       "2026-11-2",
     ]);
-    expect(detail.volume.reduce((s, v) => s + v.count, 0)).toBeGreaterThan(0);
+    expect(detail.watch.periods.reduce((s, v) => s + v.count, 0)).toBeGreaterThan(0);
     expect(detail.tickets.length).toBeGreaterThanOrEqual(150);
     // The district's department reads it (its area holds the street); its tickets' details stay with their handlers.
     const seen = await getMonthlyProblem(t.database, a.housing!, problemId, NOW);

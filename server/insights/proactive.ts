@@ -3,29 +3,20 @@
  * reviews a hot spot and either dismisses it with a reason or takes it on as
  * a monthly problem (每月一题) with a lead unit and a quantified target. From
  * the problem the area blows the whistle and convenes a council through the
- * councils domain, bringing the hot spot's tickets along. Each problem's page
- * watches its ticket volume every half month against the same half-month a
- * year earlier (docs/decisions/0014-hot-spots.md).
+ * councils domain, bringing the hot spot's tickets along
+ * (docs/decisions/0014-hot-spots.md; the year's problems drawn up by an
+ * administrator and every problem's watch: problems.ts, decision 0021).
  */
-import { and, desc, eq, gte, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Database, Queryable } from "../../db/client";
-import {
-  categories,
-  hotSpots,
-  hotSpotTickets,
-  monthlyProblems,
-  organisations,
-  tickets,
-  ticketVolumeRollups,
-  whistleUnits,
-} from "../../db/schema";
+import type { Database } from "../../db/client";
+import { categories, hotSpots, hotSpotTickets, monthlyProblems, organisations, tickets } from "../../db/schema";
 import { blowWhistle, createCouncil } from "../councils";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { audit, can, parseOrThrow, type Actor } from "../identity";
-import { significantPrefix } from "../regions";
-import { beijingMonth, monthSchema, ticketBriefs } from "../tickets";
-import { halfMonthOf, inAreas, inCategory, insightAreas, readableHotSpot, shiftHalfMonth } from "./read";
+import { monthSchema, ticketBriefs } from "../tickets";
+import { readableProblem, writeLinks } from "./problems";
+import { readableHotSpot } from "./read";
 
 const reason = z.string().trim().min(2, "请说明不予处理的理由").max(500, "理由不能超过 500 字");
 
@@ -104,11 +95,16 @@ export async function createMonthlyProblem(
       .where(and(eq(hotSpots.id, spot.id), eq(hotSpots.review, "open")))
       .returning({ id: hotSpots.id });
     if (changed.length === 0) throw new ConflictError("该热点已处理，不能再次处理");
+    const family = await tx
+      .select({ name: categories.name })
+      .from(categories)
+      .where(eq(categories.id, spot.familyId))
+      .get();
     const [row] = await tx
       .insert(monthlyProblems)
       .values({
         ...data,
-        categoryId: spot.familyId,
+        theme: family?.name ?? "",
         regionCode: spot.regionCode!,
         sourceHotSpotId: spot.id,
         status: "active",
@@ -116,6 +112,8 @@ export async function createMonthlyProblem(
         createdAt: now,
       })
       .returning({ id: monthlyProblems.id });
+    // The hot spot's family and area are the problem's one category and one area (decision 0021).
+    await writeLinks(tx, row!.id, { categoryIds: [spot.familyId], regionCodes: [spot.regionCode!], orgIds: [] });
     await audit(tx, {
       actorUserId: actor.userId,
       action: "monthly_problem.created",
@@ -125,121 +123,6 @@ export async function createMonthlyProblem(
     });
     return row!.id;
   });
-}
-
-/** The monthly problems of the actor's areas, newest month first. */
-/**
- * A monthly problem as the owner of its plan (docs/decisions/0015): its area,
- * its title, and its parties — the lead unit, and the units summoned by its
- * whistle as cooperating units — or null when there is no such problem.
- */
-export async function monthlyProblemOwner(db: Queryable, id: number) {
-  const problem = await db.select().from(monthlyProblems).where(eq(monthlyProblems.id, id)).get();
-  if (!problem) return null;
-  const summoned = problem.whistleId
-    ? await db
-        .select({ orgId: whistleUnits.orgId })
-        .from(whistleUnits)
-        .where(eq(whistleUnits.whistleId, problem.whistleId))
-    : [];
-  const parties = [
-    ...(problem.leadOrgId == null ? [] : [{ orgId: problem.leadOrgId, role: "lead" as const }]),
-    ...summoned
-      .filter((u) => u.orgId !== problem.leadOrgId)
-      .map((u) => ({ orgId: u.orgId, role: "cooperating" as const })),
-  ];
-  return { title: problem.title, regionCode: problem.regionCode, parties };
-}
-
-export async function listMonthlyProblems(database: Database, actor: Actor) {
-  const areas = insightAreas(actor);
-  const where: SQL | undefined = areas
-    ? (or(...areas.map((a) => sql`${monthlyProblems.regionCode} like ${`${a}%`}`)) ?? sql`0`)
-    : undefined;
-  return database.db
-    .select({
-      id: monthlyProblems.id,
-      month: monthlyProblems.month,
-      title: monthlyProblems.title,
-      regionCode: monthlyProblems.regionCode,
-      status: monthlyProblems.status,
-      categoryName: categories.name,
-      targetReductionPct: monthlyProblems.targetReductionPct,
-      sourceHotSpotId: monthlyProblems.sourceHotSpotId,
-      leadOrgId: monthlyProblems.leadOrgId,
-      whistleId: monthlyProblems.whistleId,
-      councilId: monthlyProblems.councilId,
-      createdAt: monthlyProblems.createdAt,
-    })
-    .from(monthlyProblems)
-    .innerJoin(categories, eq(categories.id, monthlyProblems.categoryId))
-    .where(where)
-    .orderBy(desc(monthlyProblems.month), desc(monthlyProblems.id));
-}
-
-async function readableProblem(database: Database, actor: Actor, id: number) {
-  const areas = insightAreas(actor);
-  const row = await database.db.select().from(monthlyProblems).where(eq(monthlyProblems.id, id)).get();
-  if (!row || (areas && !areas.some((a) => row.regionCode.startsWith(a)))) throw new NotFoundError("每月一题不存在");
-  return row;
-}
-
-/** Half-months shown before the problem's month: the months before it started are part of its baseline. */
-const BEFORE_PERIODS = 6;
-
-/**
- * A problem with its source hot spot's tickets and its volume every half
- * month — from six half-months before its month up to now — against the
- * same half-month a year earlier.
- */
-export async function getMonthlyProblem(database: Database, actor: Actor, id: number, now = new Date()) {
-  const problem = await readableProblem(database, actor, id);
-  const category = await database.db.select().from(categories).where(eq(categories.id, problem.categoryId)).get();
-  const lead = problem.leadOrgId
-    ? await database.db
-        .select({ name: organisations.name })
-        .from(organisations)
-        .where(eq(organisations.id, problem.leadOrgId))
-        .get()
-    : undefined;
-  const first = shiftHalfMonth(`${problem.month}-1`, -BEFORE_PERIODS);
-  const last = halfMonthOf(now);
-  const periods: string[] = [];
-  for (let p = first; p <= last && periods.length < 48; p = shiftHalfMonth(p, 1)) periods.push(p);
-  const r = ticketVolumeRollups;
-  const counts = await database.db
-    .select({ period: r.period, n: sql<number>`sum(${r.n})` })
-    .from(r)
-    .where(
-      and(
-        gte(r.period, shiftHalfMonth(first, -24)),
-        lte(r.period, last),
-        inCategory(r.categoryId, category!.code),
-        inAreas(r.place, [significantPrefix(problem.regionCode)]),
-      ),
-    )
-    .groupBy(r.period);
-  const byPeriod = new Map(counts.map((c) => [c.period, c.n]));
-  const volume = periods.map((period) => ({
-    period,
-    count: byPeriod.get(period) ?? 0,
-    yearBefore: byPeriod.get(shiftHalfMonth(period, -24)) ?? 0,
-  }));
-  const ticketIds = problem.sourceHotSpotId
-    ? (
-        await database.db
-          .select({ id: hotSpotTickets.ticketId })
-          .from(hotSpotTickets)
-          .where(eq(hotSpotTickets.hotSpotId, problem.sourceHotSpotId))
-      ).map((r) => r.id)
-    : [];
-  return {
-    problem: { ...problem, categoryName: category?.name ?? "", leadName: lead?.name ?? null },
-    volume,
-    tickets: await ticketBriefs(database.db, actor, ticketIds),
-    mayAct: can(actor, "review:insight", { regionCode: problem.regionCode }),
-    current: beijingMonth(now),
-  };
 }
 
 export const problemWhistleSchema = z.object({

@@ -24,6 +24,7 @@ import { parseOrThrow } from "../identity/accounts";
 import { can, scopesFor, type Actor } from "../identity/permissions";
 import { significantPrefix } from "../regions";
 import { beijingDate, ticketBriefs } from "../tickets";
+import { shiftHalfMonth } from "./periods";
 import { projectX, projectY } from "./projection";
 import { recurringPlaces, type RecurringPlace } from "./recurring";
 import { risingVerdict } from "./rising";
@@ -66,9 +67,12 @@ export function inAreas(column: SQLWrapper, areas: readonly string[]): SQL {
   return or(...areas.map((a) => sql`${column} like ${`${a}%`}`))!;
 }
 
-/** `column` (a category id) is the category with this code or lies under it. */
-export function inCategory(column: SQLWrapper, code: string): SQL {
-  return sql`${column} in (select id from ${categories} where code = ${code} or code like ${`${code}.%`})`;
+/** `column` (a category id) is one of the categories with these codes or lies under one: a parent covers its subtree. */
+export function inCategory(column: SQLWrapper, codes: string | readonly string[]): SQL {
+  const list = typeof codes === "string" ? [codes] : codes;
+  if (list.length === 0) return sql`0`;
+  const matches = or(...list.map((code) => sql`code = ${code} or code like ${`${code}.%`}`));
+  return sql`${column} in (select id from ${categories} where ${matches})`;
 }
 
 const beijingDayStart = (date: string) => new Date(`${date}T00:00:00+08:00`);
@@ -237,15 +241,6 @@ export async function currentInsightRule(database: Database) {
 export function halfMonthOf(at: Date): string {
   const date = beijingDate(at);
   return `${date.slice(0, 7)}-${Number(date.slice(8, 10)) <= 15 ? 1 : 2}`;
-}
-
-/** The half-month `steps` before (negative) or after `period`. */
-export function shiftHalfMonth(period: string, steps: number): string {
-  const [y, m, h] = period.split("-").map(Number) as [number, number, number];
-  const index = y * 24 + (m - 1) * 2 + (h - 1) + steps;
-  const year = Math.floor(index / 24);
-  const month = Math.floor((index % 24) / 2) + 1;
-  return `${year}-${String(month).padStart(2, "0")}-${(index % 2) + 1}`;
 }
 
 /** The first instant of a half-month, Beijing time. */

@@ -6,7 +6,7 @@
  * calendar day past the deadline and not done), never stored, so it cannot
  * go stale.
  */
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Queryable, Tx } from "../../db/client";
 import { commitmentStatuses, planCommitments, planCommitmentUpdates, type CommitmentStatus } from "../../db/schema";
@@ -130,6 +130,41 @@ export async function listCommitments(
     if (plan && owner && sharedAccess(actor, owner) !== "none") planIds.push(plan.id);
   }
   return views(db, actor, planIds, now);
+}
+
+/**
+ * A plan's task progress at a glance (a monthly problem's page): commitments
+ * by status, done of total, and how many are overdue — or null when the actor
+ * may not read the plan.
+ */
+export async function commitmentProgress(database: Database, actor: Actor, planId: number, now = new Date()) {
+  const db = database.db;
+  const readable = await readablePlan(db, actor, planId).catch((e: unknown) => {
+    if (e instanceof NotFoundError) return null;
+    throw e;
+  });
+  if (!readable) return null;
+  const c = planCommitments;
+  const rows = await db
+    .select({
+      status: c.status,
+      n: sql<number>`count(*)`,
+      overdue: sql<number>`sum(case when ${c.deadline} < ${beijingDate(now)} and ${c.status} <> 'done' then 1 else 0 end)`,
+    })
+    .from(c)
+    .where(eq(c.planId, planId))
+    .groupBy(c.status);
+  const byStatus = Object.fromEntries(commitmentStatuses.map((status) => [status, 0])) as Record<
+    CommitmentStatus,
+    number
+  >;
+  for (const r of rows) byStatus[r.status] = Number(r.n);
+  return {
+    byStatus,
+    total: rows.reduce((a, r) => a + Number(r.n), 0),
+    done: byStatus.done,
+    overdue: rows.reduce((a, r) => a + Number(r.overdue ?? 0), 0),
+  };
 }
 
 export const commitmentUpdateSchema = z

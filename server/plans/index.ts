@@ -13,6 +13,7 @@ export {
 } from "./versions";
 export { listReadablePlans, planView, type PlanView } from "./view";
 export {
+  commitmentProgress,
   commitmentUpdateSchema,
   isOverdue,
   listCommitments,

@@ -20,8 +20,8 @@ export interface LeafCategory {
   handlerFunction: string | null;
 }
 
-/** The active leaves of the category tree, in code order (the tree's own order). */
-export async function leafCategories(database: Database): Promise<LeafCategory[]> {
+/** Every active category with its full path, in code order (the tree's own order): leaves and the groups above them. */
+export async function categoryPaths(database: Database) {
   const rows = await database.db
     .select({
       id: categories.id,
@@ -46,13 +46,18 @@ export async function leafCategories(database: Database): Promise<LeafCategory[]
       names.unshift(at.name);
     return names;
   };
-  return rows
-    .filter((r) => r.active && r.limitClass != null)
+  return rows.filter((r) => r.active).map((r) => ({ ...r, path: pathOf(r.id) }));
+}
+
+/** The active leaves of the category tree, in code order (the tree's own order). */
+export async function leafCategories(database: Database): Promise<LeafCategory[]> {
+  return (await categoryPaths(database))
+    .filter((r) => r.limitClass != null)
     .map((r) => ({
       id: r.id,
       code: r.code,
       name: r.name,
-      path: pathOf(r.id),
+      path: r.path,
       handlerKind: r.handlerKind,
       handlerFunction: r.handlerFunction,
     }));

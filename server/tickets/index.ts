@@ -14,7 +14,7 @@ export {
   type CandidateUnit,
   type CatalogueEntry,
 } from "./catalogue";
-export { handlingUnits, leafCategories, type LeafCategory } from "./choices";
+export { categoryPaths, handlingUnits, leafCategories, type LeafCategory } from "./choices";
 export { addWorkingDays, beijingDate, beijingMonth, isWorkingDay, loadCalendar } from "./calendar";
 export { createTicket, intakeSchema, type IntakeInput } from "./intake";
 export { allowedFrom, decide, handlingKinds, type ActionKind, type TicketAction, type TicketState } from "./lifecycle";

@@ -14,12 +14,22 @@
  * - the monthly volume ranking of every street (预警约谈, decision 0018) from
  *   the rollup, against grouping the month's tickets, and the 七有五性 breakdown
  *   of three months for the centre (target p95 ≤ 50 ms, as the other summaries).
+ * - a monthly problem's page (每月一题, decision 0021): its calls every half
+ *   month over two category groups in two districts, from the rollups, against
+ *   grouping the raw tickets for the same numbers (checked equal).
  */
 import { rmSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { StClusterIndex, type StPoint } from "../../server/insights/clustering";
 import { projectX, projectY } from "../../server/insights/projection";
-import { detectHotSpots, risingCategories, tagBreakdown, volumeRanking } from "../../server/insights";
+import {
+  createYearlyProblem,
+  detectHotSpots,
+  getMonthlyProblem,
+  risingCategories,
+  tagBreakdown,
+  volumeRanking,
+} from "../../server/insights";
 import { actorOf } from "../helpers/database";
 import { naiveClusters } from "../helpers/naive-dbscan";
 import { generateMapTickets, openBenchDatabase } from "./fixtures";
@@ -130,6 +140,62 @@ export default defineBench({
     );
     const breakdown = await timed((month) => tagBreakdown(database, operator, { from: month, to: month }, NOW));
 
+    // A monthly problem's watch: two level-2 groups (with their leaves) in two districts, started mid-year.
+    const admin = await actorOf(database, "admin");
+    const groups = await database.db.all<{ id: number; code: string }>(
+      sql`select id, code from categories where level = 2 order by code limit 2`,
+    );
+    const [lead] = await database.db.all<{ id: number }>(sql`select id from organisations where kind = 'department' limit 1`);
+    const areas = ["110102", "110105"];
+    const problemId = await createYearlyProblem(
+      database,
+      admin,
+      {
+        theme: "基准",
+        title: "基准题",
+        description: "性能基准",
+        year: "2024",
+        startMonth: "7",
+        categoryIds: groups.map((g) => String(g.id)),
+        regionCodes: areas,
+        leadOrgId: String(lead!.id),
+        targetReductionPct: "20",
+      },
+      NOW,
+    );
+    const watchMs: number[] = [];
+    let watch: Awaited<ReturnType<typeof getMonthlyProblem>>["watch"] | undefined;
+    for (let i = 0; i < SUMMARY_SAMPLES + 3; i++) {
+      const start = performance.now();
+      watch = (await getMonthlyProblem(database, admin, problemId, NOW)).watch;
+      if (i >= 3) watchMs.push(performance.now() - start);
+    }
+    // The same numbers grouped from the raw tickets (what the rollups spare the page).
+    const period = sql`strftime('%Y-%m', received_at / 1000, 'unixepoch', '+8 hours') || '-' ||
+      (case when cast(strftime('%d', received_at / 1000, 'unixepoch', '+8 hours') as integer) <= 15 then 1 else 2 end)`;
+    const rawMs: number[] = [];
+    let raw = new Map<string, number>();
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      const rows = await database.db.all<{ period: string; n: number }>(sql`
+        select ${period} as period, count(*) as n from tickets
+        where received_at >= ${new Date("2023-04-01T00:00:00+08:00").getTime()}
+          and category_id in (select id from categories where ${sql.join(
+            groups.map((g) => sql`code = ${g.code} or code like ${`${g.code}.%`}`),
+            sql` or `,
+          )})
+          and (${sql.join(
+            areas.map((a) => sql`coalesce(community_code, street_code, district_code) like ${`${a}%`}`),
+            sql` or `,
+          )})
+        group by 1`);
+      rawMs.push(performance.now() - start);
+      raw = new Map(rows.map((r) => [r.period, Number(r.n)]));
+    }
+    for (const p of watch!.periods)
+      if (p.count !== (raw.get(p.period) ?? 0)) throw new Error(`watch ${p.period}: ${p.count} ≠ raw ${raw.get(p.period)}`);
+    const watched = watch!.periods.reduce((a, p) => a + p.count, 0);
+
     bench.close();
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${bench.path}${suffix}`, { force: true });
     return [
@@ -187,6 +253,15 @@ export default defineBench({
         unit: "ms",
         targets: [{ atMost: 50 }],
         note: `median ${percentile(breakdown, 50).toFixed(1)} ms; volume and rate rollups read by category`,
+      },
+      {
+        metric: "insights: monthly problem page (watch over 2 category groups × 2 districts) p95",
+        value: percentile(watchMs, 95),
+        unit: "ms",
+        baseline: percentile(rawMs, 50),
+        baselineLabel: "grouping the raw tickets, median",
+        targets: [{ atMost: 50 }],
+        note: `${watch!.periods.length} half months, ${watched.toLocaleString()} calls, equal to the raw grouping`,
       },
     ];
   },

@@ -73,7 +73,8 @@ describe("insights", () => {
       await page.getByLabel("北京市公安局公安交通管理局西城交通支队").check();
       await page.getByRole("button", { name: I.problem.blow }).click();
       const whistleLink = page.getByRole("link", { name: /查看吹哨/ });
-      await expect.poll(() => whistleLink.count()).toBe(1);
+      // The whistle links the hot spot's 150-odd tickets and the page reloads: seconds on a busy machine.
+      await expect.poll(() => whistleLink.count(), { timeout: 10_000 }).toBe(1);
 
       // 圆桌会议 from the whistle.
       await page.getByRole("button", { name: I.problem.convene }).click();
