@@ -109,11 +109,17 @@ export const FORM_TARGETS: Record<string, FormTarget> = {
   "councils.new.tsx": { path: () => "/councils/new", user: "street" },
   "councils.whistles.$whistleId.tsx": { path: (ids) => `/councils/whistles/${ids.whistle}`, user: "street" },
   "councils.whistles.new.tsx": { path: () => "/councils/whistles/new", user: "street" },
+  "insights.governance-streets.tsx": { path: () => "/insights/governance-streets", user: "operator" },
   "insights.hot-spots.$id.tsx": { path: (ids) => `/insights/hot-spots/${ids.hotSpot}`, user: "operator" },
   "insights.monthly-problems.$id.tsx": {
     path: (ids) => `/insights/monthly-problems/${ids.monthlyProblem}`,
     user: "operator",
   },
+  "insights.monthly-problems.$id_.edit.tsx": {
+    path: (ids) => `/insights/monthly-problems/${ids.monthlyProblem}/edit`,
+    user: "admin",
+  },
+  "insights.monthly-problems.new.tsx": { path: () => "/insights/monthly-problems/new", user: "admin" },
   "invite.$token.tsx": { path: (ids) => `/invite/${ids.invitation}`, user: null, ignore: SIGN_IN_RECORDS },
   "login.tsx": { path: () => "/login", user: null, ignore: SIGN_IN_RECORDS },
   "logout.tsx": { path: () => "/logout", user: null },
