@@ -21,20 +21,21 @@ import type { ClientsConfig, ClientsResult } from "./realtime-load-clients";
 const CLIENTS_PER_DOCUMENT = 5;
 const EDITS_PER_SECOND = 2;
 
-async function startServer(entry: string, env: Record<string, string>) {
+export async function startServer(entry: string, env: Record<string, string>) {
   const proc = spawnPortal(env, { entry });
   await proc.waitForOutput(/listening on (\d+)/);
   return { proc, port: Number(/listening on (\d+)/.exec(proc.stdout())![1]) };
 }
 
-async function stop(proc: PortalProcess) {
+export async function stop(proc: PortalProcess) {
   proc.child.kill("SIGTERM");
   const timer = setTimeout(() => proc.kill(), 5_000);
   await proc.exited;
   clearTimeout(timer);
 }
 
-async function runClients(config: ClientsConfig): Promise<ClientsResult> {
+/** Runs the clients' process with `config` and returns what it measured. */
+export async function runClients(config: ClientsConfig): Promise<ClientsResult> {
   const proc = spawnPortal({ LOAD_CLIENTS: JSON.stringify(config) }, { entry: "tests/bench/realtime-load-clients.ts" });
   try {
     await proc.waitForOutput(/^result /m);
