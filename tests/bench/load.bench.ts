@@ -31,7 +31,7 @@ import { defineBench, percentile, type BenchContext, type Measurement } from "./
  * server always has work queued (its throughput) while a request's latency
  * includes waiting behind the others — what a busy hour looks like to one user.
  */
-export const CONNECTIONS = 4;
+const CONNECTIONS = 4;
 
 export interface LoadResult {
   requests: number;
