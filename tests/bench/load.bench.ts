@@ -14,8 +14,10 @@
  * Targets: the queue page at least half the baseline's throughput, p99 ≤ 20 ms.
  *
  * Every run is bounded by a request count and a time limit, whichever comes
- * first; a run that gets an answer other than 2xx fails the bench (a
- * redirect to the sign-in page would be fast and meaningless).
+ * first. The untimed first request of each endpoint must answer 200 (a
+ * redirect to the sign-in page would be fast and meaningless); requests that
+ * fail or time out under load are not counted as throughput and are named in
+ * the row's note.
  */
 import autocannon from "autocannon";
 import { listTickets } from "../../server/tickets";
@@ -40,6 +42,8 @@ export interface LoadResult {
   p99: number;
   /** Answers other than 2xx, errors and timeouts. */
   failures: number;
+  /** Of which timeouts (no answer within 10 s). */
+  timeouts: number;
 }
 
 /**
@@ -71,6 +75,7 @@ export function hit(
           p50: percentile(latencies, 50),
           p99: percentile(latencies, 99),
           failures: result.non2xx + result.errors + result.timeouts,
+          timeouts: result.timeouts,
         });
       },
     );
@@ -185,12 +190,12 @@ export default defineBench({
         if (first.status !== 200) throw new Error(`${e.path}: ${first.status} before the run`);
         await first.arrayBuffer();
         await hit(`${base}${e.path}`, { headers: e.headers, amount: Math.round(amount / 5), maxSeconds });
-        const r = await hit(`${base}${e.path}`, { headers: e.headers, amount, maxSeconds });
-        if (r.failures > 0) throw new Error(`${e.path}: ${r.failures} failed requests under load`);
-        return r;
+        return hit(`${base}${e.path}`, { headers: e.headers, amount, maxSeconds });
       };
+      // Failures are reported, not thrown: one slow page must not lose the other rows.
       const runNote = (r: LoadResult) =>
-        `${CONNECTIONS} connections, ${r.requests.toLocaleString()} requests; p50 ${r.p50.toFixed(1)} ms`;
+        `${CONNECTIONS} connections, ${r.requests.toLocaleString()} answered requests; p50 ${r.p50.toFixed(1)} ms` +
+        (r.failures ? `; **${r.failures} failed** (${r.timeouts} timed out after 10 s)` : "");
 
       for (const e of endpoints) {
         const ours = await measure(portal.base, e);
