@@ -1,17 +1,22 @@
 /**
- * A bench database: a fresh temp file with the migrations applied, the
- * reference data and the demo organisations (whose street offices and
- * departments are the lead units of generated tickets).
+ * What benches share: a bench database (a fresh temp file with the
+ * migrations applied, the reference data and the demo organisations, whose
+ * street offices and departments are the lead units of generated tickets),
+ * the million imported tickets the queue and load benches read, and the
+ * production build the benches that serve pages start.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { asc, sql } from "drizzle-orm";
 import { openDatabase, type Database } from "../../db/client";
 import { categories, organisations, regions } from "../../db/schema";
 import { seedDemo } from "../../db/seed/demo";
 import { seedReference } from "../../db/seed/reference";
-import type { FileLeaf, FileStreet } from "./ticket-file";
+import { runImport, suggestMapping } from "../../server/tickets/import";
+import type { BenchContext } from "./lib";
+import { FILE_HEADERS, writeTicketFile, type FileLeaf, type FileStreet } from "./ticket-file";
 
 export interface BenchDatabase {
   database: Database;
@@ -117,4 +122,65 @@ export async function generateMapTickets(database: Database, count: number, offs
       await tx.run(sql`delete from ticket_rate_rollups_deferred where holder = 'bench'`);
     });
   }
+}
+
+export interface QueueDatabase extends BenchDatabase {
+  streets: FileStreet[];
+  imported: number;
+  loadSeconds: number;
+}
+
+/**
+ * A million tickets (× BENCH_SCALE) loaded through the bulk import, with
+ * histories at every stage of the loop, made once per run and shared by the
+ * benches that read queues (loading takes minutes at full scale). No broken
+ * or repeated rows: every line becomes a ticket. 大栅栏 is busy, as a
+ * governance-type street is. Readers must not write to it.
+ */
+export function queueDatabase(ctx: BenchContext): Promise<QueueDatabase> {
+  const cached = ctx.cache.get("queue-database") as Promise<QueueDatabase> | undefined;
+  if (cached) return cached;
+  const made = (async () => {
+    const rows = Math.round(1_000_000 * ctx.scale);
+    const bench = await openBenchDatabase({ dir: ctx.tmpDir });
+    ctx.atEnd(() => bench.close());
+    const file = join(ctx.tmpDir, "queue-tickets.csv");
+    const inputs = await fileInputs(bench.database);
+    await writeTicketFile(file, {
+      rows,
+      seed: 777,
+      badEvery: Number.MAX_SAFE_INTEGER,
+      duplicateEvery: Number.MAX_SAFE_INTEGER,
+      ...inputs,
+      busyStreets: ["110102013", "110105001", "110108025"],
+    });
+    const t0 = performance.now();
+    const loaded = await runImport(bench.database, {
+      path: file,
+      fileName: "queue-tickets.csv",
+      format: "csv",
+      mapping: suggestMapping(FILE_HEADERS),
+    });
+    rmSync(file, { force: true });
+    const loadSeconds = (performance.now() - t0) / 1000;
+    ctx.log(`loaded ${loaded.imported.toLocaleString()} tickets in ${loadSeconds.toFixed(1)} s`);
+    return { ...bench, streets: inputs.streets, imported: loaded.imported, loadSeconds };
+  })();
+  ctx.cache.set("queue-database", made);
+  return made;
+}
+
+/**
+ * The production build (`remix vite:build`) into ROUNDTABLE_BUILD_DIR
+ * (default build-bench), made fresh once per run: an old build would
+ * measure old code.
+ */
+export function productionBuild(ctx: BenchContext): string {
+  const dir = resolve(process.env.ROUNDTABLE_BUILD_DIR ?? "build-bench");
+  if (!ctx.cache.has("production-build")) {
+    ctx.log(`building the portal into ${dir}`);
+    execFileSync("npx", ["remix", "vite:build"], { env: { ...process.env, ROUNDTABLE_BUILD_DIR: dir }, stdio: "ignore" });
+    ctx.cache.set("production-build", dir);
+  }
+  return dir;
 }

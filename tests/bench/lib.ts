@@ -3,7 +3,8 @@
  * default `Bench`; `npm run bench` runs them all (tests/bench/run.ts) and
  * prints one table. Each measurement states its baseline — measured in the
  * same run, on the same machine — and its targets, so a result reads on its
- * own: metric, value, baseline, ratio, target, pass/fail.
+ * own: metric, value, baseline, ratio, target, pass/fail. A row without a
+ * baseline says why (`noBaseline`). How to read the table: docs/benchmarks.md.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +25,8 @@ export interface Measurement {
   baseline?: number;
   /** What the baseline is, e.g. "raw batched insert". */
   baselineLabel?: string;
+  /** Why no baseline was measured in the same run, when none was (shown in its place). */
+  noBaseline?: string;
   targets?: Target[];
   note?: string;
 }
@@ -36,6 +39,8 @@ export interface BenchContext {
   log(line: string): void;
   /** Shared between modules of one run (a generated file, for instance). */
   cache: Map<string, unknown>;
+  /** Runs `fn` when the whole run ends (closing what `cache` holds). */
+  atEnd(fn: () => void | Promise<void>): void;
 }
 
 export interface Bench {

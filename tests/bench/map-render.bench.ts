@@ -9,12 +9,11 @@
  * memory and the baseline's GeoJSON is serialised before the clock starts,
  * so only what the browser waits for is measured.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import type { Browser } from "playwright-core";
 import { createPortal } from "../../server/app";
@@ -22,12 +21,11 @@ import { loadConfig } from "../../server/config";
 import { launchBrowser } from "../helpers/browser";
 import { signIn } from "../helpers/portal";
 import type { Database } from "../../db/client";
-import { generateMapTickets, openBenchDatabase } from "./fixtures";
+import { generateMapTickets, openBenchDatabase, productionBuild } from "./fixtures";
 import { defineBench, percentile, type BenchContext, type Measurement } from "./lib";
 
 const RUNS = 3;
 const BASELINE_LIMIT_MS = 60_000;
-const BUILD_DIR = resolve(process.env.ROUNDTABLE_BUILD_DIR ?? "build-bench");
 
 const require = createRequire(import.meta.url);
 const mapboxDist = join(require.resolve("mapbox-gl/package.json"), "../dist");
@@ -103,9 +101,7 @@ async function timeToMap(browser: Browser, url: string, cookie: string | null, l
 export default defineBench({
   name: "map-render",
   async run(ctx: BenchContext): Promise<Measurement[]> {
-    // Always a fresh build: an old one would measure old code.
-    ctx.log(`building the portal into ${BUILD_DIR}`);
-    execFileSync("npx", ["remix", "vite:build"], { env: { ...process.env, ROUNDTABLE_BUILD_DIR: BUILD_DIR }, stdio: "ignore" });
+    const buildDir = productionBuild(ctx);
     const bench = await openBenchDatabase({ dir: ctx.tmpDir });
     const config = loadConfig({
       NODE_ENV: "production",
@@ -117,7 +113,7 @@ export default defineBench({
       // the event loop for seconds at random moments of it (decision 0014).
       HOT_SPOT_DETECTION: "0",
     });
-    const portal = await createPortal(config, { buildDir: BUILD_DIR, log: () => undefined });
+    const portal = await createPortal(config, { buildDir, log: () => undefined });
     const port = await portal.listen();
     const portalUrl = `http://127.0.0.1:${port}`;
     const cookie = await signIn(portalUrl, "operator");
@@ -164,7 +160,7 @@ export default defineBench({
           unit: "ms",
           ...(rawDone.length === raw.length
             ? { baseline: percentile(rawDone, 50), baselineLabel: "raw points, clustered in the browser (median)" }
-            : {}),
+            : { noBaseline: `raw points clustered in the browser did not finish within ${BASELINE_LIMIT_MS / 1000} s` }),
           targets: rawDone.length === raw.length || "atMost" in target ? [target] : [],
           note:
             `median of ${ours.length}; GeoJSON of the raw points ${(geojson.length / 1024 ** 2).toFixed(0)} MB` +

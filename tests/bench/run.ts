@@ -4,6 +4,7 @@
  * baseline, ratio, target, pass/fail — and writes bench/results.json and
  * bench/results.md with the machine it ran on. BENCH_SCALE=0.1 runs a tenth
  * of the rows for a quick look; BENCH_STRICT=1 exits 1 when a target fails.
+ * How to read the results: docs/benchmarks.md.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
@@ -56,7 +57,10 @@ function table(rows: Row[]): string {
     "| --- | --- | ---: | ---: | ---: | --- | --- |",
   ];
   for (const r of rows) {
-    const baseline = r.baseline === undefined ? "" : `${format(r.baseline)} ${r.unit}${r.baselineLabel ? ` (${r.baselineLabel})` : ""}`;
+    const baseline =
+      r.baseline !== undefined
+        ? `${format(r.baseline)} ${r.unit}${r.baselineLabel ? ` (${r.baselineLabel})` : ""}`
+        : `none: ${r.noBaseline ?? "**reason not stated**"}`;
     const targets = (r.targets ?? []).map((t) => describeTarget(t, r.unit)).join("; ");
     const result = r.pass === null ? "info" : r.pass ? "pass" : "**fail**";
     lines.push(
@@ -82,13 +86,17 @@ async function main() {
   }
   const before = machine();
   const folder = temporaryFolder("roundtable-bench-");
+  const endings: (() => void | Promise<void>)[] = [];
   const ctx: BenchContext = {
     tmpDir: folder.dir,
     scale,
     cache: new Map(),
     log: (line) => console.log(`  ${line}`),
+    atEnd: (fn) => endings.push(fn),
   };
   const rows: Row[] = [];
+  /** Seconds per bench (what a shared fixture costs lands on the first bench that asks for it). */
+  const seconds: Record<string, number> = {};
   const started = Date.now();
   try {
     for (const bench of benches) {
@@ -96,9 +104,11 @@ async function main() {
       const t0 = Date.now();
       const measurements = await bench.run(ctx);
       for (const m of measurements) rows.push({ ...m, bench: bench.name, ratio: ratioOf(m), pass: verdict(m) });
-      console.log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      seconds[bench.name] = Math.round((Date.now() - t0) / 1000);
+      console.log(`  (${seconds[bench.name]} s)`);
     }
   } finally {
+    for (const end of endings.reverse()) await end();
     folder.remove();
   }
   const after = machine();
@@ -108,6 +118,7 @@ async function main() {
     ranAt: new Date(started).toISOString(),
     durationSeconds: Math.round((Date.now() - started) / 1000),
     scale,
+    benchSeconds: seconds,
     machine: { ...before, loadAverageAfter: after.loadAverage },
     results: rows,
   };
@@ -120,7 +131,10 @@ async function main() {
     [
       "# Benchmark results",
       "",
-      `Run ${results.ranAt} (${results.durationSeconds} s, scale ${scale}) at commit ${m.commit ?? "?"}.`,
+      `Run ${results.ranAt} (${results.durationSeconds} s, scale ${scale}) at commit ${m.commit ?? "?"}. ` +
+        `Seconds per bench: ${Object.entries(seconds)
+          .map(([name, s]) => `${name} ${s}`)
+          .join(", ")}. How to read this table: [docs/benchmarks.md](../docs/benchmarks.md).`,
       "",
       `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB memory (${m.freeMemoryGb} GB free), Node ${m.node}, ${m.platform}. ` +
         `Load average ${m.loadAverage.join(" / ")} before, ${m.loadAverageAfter.join(" / ")} after (1/5/15 min): ` +
@@ -131,7 +145,11 @@ async function main() {
     ].join("\n"),
   );
   const failed = rows.filter((r) => r.pass === false);
-  console.log(`Wrote bench/results.json and bench/results.md. ${failed.length} target(s) missed.`);
+  const unexplained = rows.filter((r) => r.baseline === undefined && !r.noBaseline);
+  console.log(
+    `Wrote bench/results.json and bench/results.md. ${failed.length} target(s) missed` +
+      (unexplained.length ? `; ${unexplained.length} row(s) have no baseline and do not say why.` : "."),
+  );
   if (failed.length > 0 && process.env.BENCH_STRICT === "1") process.exitCode = 1;
 }
 

@@ -1,0 +1,244 @@
+/**
+ * The load bench (issue 8, item 3): the portal as production runs it — the
+ * production build, NODE_ENV=production, its own process — over the
+ * million imported tickets (tests/bench/fixtures.ts queueDatabase), hit on
+ * loopback by autocannon with signed-in sessions of several roles: the
+ * ticket queue page with a street officer's and the centre's scope (default
+ * queue and filters, first page), a ticket page, the rates page, the map's
+ * points and cases, the insights page, the integration API's ticket list and
+ * Open311's requests. Throughput and p50/p99 latency per endpoint.
+ *
+ * The queue page's baseline, measured in the same run with the same
+ * settings: a bare React server render of the same rows read with the same
+ * query, on a bare node:http server in its own process (load-baseline.tsx).
+ * Targets: the queue page at least half the baseline's throughput, p99 ≤ 20 ms.
+ *
+ * Every run is bounded by a request count and a time limit, whichever comes
+ * first. The untimed first request of each endpoint must answer 200 (a
+ * redirect to the sign-in page would be fast and meaningless); requests that
+ * fail or time out under load are not counted as throughput and are named in
+ * the row's note.
+ */
+import autocannon from "autocannon";
+import { listTickets } from "../../server/tickets";
+import { newApiKey } from "../helpers/api";
+import { actorOf } from "../helpers/database";
+import { signIn } from "../helpers/portal";
+import { spawnPortal, type PortalProcess } from "../helpers/process";
+import { productionBuild, queueDatabase } from "./fixtures";
+import { defineBench, percentile, type BenchContext, type Measurement } from "./lib";
+
+/**
+ * Concurrent connections per run. Each keeps one request in flight, so the
+ * server always has work queued (its throughput) while a request's latency
+ * includes waiting behind the others — what a busy hour looks like to one user.
+ */
+const CONNECTIONS = 4;
+
+export interface LoadResult {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  /** Answers other than 2xx, errors and timeouts. */
+  failures: number;
+  /** Of which timeouts (no answer within 10 s). */
+  timeouts: number;
+}
+
+/**
+ * `amount` requests over `connections` connections, or `maxSeconds`, whichever
+ * ends first. Latencies are taken from each response (autocannon's own
+ * histogram keeps whole milliseconds).
+ */
+export function hit(
+  url: string,
+  options: { headers?: Record<string, string>; amount: number; maxSeconds: number; connections?: number },
+): Promise<LoadResult> {
+  if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error(`load runs on loopback only, not ${url}`);
+  return new Promise((resolveRun, reject) => {
+    const latencies: number[] = [];
+    const instance = autocannon(
+      {
+        url,
+        connections: options.connections ?? CONNECTIONS,
+        amount: options.amount,
+        headers: options.headers ?? {},
+        timeout: 10,
+      },
+      (error, result) => {
+        clearTimeout(limit);
+        if (error) return reject(error);
+        resolveRun({
+          requests: result["2xx"],
+          perSecond: result["2xx"] / (result.duration || 1),
+          p50: percentile(latencies, 50),
+          p99: percentile(latencies, 99),
+          failures: result.non2xx + result.errors + result.timeouts,
+          timeouts: result.timeouts,
+        });
+      },
+    );
+    instance.on("response", (_client, status, _bytes, responseTime) => {
+      if (status >= 200 && status < 300) latencies.push(responseTime);
+    });
+    const limit = setTimeout(() => instance.stop(), options.maxSeconds * 1000);
+  });
+}
+
+interface Endpoint {
+  metric: string;
+  path: string;
+  headers: Record<string, string>;
+  /** The baseline server's path for the same rows. */
+  baselinePath?: string;
+}
+
+async function startProcess(env: Record<string, string>, entry: string | undefined, ready: RegExp) {
+  const proc = spawnPortal(env, entry ? { entry } : {});
+  await proc.waitForOutput(ready);
+  const port = Number(ready.exec(proc.stdout())![1]);
+  return { proc, base: `http://127.0.0.1:${port}` };
+}
+
+async function stopProcess(proc: PortalProcess) {
+  proc.child.kill("SIGTERM");
+  const timer = setTimeout(() => proc.kill(), 10_000);
+  await proc.exited;
+  clearTimeout(timer);
+}
+
+export default defineBench({
+  name: "load",
+  async run(ctx: BenchContext): Promise<Measurement[]> {
+    const buildDir = productionBuild(ctx);
+    const { database, path } = await queueDatabase(ctx);
+    const amount = Math.max(300, Math.round(3_000 * ctx.scale));
+    const maxSeconds = 20;
+    // Made before the portal starts: the bench reads, the portal's process is the only writer while it runs.
+    const key = await newApiKey(database, "load bench");
+    const street = await actorOf(database, "street");
+    const [firstOfQueue] = (await listTickets(database, street, { queue: "to_accept" })).rows;
+    if (!firstOfQueue) throw new Error("the street's 待签收 queue is empty: the bench database has no tickets for it");
+
+    const env = {
+      NODE_ENV: "production",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: `file:${path}`,
+      SEED_DEMO: "0",
+      // Detection over a million tickets would hold the event loop for seconds at random moments
+      // of the runs; the insights page shows hot spots as last detected (decision 0014).
+      HOT_SPOT_DETECTION: "0",
+      ROUNDTABLE_BUILD_DIR: buildDir,
+    };
+    const running: PortalProcess[] = [];
+    const out: Measurement[] = [];
+    try {
+      const portal = await startProcess(env, undefined, /listening on http:\/\/localhost:(\d+)/);
+      running.push(portal.proc);
+      const baseline = await startProcess(
+        {
+          NODE_ENV: "production",
+          DATABASE_URL: `file:${path}`,
+          LOAD_BASELINE: JSON.stringify({
+            // The inputs the queue page's loader passes for each role's default queue.
+            "/street": { username: "street", input: { queue: "to_accept" } },
+            "/centre": { username: "operator", input: { queue: "to_dispatch" } },
+          }),
+        },
+        "tests/bench/load-baseline.tsx",
+        /baseline listening on (\d+)/,
+      );
+      running.push(baseline.proc);
+
+      const cookies = {
+        street: await signIn(portal.base, "street"),
+        operator: await signIn(portal.base, "operator"),
+      };
+      const as = (who: keyof typeof cookies) => ({ cookie: cookies[who] });
+      const bearer = { authorization: `Bearer ${key}` };
+      const endpoints: Endpoint[] = [
+        {
+          metric: "ticket queue page, street officer (待签收, first page)",
+          path: "/tickets",
+          headers: as("street"),
+          baselinePath: "/street",
+        },
+        {
+          metric: "ticket queue page, hotline centre (待派单, first page)",
+          path: "/tickets",
+          headers: as("operator"),
+          baselinePath: "/centre",
+        },
+        { metric: "ticket page, street officer", path: `/tickets/${firstOfQueue.id}`, headers: as("street") },
+        { metric: "rates page, centre", path: "/rates", headers: as("operator") },
+        {
+          metric: "map points JSON, Beijing at zoom 9, centre",
+          path: "/map/points?west=115.4&south=39.4&east=117.5&north=41.1&zoom=9",
+          headers: as("operator"),
+        },
+        { metric: "map cases JSON, centre", path: "/map/cases", headers: as("operator") },
+        { metric: "insights page, centre", path: "/insights", headers: as("operator") },
+        { metric: "integration API GET /api/v1/tickets", path: "/api/v1/tickets", headers: bearer },
+        { metric: "Open311 GET requests.json", path: "/api/open311/v2/requests.json", headers: bearer },
+      ];
+
+      const measure = async (base: string, e: { path: string; headers: Record<string, string> }) => {
+        // Untimed first: a route's first render, the map's tickets into memory, the JIT.
+        const first = await fetch(`${base}${e.path}`, { headers: e.headers, redirect: "manual" });
+        if (first.status !== 200) throw new Error(`${e.path}: ${first.status} before the run`);
+        await first.arrayBuffer();
+        await hit(`${base}${e.path}`, { headers: e.headers, amount: Math.round(amount / 5), maxSeconds });
+        return hit(`${base}${e.path}`, { headers: e.headers, amount, maxSeconds });
+      };
+      // Failures are reported, not thrown: one slow page must not lose the other rows.
+      const runNote = (r: LoadResult) =>
+        `${CONNECTIONS} connections, ${r.requests.toLocaleString()} answered requests; p50 ${r.p50.toFixed(1)} ms` +
+        (r.failures ? `; **${r.failures} failed** (${r.timeouts} timed out after 10 s)` : "");
+
+      for (const e of endpoints) {
+        const ours = await measure(portal.base, e);
+        const bare = e.baselinePath ? await measure(baseline.base, { path: e.baselinePath, headers: {} }) : null;
+        ctx.log(
+          `${e.metric}: ${Math.round(ours.perSecond)} req/s, p50 ${ours.p50.toFixed(1)} p99 ${ours.p99.toFixed(1)} ms` +
+            (bare ? `; bare render ${Math.round(bare.perSecond)} req/s, p50 ${bare.p50.toFixed(1)} p99 ${bare.p99.toFixed(1)} ms` : ""),
+        );
+        if (bare) {
+          const label = "bare React render of the same rows, same query";
+          out.push({
+            metric: `${e.metric}: throughput`,
+            value: ours.perSecond,
+            unit: "req/s",
+            baseline: bare.perSecond,
+            baselineLabel: label,
+            targets: [{ ratioAtLeast: 0.5 }],
+            note: runNote(ours),
+          });
+          out.push({
+            metric: `${e.metric}: p99 latency`,
+            value: ours.p99,
+            unit: "ms",
+            baseline: bare.p99,
+            baselineLabel: label,
+            targets: [{ atMost: 20 }],
+            note: `p50 ${ours.p50.toFixed(1)} ms (bare ${bare.p50.toFixed(1)} ms)`,
+          });
+        } else {
+          const why = "no bare equivalent to compare with; information (re-measured on a quiet machine)";
+          out.push({
+            metric: `${e.metric}: throughput`,
+            value: ours.perSecond,
+            unit: "req/s",
+            noBaseline: why,
+            note: runNote(ours),
+          });
+          out.push({ metric: `${e.metric}: p99 latency`, value: ours.p99, unit: "ms", noBaseline: why, note: `p50 ${ours.p50.toFixed(1)} ms` });
+        }
+      }
+    } finally {
+      await Promise.all(running.map(stopProcess));
+    }
+    return out;
+  },
+});

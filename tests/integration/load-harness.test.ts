@@ -1,0 +1,82 @@
+/**
+ * The load benches' harness works, at a tiny scale (tests/bench/load.bench.ts,
+ * realtime-load.bench.ts): autocannon's runs count what was answered, report
+ * what failed and stay on loopback; the realtime clients deliver every edit
+ * to every peer through our realtime server. No timing is asserted: the
+ * numbers are the benches' business.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hit } from "../bench/load.bench";
+import { runClients, startServer, stop } from "../bench/realtime-load.bench";
+import { orgId, openTestDatabase, type TestDatabase } from "../helpers/database";
+import { sessionCookieFor } from "../helpers/realtime";
+
+let db: TestDatabase;
+let server: Server;
+let base: string;
+let served = 0;
+
+beforeAll(async () => {
+  db = await openTestDatabase({ demo: true });
+  server = createServer((req, res) => {
+    served++;
+    if (req.url === "/ok") res.writeHead(200).end("ok");
+    else res.writeHead(302, { location: "/login" }).end();
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  db.close();
+});
+
+describe("load harness", () => {
+  it("makes the requests it is asked for and times each answered one", async () => {
+    served = 0;
+    const r = await hit(`${base}/ok`, { amount: 40, maxSeconds: 60, connections: 2 });
+    expect(r.requests).toBe(40);
+    expect(served).toBe(40);
+    expect(r.failures).toBe(0);
+    expect(r.p50).toBeGreaterThan(0);
+    expect(r.p99).toBeGreaterThanOrEqual(r.p50);
+  });
+
+  it("counts answers other than 2xx as failures, not as throughput", async () => {
+    const r = await hit(`${base}/elsewhere`, { amount: 10, maxSeconds: 60, connections: 1 });
+    expect(r.requests).toBe(0);
+    expect(r.failures).toBe(10);
+  });
+
+  it("refuses to load anything but loopback", () => {
+    expect(() => hit("http://example.org/", { amount: 1, maxSeconds: 1 })).toThrow(/loopback/);
+  });
+
+  it("delivers every edit of the realtime clients to every peer through our server", async () => {
+    const ours = await startServer("tests/helpers/realtime-server.ts", {
+      DATABASE_URL: db.url,
+      PORT: "0",
+      REALTIME_QUIET: "1",
+    });
+    try {
+      const org = await orgId(db.database, "西河沿社区居委会");
+      const r = await runClients({
+        urls: [0, 1].map((d) => `ws://127.0.0.1:${ours.port}/realtime/test:${org}:harness-${d}`),
+        cookie: await sessionCookieFor(db.database, "secretary"),
+        clientsPerDocument: 3,
+        rate: 5,
+        seconds: 1,
+        warmupSeconds: 0,
+      });
+      expect(r.clients).toBe(6);
+      expect(r.sent).toBeGreaterThan(0);
+      expect(r.expected).toBe(r.sent * 2);
+      expect(r.delivered).toBe(r.expected);
+    } finally {
+      await stop(ours.proc);
+    }
+  }, 120_000);
+});
