@@ -18,6 +18,7 @@ import { seedDemoCouncils } from "../db/seed/demo-councils";
 import { seedDemoTickets } from "../db/seed/demo-tickets";
 import { describeReferenceCounts, seedReference } from "../db/seed/reference";
 import type { DocumentServerOptions } from "../realtime/documents";
+import { createRedisFanout } from "../realtime/fanout";
 import { createRealtimeGateway, type DocumentKind } from "../realtime/gateway";
 import { apiRouter } from "./api";
 import type { Config } from "./config";
@@ -75,11 +76,13 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY ? 1 : false);
   const server = createServer(app);
-  const gateway = createRealtimeGateway(database, [planDocumentKind(database), ...(options.kinds ?? [])], {
-    unloadAfterMs: config.REALTIME_UNLOAD_AFTER_SECONDS * 1000,
-    log,
-    ...options.realtime,
-  });
+  const fanout = config.REDIS_URL ? await createRedisFanout(config.REDIS_URL, log) : null;
+  const gateway = createRealtimeGateway(
+    database,
+    [planDocumentKind(database), ...(options.kinds ?? [])],
+    { unloadAfterMs: config.REALTIME_UNLOAD_AFTER_SECONDS * 1000, log, ...options.realtime },
+    fanout,
+  );
 
   app.use(securityHeaders(config, { dev: options.dev }));
 
