@@ -214,7 +214,14 @@ export function createDocumentServer(
       else subscribed.catch(() => undefined);
     }
     const started = performance.now();
-    const stored = await store.load(name);
+    let stored;
+    try {
+      stored = await store.load(name);
+    } catch (error) {
+      // The next open subscribes again; this listener would only collect messages.
+      fanout?.unsubscribe(name).catch(() => undefined);
+      throw error;
+    }
     const doc = new Y.Doc();
     Y.transact(
       doc,

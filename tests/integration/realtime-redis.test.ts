@@ -35,9 +35,9 @@ function client(port: number, name: string): TestClient {
   return c;
 }
 
-async function startRealtime(): Promise<RealtimeProcess> {
+async function startRealtime(options: object = {}): Promise<RealtimeProcess> {
   const proc = spawnPortal(
-    { DATABASE_URL: url, PORT: "0", REDIS_URL: redis.url },
+    { DATABASE_URL: url, PORT: "0", REDIS_URL: redis.url, REALTIME_OPTIONS: JSON.stringify(options) },
     { entry: "tests/helpers/realtime-server.ts" },
   );
   cleanup.push(() => proc.kill());
@@ -152,6 +152,34 @@ it(
     const fresh = client(c.port, name);
     await until(fresh.doc, () => writers.every((_, k) => fresh.doc.getArray(`w${k}`).length === perWriter));
     await stop(c);
+  },
+);
+
+it(
+  "both processes compact the document again and again mid-burst; no update either stored is lost",
+  { timeout: 120_000 },
+  async () => {
+    // Thresholds so small that each process compacts many times while the other appends.
+    const options = { compactAfterUpdates: 5, compactLagRows: 30, unloadAfterMs: 300 };
+    const [a, b] = await Promise.all([startRealtime(options), startRealtime(options)]);
+    const name = `${base}:compacted`;
+    const writers = [client(a.port, name), client(b.port, name)];
+    await Promise.all(writers.map((w) => w.synced()));
+    const perWriter = 150;
+    for (let i = 0; i < perWriter; i++) {
+      for (const [k, w] of writers.entries()) w.doc.getArray<string>(`w${k}`).push([`w${k}-${i}`]);
+      if (i % 5 === 0) await new Promise((r) => setTimeout(r, 2));
+    }
+    for (const w of writers) {
+      await until(w.doc, () => writers.every((_, k) => w.doc.getArray(`w${k}`).length === perWriter));
+    }
+    for (const w of writers) w.destroy();
+    // Both unload it (compacting first) and truncate: the snapshot holds every row.
+    await eventually(async () => (await stored(name)).rows === 0, 200);
+    await Promise.all([stop(a), stop(b)]);
+    expectNoStorageFailures(a, b);
+    const { doc } = await stored(name);
+    for (const k of writers.keys()) expect(doc.getArray(`w${k}`).toArray()).toEqual(expected(`w${k}-`, perWriter));
   },
 );
 
