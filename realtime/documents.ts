@@ -207,12 +207,8 @@ export function createDocumentServer(
     // that arrive meanwhile wait and are applied after (twice is harmless).
     let room: Room | null = null;
     const early: FanoutMessage[] = [];
-    if (fanout) {
-      const subscribed = fanout.subscribe(name, (message) => (room ? received(room, message) : early.push(message)));
-      // With Redis away the subscription waits for the reconnect, whose catch-up covers this document.
-      if (fanout.connected()) await subscribed;
-      else subscribed.catch(() => undefined);
-    }
+    // With Redis away this does not wait: the reconnect's catch-up covers this document.
+    await fanout?.subscribe(name, (message) => (room ? received(room, message) : early.push(message)));
     const started = performance.now();
     let stored;
     try {

@@ -25,9 +25,13 @@ const TYPES = ["update", "awareness", "resync"] as const;
 export interface Fanout {
   /** This process's id; messages carry it, and a process ignores its own. */
   readonly id: string;
-  /** True while the subscriber connection is up (a subscription made now is live at once). */
+  /** True while the subscriber connection is up. */
   connected(): boolean;
-  /** Resolves once `name`'s messages from other processes reach `handler`. */
+  /**
+   * Resolves once `name`'s messages from other processes reach `handler`, or
+   * once the connection to Redis is lost (the subscription is restored with
+   * it, and `onReconnect` follows): it never waits for Redis to come back.
+   */
   subscribe(name: string, handler: (message: FanoutMessage) => void): Promise<void>;
   unsubscribe(name: string): Promise<void>;
   /** Fire and forget: a message that cannot be sent now is dropped (see `onReconnect`). */
@@ -89,6 +93,16 @@ export async function createRedisFanout(url: string, log: (line: string) => void
   const reconnected: (() => void)[] = [];
   const counts = { published: 0, received: 0, dropped: 0, reconnects: 0 };
   let closing = false;
+  // Resolved while the subscriber is down; replaced by a pending one when it is back.
+  let subscriberLost!: Promise<void>;
+  let markLost: () => void = () => undefined;
+  const watchSubscriber = () => {
+    subscriberLost = new Promise<void>((resolveLost) => (markLost = resolveLost));
+  };
+  watchSubscriber();
+  subscriber.on("error", () => markLost());
+  subscriber.on("end", () => markLost());
+  subscriber.on("ready", watchSubscriber);
 
   for (const [role, client] of [
     ["publisher", publisher],
@@ -131,7 +145,9 @@ export async function createRedisFanout(url: string, log: (line: string) => void
     async subscribe(name, handler) {
       const listener = (raw: Buffer) => receive(name, raw, handler);
       listeners.set(name, listener);
-      await subscriber.subscribe(channel(name), listener, true);
+      const subscribed = subscriber.subscribe(channel(name), listener, true);
+      subscribed.catch(() => undefined);
+      await Promise.race([subscribed, subscriberLost]);
     },
     async unsubscribe(name) {
       // This listener only: a reload of the document may have subscribed again meanwhile.
@@ -154,9 +170,13 @@ export async function createRedisFanout(url: string, log: (line: string) => void
       reconnected.push(fn);
     },
     metrics: () => ({ ...counts }),
-    async close() {
+    close() {
       closing = true;
-      await Promise.allSettled([publisher.close(), subscriber.close()]);
+      // Not close(): that waits for queued commands, which a reconnecting
+      // connection may never send; what is unsent is news the database holds.
+      publisher.destroy();
+      subscriber.destroy();
+      return Promise.resolve();
     },
   };
 }

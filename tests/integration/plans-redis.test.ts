@@ -4,17 +4,21 @@
  * (docs/decisions/0018): the plan text and each party's own rows cross
  * between the processes, and a party's rights are enforced by the process
  * its connection reached — a forbidden edit is dropped there and never
- * reaches the other.
+ * reaches the other. A version frozen on one process holds what the other
+ * stored even when Redis could not tell it (the freeze reads the database).
  */
 import { rmSync } from "node:fs";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as Y from "yjs";
+import { planVersionDocuments } from "../../db/schema";
 import { listRows, newRow, PLAN_TEXT_FIELD, planDocumentName } from "../../realtime/plan-document";
 import { createCouncil } from "../../server/councils";
-import { createPlan } from "../../server/plans";
+import { createPlan, freezeVersion } from "../../server/plans";
 import { actorOf, openTestDatabase, orgId } from "../helpers/database";
+import { startPortal, type TestPortal } from "../helpers/portal";
 import { freePort, spawnPortal, type PortalProcess } from "../helpers/process";
-import { connectClient, sessionCookieFor, until, type TestClient } from "../helpers/realtime";
+import { connectClient, eventually, sessionCookieFor, until, type TestClient } from "../helpers/realtime";
 import { startRedis, type TestRedis } from "../helpers/redis";
 
 let redis: TestRedis;
@@ -24,6 +28,7 @@ const clients: TestClient[] = [];
 let planId: number;
 let propertyOrg: number;
 let dir: string;
+let url: string;
 
 async function startPortalProcess(url: string) {
   const port = await freePort();
@@ -51,6 +56,7 @@ beforeAll(async () => {
   redis = await startRedis();
   const prepared = await openTestDatabase({ demo: true });
   dir = prepared.dir;
+  url = prepared.url;
   const database = prepared.database;
   propertyOrg = await orgId(database, "北京宣房大德物业管理有限公司");
   const housingOrg = await orgId(database, "西城区住房和城市建设委员会");
@@ -107,5 +113,53 @@ it("the plan text and a party's rows cross between portal processes; rights hold
   await until(propertyOnA.doc, () => listRows(propertyOnA.doc, "tasks").length === 2);
   expect(listRows(propertyOnA.doc, "tasks").get(0).get("target")).toBe("40个");
   expect(listRows(secretaryOnB.doc, "tasks").get(0).get("target")).toBe("40个");
-  expect(portals[1]!.proc.stdout()).toMatch(/dropped a document update from housing, read-only/);
+  // B says it dropped the edit (its log reaches us through a pipe, so wait for it).
+  await eventually(() => /dropped a document update from housing, read-only/.test(portals[1]!.proc.stdout()));
+}, 120_000);
+
+it("a version frozen on one process holds an edit another process stored while Redis was down", async () => {
+  // This process is A, in the test (so the freeze can be called directly); B is a spawned portal.
+  const a: TestPortal = await startPortal({
+    DATABASE_URL: url,
+    REDIS_URL: redis.url,
+    SEED_DEMO: "0",
+    HOT_SPOT_DETECTION: "0",
+  });
+  try {
+    const b = portals[0]!.port;
+    const shared = planDocumentName(planId);
+    const onA = client(a.port, shared, "secretary");
+    const onB = client(b, shared, "housing");
+    await Promise.all([onA.synced(), onB.synced()]);
+
+    await redis.stop();
+    const paragraph = new Y.XmlElement("paragraph");
+    paragraph.insert(0, [new Y.XmlText("停电期间的修改")]);
+    onB.doc.getXmlFragment(PLAN_TEXT_FIELD).push([paragraph]);
+    // Stored by B (it tells a second client of its own only after storing it) …
+    const witness = client(b, shared, "secretary");
+    await until(witness.doc, () => witness.doc.getXmlFragment(PLAN_TEXT_FIELD).toString().includes("停电期间"));
+    // … but A never heard of it.
+    expect(onA.doc.getXmlFragment(PLAN_TEXT_FIELD).toString()).not.toContain("停电期间");
+
+    const version = await freezeVersion(
+      a.portal.database,
+      a.portal.realtime.documents,
+      await actorOf(a.portal.database, "secretary"),
+      planId,
+    );
+    const frozen = await a.portal.database.db
+      .select()
+      .from(planVersionDocuments)
+      .where(eq(planVersionDocuments.versionId, version.id));
+    const text = frozen.find((d) => d.name === shared)!;
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, new Uint8Array(text.state));
+    expect(doc.getXmlFragment(PLAN_TEXT_FIELD).toString()).toContain("停电期间的修改");
+    // Catching up for the version told A's clients too.
+    await until(onA.doc, () => onA.doc.getXmlFragment(PLAN_TEXT_FIELD).toString().includes("停电期间"));
+  } finally {
+    await redis.start();
+    await a.close();
+  }
 }, 120_000);
