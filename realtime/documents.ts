@@ -8,6 +8,12 @@
  * document per party: no timers per document or connection (one heartbeat
  * and one sweep serve all), no y-protocols Awareness object (the server only
  * relays awareness, keeping each client's last entry for newcomers).
+ *
+ * With a fan-out (Redis, decision 0022) several processes hold the same
+ * document: each publishes what it accepted once stored, applies what the
+ * others published (without storing or publishing it again), catches up from
+ * the database when messages may have been lost, and compacts from the
+ * database rather than from its own memory.
  */
 import type { WebSocket } from "ws";
 import * as Y from "yjs";
@@ -22,6 +28,7 @@ import {
   parseClientMessage,
   type AwarenessEntry,
 } from "./protocol";
+import type { Fanout, FanoutMessage } from "./fanout";
 import { createJournal, type DocumentStore, type Journal } from "./store";
 
 /** Close codes: the standard ones where they fit, 44xx (HTTP-like) for ours. */
@@ -96,13 +103,19 @@ interface Connection {
   closed: boolean;
 }
 
+/** y-protocols' outdatedTimeout: a client that said nothing for this long is gone (clients renew every 15 s). */
+const AWARENESS_TIMEOUT_MS = 30_000;
+
+/** Who speaks for an awareness entry: a connection here, or another process (last heard at `seenAt`). */
+type AwarenessOwner = Connection | { seenAt: number };
+
 interface Room {
   name: string;
   id: number;
   doc: Y.Doc;
   conns: Set<Connection>;
   /** Each client's last awareness entry, and the connection that speaks for it. */
-  awareness: Map<number, AwarenessEntry & { owner: Connection }>;
+  awareness: Map<number, AwarenessEntry & { owner: AwarenessOwner }>;
   /** Updates appended but not yet committed: the room may not unload while any are. */
   unsaved: number;
   /** Stored updates the snapshot does not hold yet, and the log id of the first of them. */
@@ -116,8 +129,14 @@ interface Room {
 
 /** Transaction origin of updates applied while loading: they are already stored. */
 const LOADING = Symbol("loading");
+/** Transaction origin of updates another process stored (fan-out, catch-up): tell our clients only. */
+const REMOTE = Symbol("remote");
 
-export function createDocumentServer(store: DocumentStore, options: Partial<DocumentServerOptions> = {}) {
+export function createDocumentServer(
+  store: DocumentStore,
+  options: Partial<DocumentServerOptions> = {},
+  fanout: Fanout | null = null,
+) {
   const opts: DocumentServerOptions = { ...defaultDocumentServerOptions, ...options };
   const { log } = opts;
   let journal: Journal | null = null;
@@ -141,7 +160,13 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     slowestLoadMs: 0,
     documentsUnloaded: 0,
     compactions: 0,
+    /** Updates other processes stored that changed a document here. */
+    remoteUpdatesApplied: 0,
+    /** Documents read again from the database because fan-out messages may have been lost. */
+    catchUps: 0,
   };
+  /** The newest log id this process knows of (its own or another process's). */
+  let newestId = 0;
   let compactionQueue: Promise<void> = Promise.resolve();
   let compactedSinceTruncate = false;
   let truncation: Promise<void> | null = null;
@@ -150,7 +175,10 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
   /** The journal starts after the log's last id, read once (and again if that read failed). */
   function ready(): Promise<Journal> {
     journalReady ??= store.head().then(
-      (head) => (journal = createJournal(store, head, log)),
+      (head) => {
+        newestId = Math.max(newestId, head);
+        return (journal = createJournal(store, head, log));
+      },
       (error: unknown) => {
         journalReady = null;
         throw error;
@@ -174,8 +202,22 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
 
   async function loadRoom(name: string): Promise<Room> {
     await ready();
+    // Subscribe before reading: an update stored after the read is published
+    // after it, so it arrives; one stored before is in the read. Messages
+    // that arrive meanwhile wait and are applied after (twice is harmless).
+    let room: Room | null = null;
+    const early: FanoutMessage[] = [];
+    // With Redis away this does not wait: the reconnect's catch-up covers this document.
+    await fanout?.subscribe(name, (message) => (room ? received(room, message) : early.push(message)));
     const started = performance.now();
-    const stored = await store.load(name);
+    let stored;
+    try {
+      stored = await store.load(name);
+    } catch (error) {
+      // The next open subscribes again; this listener would only collect messages.
+      fanout?.unsubscribe(name).catch(() => undefined);
+      throw error;
+    }
     const doc = new Y.Doc();
     Y.transact(
       doc,
@@ -185,7 +227,7 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
       },
       LOADING,
     );
-    const room: Room = {
+    room = {
       name,
       id: stored.id,
       doc,
@@ -199,10 +241,13 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
       // Idle until its first connection joins: one that closed while it loaded leaves it idle.
       idleSince: Date.now(),
     };
+    const loaded = room;
     doc.on("update", (update: Uint8Array, origin: unknown) => {
-      if (origin !== LOADING) accept(room, update, origin as Connection | undefined);
+      if (origin === REMOTE) broadcast(loaded, encodeUpdate(update), null);
+      else if (origin !== LOADING) accept(loaded, update, origin as Connection | undefined);
     });
     rooms.set(name, room);
+    for (const message of early) received(room, message);
     counters.documentsLoaded++;
     counters.lastLoadMs = performance.now() - started;
     counters.slowestLoadMs = Math.max(counters.slowestLoadMs, counters.lastLoadMs);
@@ -216,18 +261,74 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     room.unsaved++;
     journal!.append(room.id, update, (id) => {
       room.unsaved--;
-      room.pending++;
-      room.firstPending ??= id;
-      if (room.compaction === "running") room.firstPendingAfterCapture ??= id;
-      const message = encodeUpdate(update);
-      for (const conn of room.conns) if (conn !== origin) send(conn, message);
-      if (dueForCompaction(room)) void scheduleCompaction(room);
+      logged(room, id);
+      broadcast(room, encodeUpdate(update), origin ?? null);
+      fanout?.publish(room.name, { type: "update", id, update });
     });
+  }
+
+  /** A stored update (ours or another process's) the room's snapshot does not hold yet. */
+  function logged(room: Room, id: number) {
+    newestId = Math.max(newestId, id);
+    room.pending++;
+    room.firstPending ??= id;
+    if (room.compaction === "running") room.firstPendingAfterCapture ??= id;
+    if (dueForCompaction(room)) void scheduleCompaction(room);
+  }
+
+  function broadcast(room: Room, message: Uint8Array, except: Connection | null) {
+    for (const conn of room.conns) if (conn !== except) send(conn, message);
+  }
+
+  /** A message from another process holding this document. */
+  function received(room: Room, message: FanoutMessage) {
+    if (rooms.get(room.name) !== room) return;
+    switch (message.type) {
+      case "update":
+        try {
+          Y.applyUpdate(room.doc, message.update, REMOTE);
+        } catch (error) {
+          log(`realtime: an update published for ${room.name} does not apply (${String(error)})`);
+          return;
+        }
+        counters.remoteUpdatesApplied++;
+        logged(room, message.id);
+        return;
+      case "awareness":
+        return relayRemoteAwareness(room, message.frame);
+      case "resync":
+        return void catchUp(room);
+    }
+  }
+
+  /**
+   * Reads the document from the database and applies what this process
+   * lacks: after fan-out messages may have been lost, and before a version
+   * is taken. Yjs skips what the document already holds.
+   */
+  async function catchUp(room: Room): Promise<void> {
+    counters.catchUps++;
+    try {
+      const stored = await store.load(room.name);
+      if (rooms.get(room.name) !== room) return;
+      Y.transact(
+        room.doc,
+        () => {
+          if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot);
+          for (const row of stored.updates) Y.applyUpdate(room.doc, row.update);
+        },
+        REMOTE,
+      );
+      const last = stored.updates.at(-1)?.id;
+      if (last !== undefined) newestId = Math.max(newestId, last);
+    } catch (error) {
+      log(`realtime: catching up ${room.name} from the database failed: ${String(error)}`);
+    }
   }
 
   function dueForCompaction(room: Room): boolean {
     if (room.firstPending === null || room.compaction !== "none") return false;
-    return room.pending >= opts.compactAfterUpdates || journal!.durableId() - room.firstPending >= opts.compactLagRows;
+    return room.pending >= opts.compactAfterUpdates || newestId - room.firstPending >= opts.compactLagRows;
   }
 
   function scheduleCompaction(room: Room): Promise<void> {
@@ -235,16 +336,20 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     room.compaction = "queued";
     // One compaction at a time, so a burst of busy documents does not crowd out appends.
     compactionQueue = compactionQueue.then(async () => {
-      // Every stored update up to `through` was applied to the document
-      // before it was appended, so this state holds all of them (and perhaps
-      // later ones, which is harmless: applying an update twice is a no-op).
-      const through = journal!.durableId();
       const counted = room.pending;
-      const state = Y.encodeStateAsUpdate(room.doc);
       room.compaction = "running";
       room.firstPendingAfterCapture = null;
       try {
-        await store.compact(room.id, state, through);
+        if (fanout) {
+          // Other processes append to this document too, and what they stored
+          // may not have reached us yet: merge what the database holds.
+          await store.compactStored(room.name);
+        } else {
+          // Every stored update up to `through` was applied to the document
+          // before it was appended, so this state holds all of them (and
+          // perhaps later ones, which is harmless: applying an update twice is a no-op).
+          await store.compact(room.id, Y.encodeStateAsUpdate(room.doc), journal!.durableId());
+        }
         room.pending -= counted;
         room.firstPending = room.pending > 0 ? room.firstPendingAfterCapture : null;
         counters.compactions++;
@@ -300,8 +405,18 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
       rooms.delete(room.name);
       room.doc.destroy();
       counters.documentsUnloaded++;
+      fanout?.unsubscribe(room.name).catch(() => undefined);
     }
     void truncate();
+  }
+
+  /** Entries of other processes' clients that stopped renewing (their process may have died). */
+  function expireRemoteAwareness(now: number) {
+    for (const room of rooms.values()) {
+      for (const [id, entry] of room.awareness) {
+        if (isRemote(entry.owner) && now - entry.owner.seenAt > AWARENESS_TIMEOUT_MS) room.awareness.delete(id);
+      }
+    }
   }
 
   // ── connections ────────────────────────────────────────────────────────
@@ -344,7 +459,8 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     }
     if (gone.length > 0) {
       const message = encodeAwareness(gone);
-      for (const other of room.conns) send(other, message);
+      broadcast(room, message, null);
+      fanout?.publish(room.name, { type: "awareness", frame: message });
     }
     if (room.conns.size === 0) room.idleSince = Date.now();
   }
@@ -434,20 +550,43 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
 
   function relayAwareness(conn: Connection, room: Room, entries: AwarenessEntry[], frame: Uint8Array) {
     // A client speaks for its own ids only: one that another connection claimed is refused.
+    // Another process's entry stops counting once it went quiet: its client
+    // may have moved here after that process died.
+    const now = Date.now();
     for (const e of entries) {
       const owner = room.awareness.get(e.clientId)?.owner;
-      if (owner && owner !== conn) {
-        counters.awarenessRejected++;
-        return;
-      }
+      if (!owner || owner === conn) continue;
+      if (isRemote(owner) && now - owner.seenAt > AWARENESS_TIMEOUT_MS) continue;
+      counters.awarenessRejected++;
+      return;
     }
+    remember(room, entries, conn);
+    broadcast(room, frame, conn);
+    fanout?.publish(room.name, { type: "awareness", frame });
+  }
+
+  /** An awareness frame another process relayed: its process checked the sender's claims. */
+  function relayRemoteAwareness(room: Room, frame: Uint8Array) {
+    let message;
+    try {
+      message = parseClientMessage(frame);
+    } catch {
+      return;
+    }
+    if (message.type !== "awareness") return;
+    // Ids a connection here speaks for stay ours; the rest are the other process's.
+    const entries = message.entries.filter((e) => !isLocal(room.awareness.get(e.clientId)?.owner));
+    remember(room, entries, { seenAt: Date.now() });
+    broadcast(room, frame, null);
+  }
+
+  function remember(room: Room, entries: AwarenessEntry[], owner: AwarenessOwner) {
     for (const e of entries) {
       const current = room.awareness.get(e.clientId);
       if (current && current.clock > e.clock) continue;
       if (e.json === "null") room.awareness.delete(e.clientId);
-      else room.awareness.set(e.clientId, { ...e, owner: conn });
+      else room.awareness.set(e.clientId, { ...e, owner });
     }
-    for (const other of room.conns) if (other !== conn) send(other, frame);
   }
 
   // ── timers ─────────────────────────────────────────────────────────────
@@ -463,8 +602,31 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     }
   }, opts.heartbeatMs);
   heartbeat.unref();
-  const sweep = setInterval(() => sweepRooms(Date.now()), Math.max(100, Math.min(5_000, opts.unloadAfterMs / 4)));
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      sweepRooms(now);
+      if (fanout) expireRemoteAwareness(now);
+    },
+    Math.max(100, Math.min(5_000, opts.unloadAfterMs / 4)),
+  );
   sweep.unref();
+
+  // Messages may have been lost while Redis was away, both ways: read every
+  // document held here again, and ask the other processes to do the same
+  // (what we published meanwhile went nowhere).
+  fanout?.onReconnect(() => {
+    const held = [...rooms.values(), ...loading.values()];
+    for (const entry of held) {
+      void Promise.resolve(entry).then(
+        async (room) => {
+          await catchUp(room);
+          fanout.publish(room.name, { type: "resync" });
+        },
+        () => undefined,
+      );
+    }
+  });
 
   return {
     options: opts,
@@ -540,6 +702,8 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
     async state(name: string): Promise<Uint8Array> {
       const room = await openRoom(name);
       await journal!.drain();
+      // What other processes stored belongs to the version too.
+      if (fanout) await catchUp(room);
       return Y.encodeStateAsUpdate(room.doc);
     },
 
@@ -561,6 +725,7 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
         connections: connections.size,
         documentsInMemory: rooms.size,
         journal: journal?.stats() ?? null,
+        fanout: fanout?.metrics() ?? null,
       };
     },
 
@@ -586,3 +751,11 @@ export function createDocumentServer(store: DocumentStore, options: Partial<Docu
 }
 
 export type DocumentServer = ReturnType<typeof createDocumentServer>;
+
+function isRemote(owner: AwarenessOwner | undefined): owner is { seenAt: number } {
+  return owner !== undefined && "seenAt" in owner;
+}
+
+function isLocal(owner: AwarenessOwner | undefined): owner is Connection {
+  return owner !== undefined && !("seenAt" in owner);
+}

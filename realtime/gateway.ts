@@ -16,6 +16,7 @@ import type { Database } from "../db/client";
 import { readSessionToken, validateSessionToken } from "../server/identity";
 import type { Actor } from "../server/identity/permissions";
 import { createDocumentServer, type DocumentServer, type DocumentServerOptions } from "./documents";
+import type { Fanout } from "./fanout";
 import { createDocumentStore } from "./store";
 
 export const REALTIME_PREFIX = "/realtime/";
@@ -78,8 +79,10 @@ export function createRealtimeGateway(
   database: Database,
   kinds: DocumentKind[] = [],
   options: Partial<DocumentServerOptions> = {},
+  /** Shares the documents with other processes (Redis, decision 0022); closed with the gateway. */
+  fanout: Fanout | null = null,
 ) {
-  const documents = createDocumentServer(createDocumentStore(database), options);
+  const documents = createDocumentServer(createDocumentStore(database), options, fanout);
   const wss = new WebSocketServer({ noServer: true, maxPayload: documents.options.maxMessageBytes });
 
   async function accept(req: IncomingMessage, socket: Duplex, head: Buffer, name: string) {
@@ -121,6 +124,7 @@ export function createRealtimeGateway(
       for (const client of wss.clients) client.close(1001, "server shutting down");
       wss.close();
       await documents.close();
+      await fanout?.close();
     },
   };
 }

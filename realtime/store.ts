@@ -10,7 +10,8 @@
  * `database.write` (decision 0004), so appends, compactions and the rest of
  * the portal's writes never interleave.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import * as Y from "yjs";
 import type { Database } from "../db/client";
 import { realtimeDocuments } from "../db/schema";
 
@@ -24,21 +25,26 @@ export interface StoredDocument {
 }
 
 export interface LogRow {
-  id: number;
   documentId: number;
   update: Uint8Array;
 }
+
+/**
+ * The last log id ever handed out. Truncation may delete the log's last row
+ * (its snapshot holds it), so the snapshots' positions count too; both maxima
+ * are index look-ups.
+ */
+const HEAD_SQL =
+  "SELECT max(coalesce((SELECT max(id) FROM realtime_updates), 0), coalesce((SELECT max(snapshot_through) FROM realtime_documents), 0)) AS head";
 
 /** Rows the truncation deletes per transaction, so appends waiting behind it wait little. */
 const TRUNCATE_CHUNK = 5_000;
 
 export function createDocumentStore(database: Database) {
-  return {
+  const store = {
     /** The last log id ever handed out (ids never go back, even once truncated rows are gone). */
     async head(): Promise<number> {
-      const result = await database.client.execute(
-        "SELECT max(coalesce((SELECT max(id) FROM realtime_updates), 0), coalesce((SELECT max(snapshot_through) FROM realtime_documents), 0)) AS head",
-      );
+      const result = await database.client.execute(HEAD_SQL);
       return Number(result.rows[0]!.head);
     },
 
@@ -82,24 +88,33 @@ export function createDocumentStore(database: Database) {
       };
     },
 
-    /** Appends rows in one transaction. */
-    async append(rows: readonly LogRow[]): Promise<void> {
+    /**
+     * Appends rows in one transaction and resolves with the log id of the
+     * first (the others follow in order). Ids are assigned inside the write
+     * transaction, after the log's head: processes sharing the database take
+     * them in commit order, so a reader that sees id N sees every id before
+     * it (compaction relies on that, decision 0022).
+     */
+    async append(rows: readonly LogRow[]): Promise<number> {
       // One statement and two bound parameters however many rows — the
       // updates end to end in one blob, and each row's id, document, offset
       // and length as JSON — cheaper than binding three parameters per row.
       const blob = Buffer.concat(rows.map((r) => r.update));
-      const index: number[][] = [];
-      let offset = 1; // substr() counts from 1
-      for (const r of rows) {
-        index.push([r.id, r.documentId, offset, r.update.byteLength]);
-        offset += r.update.byteLength;
-      }
-      await database.write((tx) =>
-        tx.run(
+      return database.write(async (tx) => {
+        const head = await tx.all<{ head: number }>(sql.raw(HEAD_SQL));
+        const first = Number(head[0]!.head) + 1;
+        const index: number[][] = [];
+        let offset = 1; // substr() counts from 1
+        for (const [i, r] of rows.entries()) {
+          index.push([first + i, r.documentId, offset, r.update.byteLength]);
+          offset += r.update.byteLength;
+        }
+        await tx.run(
           sql`INSERT INTO realtime_updates (id, document_id, "update")
               SELECT value->>0, value->>1, substr(${blob}, value->>2, value->>3) FROM json_each(${JSON.stringify(index)})`,
-        ),
-      );
+        );
+        return first;
+      });
     },
 
     /** Replaces the snapshot with `state`, which holds every logged update of the document up to `through`. */
@@ -132,13 +147,46 @@ export function createDocumentStore(database: Database) {
         if (deleted < TRUNCATE_CHUNK) return total;
       }
     },
+
+    /**
+     * Compaction when several processes append to a document (decision
+     * 0022): the snapshot is rebuilt from what the database holds — the
+     * snapshot and every later row, so nothing another process wrote can be
+     * missed — and replaced only if nobody compacted it meanwhile (the
+     * position it was read at is unchanged). Truncation then deletes exactly
+     * the rows it merged. Resolves with the position now held, or null when
+     * there was nothing to merge or another compaction won.
+     */
+    async compactStored(name: string): Promise<number | null> {
+      const stored = await store.load(name);
+      const through = stored.updates.at(-1)?.id;
+      if (through === undefined) return null;
+      const doc = new Y.Doc();
+      Y.transact(doc, () => {
+        if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+        for (const row of stored.updates) Y.applyUpdate(doc, row.update);
+      });
+      const state = Y.encodeStateAsUpdate(doc);
+      doc.destroy();
+      const result = await database.write((tx) =>
+        tx
+          .update(realtimeDocuments)
+          .set({ snapshot: Buffer.from(state), snapshotThrough: through, compactedAt: new Date() })
+          .where(
+            and(eq(realtimeDocuments.id, stored.id), eq(realtimeDocuments.snapshotThrough, stored.snapshotThrough)),
+          ),
+      );
+      return result.rowsAffected > 0 ? through : null;
+    },
   };
+  return store;
 }
 
 export type DocumentStore = ReturnType<typeof createDocumentStore>;
 
 interface Batch {
-  rows: LogRow[];
+  /** Each row's id is set once its transaction committed. */
+  rows: (LogRow & { id?: number })[];
   /** Run in order once the batch committed. */
   committed: (() => void)[];
 }
@@ -147,8 +195,8 @@ const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
 /**
- * Group commit. `append` gives an update its log id and queues it with the
- * callback that may announce it; `afterDurable` runs a callback once
+ * Group commit. `append` queues an update with the callback that may
+ * announce it (and learns its log id, assigned by the transaction); `afterDurable` runs a callback once
  * everything queued so far is committed. One transaction is in flight at a
  * time; a failed one is retried (with backoff) and its callbacks wait — an
  * update is never announced before it is stored, nor dropped because a
@@ -160,7 +208,6 @@ export function createJournal(store: Pick<DocumentStore, "append">, head: number
   let scheduled = false;
   let retrying = false;
   let retryMs = RETRY_FIRST_MS;
-  let lastId = head;
   let durableId = head;
   let drained: (() => void)[] = [];
   const stats = { transactions: 0, rows: 0, bytes: 0, failures: 0 };
@@ -181,11 +228,14 @@ export function createJournal(store: Pick<DocumentStore, "append">, head: number
     next = { rows: [], committed: [] };
     inFlight = batch;
     store.append(batch.rows).then(
-      () => {
+      (first) => {
         stats.transactions++;
         stats.rows += batch.rows.length;
-        for (const r of batch.rows) stats.bytes += r.update.byteLength;
-        durableId = batch.rows[batch.rows.length - 1]!.id;
+        for (const [i, r] of batch.rows.entries()) {
+          r.id = first + i;
+          stats.bytes += r.update.byteLength;
+        }
+        durableId = first + batch.rows.length - 1;
         retryMs = RETRY_FIRST_MS;
         inFlight = null;
         for (const fn of batch.committed) {
@@ -224,9 +274,9 @@ export function createJournal(store: Pick<DocumentStore, "append">, head: number
   return {
     /** Queues an update; `committed(id)` runs once it is stored. */
     append(documentId: number, update: Uint8Array, committed: (id: number) => void) {
-      const id = ++lastId;
-      next.rows.push({ id, documentId, update });
-      next.committed.push(() => committed(id));
+      const row: Batch["rows"][number] = { documentId, update };
+      next.rows.push(row);
+      next.committed.push(() => committed(row.id!));
       schedule();
     },
     /** Runs `fn` when every update appended so far is stored (at once if it already is). */
@@ -235,7 +285,7 @@ export function createJournal(store: Pick<DocumentStore, "append">, head: number
       else if (inFlight) inFlight.committed.push(fn);
       else fn();
     },
-    /** The last log id stored: every update with an id up to it is in the database. */
+    /** The last log id this journal stored: every update it appended up to that id is in the database. */
     durableId: () => durableId,
     /** Resolves when nothing is waiting to be written. */
     drain(): Promise<void> {

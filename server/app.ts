@@ -19,6 +19,7 @@ import { seedDemoProblems } from "../db/seed/demo-problems";
 import { seedDemoTickets } from "../db/seed/demo-tickets";
 import { describeReferenceCounts, seedReference } from "../db/seed/reference";
 import type { DocumentServerOptions } from "../realtime/documents";
+import { createRedisFanout } from "../realtime/fanout";
 import { createRealtimeGateway, refuseUpgrade, type DocumentKind } from "../realtime/gateway";
 import { apiRouter } from "./api";
 import type { Config } from "./config";
@@ -84,11 +85,13 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY ? 1 : false);
   const server = createServer(app);
-  const gateway = createRealtimeGateway(database, [planDocumentKind(database), ...(options.kinds ?? [])], {
-    unloadAfterMs: config.REALTIME_UNLOAD_AFTER_SECONDS * 1000,
-    log,
-    ...options.realtime,
-  });
+  const fanout = config.REDIS_URL ? await createRedisFanout(config.REDIS_URL, log) : null;
+  const gateway = createRealtimeGateway(
+    database,
+    [planDocumentKind(database), ...(options.kinds ?? [])],
+    { unloadAfterMs: config.REALTIME_UNLOAD_AFTER_SECONDS * 1000, log, ...options.realtime },
+    fanout,
+  );
 
   app.use(securityHeaders(config, { dev: options.dev }));
 

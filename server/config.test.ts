@@ -79,6 +79,15 @@ describe("loadConfig", () => {
     },
   );
 
+  it("reads REDIS_URL (realtime across processes) and refuses what is not a redis URL", () => {
+    expect(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379" }).REDIS_URL).toBe("redis://127.0.0.1:6379");
+    expect(loadConfig({ REDIS_URL: "rediss://user:pw@cache.example.org:6380/0" }).REDIS_URL).toBe(
+      "rediss://user:pw@cache.example.org:6380/0",
+    );
+    expect(loadConfig({ REDIS_URL: "" }).REDIS_URL).toBeUndefined();
+    expect(errorFor({ REDIS_URL: "127.0.0.1:6379" }).message).toMatch(/^Invalid configuration: REDIS_URL /);
+  });
+
   it.each(["ftp://x", "./data/x.db", "postgres://x/y"])("refuses DATABASE_URL=%s, naming it", (url) => {
     expect(errorFor({ DATABASE_URL: url }).message).toMatch(/^Invalid configuration: DATABASE_URL /);
   });

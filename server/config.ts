@@ -41,6 +41,14 @@ export const configSchema = z.object({
    * run holds the event loop for seconds.
    */
   HOT_SPOT_DETECTION: flag.default(true),
+  /**
+   * Redis for realtime fan-out (decision 0022): processes behind one address that share the
+   * database share live documents through its pub/sub. Unset: one process, no Redis.
+   */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
   /** A realtime document nobody has open leaves memory after this long (it stays stored). */
   REALTIME_UNLOAD_AFTER_SECONDS: z.coerce.number().positive().default(30),
 });

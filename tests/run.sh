@@ -18,6 +18,17 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# The cross-process realtime tests start Debian's redis-server (decision 0022); install it the same way.
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's redis-server for the cross-process realtime tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "redis-server is missing: install Debian's 'redis-server' package (apt-get install -y redis-server)." >&2
+    exit 1
+  fi
+fi
+
 npm run build --silent
 
 reports="$(mktemp -d)"

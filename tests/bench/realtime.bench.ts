@@ -12,7 +12,10 @@
  * - memory for 1,000 open documents no more than baseline's, falling back
  *   within a minute after the clients leave;
  * - a 10,000-update document loads in ≤ 100 ms;
- * - bytes written per edit ≤ 3× the update's size.
+ * - bytes written per edit ≤ 3× the update's size;
+ * - edit-to-peer latency between clients on two processes sharing the
+ *   document through Redis (decision 0022), against both clients on one of
+ *   them, in the same run (information, no target).
  *
  * The load at thousands of edits per second comes from protocol-level
  * clients (a `ws` socket sending pre-encoded Yjs updates made by real Y.Docs,
@@ -31,6 +34,7 @@ import { encodeUpdate } from "../../realtime/protocol";
 import { orgId } from "../helpers/database";
 import { spawnPortal, type PortalProcess } from "../helpers/process";
 import { cookieWebSocket, sessionCookieFor } from "../helpers/realtime";
+import { startRedis } from "../helpers/redis";
 import { openBenchDatabase } from "./fixtures";
 import { defineBench, percentile, type BenchContext, type Measurement } from "./lib";
 
@@ -240,13 +244,18 @@ function synced(provider: WebsocketProvider): Promise<void> {
   });
 }
 
-/** `n` stock providers in one document; each edit by one of them, latency to each of the others. */
-async function providersLatency(server: Server, name: string, n: number, edits: number, perSecond: number) {
-  const Polyfill = cookieWebSocket(server.cookie) as unknown as typeof globalThis.WebSocket;
+/**
+ * `n` stock providers in one document, connected to `servers` in turn (one
+ * server, or processes sharing the document through Redis); each edit by one
+ * of them, latency to each of the others.
+ */
+async function providersLatency(servers: Server[], name: string, n: number, edits: number, perSecond: number) {
   const docs = Array.from({ length: n }, () => new Y.Doc());
-  const providers = docs.map(
-    (doc) => new WebsocketProvider(server.providerBase, name, doc, { WebSocketPolyfill: Polyfill, disableBc: true }),
-  );
+  const providers = docs.map((doc, i) => {
+    const server = servers[i % servers.length]!;
+    const Polyfill = cookieWebSocket(server.cookie) as unknown as typeof globalThis.WebSocket;
+    return new WebsocketProvider(server.providerBase, name, doc, { WebSocketPolyfill: Polyfill, disableBc: true });
+  });
   await Promise.all(providers.map(synced));
   const samples: number[] = [];
   let received = 0;
@@ -344,11 +353,17 @@ export default defineBench({
     const doc = (label: string) => `test:${xiheyan}:${label}`;
     // Each phase gets fresh server processes: what one phase leaves behind (documents
     // loaded, compactions due) must not be measured by the next.
-    const startOurs = (options: object = {}) =>
+    const startOurs = (options: object = {}, env: Record<string, string> = {}) =>
       startServer(
         "ours",
         "tests/helpers/realtime-server.ts",
-        { DATABASE_URL: `file:${bench.path}`, PORT: "0", REALTIME_QUIET: "1", REALTIME_OPTIONS: JSON.stringify(options) },
+        {
+          DATABASE_URL: `file:${bench.path}`,
+          PORT: "0",
+          REALTIME_QUIET: "1",
+          REALTIME_OPTIONS: JSON.stringify(options),
+          ...env,
+        },
         cookie,
       );
     const startBaseline = (env: Record<string, string> = {}) =>
@@ -368,6 +383,41 @@ export default defineBench({
       out.push({ metric, value, unit, baseline: base, baselineLabel: "@y/websocket-server 0.1.1", ...extra });
 
     try {
+      // ── across processes (decision 0022): two processes on one database and a real redis-server ──
+      {
+        const redis = await startRedis();
+        try {
+          const a = await startOurs({}, { REDIS_URL: redis.url });
+          running.add(a);
+          const b = await startOurs({}, { REDIS_URL: redis.url });
+          running.add(b);
+          const edits = Math.max(60, Math.round(400 * scale));
+          // Alternating, so both see the same machine load: one process (both clients on A), then across.
+          const single: number[][] = [[], []];
+          const cross: number[][] = [[], []];
+          for (let round = 0; round < 2; round++) {
+            const one = await providersLatency([a], doc(`one-process-${round}`), 2, edits, 50);
+            const two = await providersLatency([a, b], doc(`two-processes-${round}`), 2, edits, 50);
+            single[0]!.push(one.p50);
+            single[1]!.push(one.p99);
+            cross[0]!.push(two.p50);
+            cross[1]!.push(two.p99);
+          }
+          const [oneP50, oneP99, twoP50, twoP99] = [single[0]!, single[1]!, cross[0]!, cross[1]!].map((v) =>
+            Math.min(...v),
+          ) as [number, number, number, number];
+          ctx.log(
+            `across processes: p50 ${twoP50.toFixed(2)} p99 ${twoP99.toFixed(2)} ms; one process (Redis on): p50 ${oneP50.toFixed(2)} p99 ${oneP99.toFixed(2)} ms`,
+          );
+          const across = { baselineLabel: "both clients on one process, same run", note: "no target (information)" };
+          out.push({ metric: "edit-to-peer p50, 2 clients on two processes (Redis)", value: twoP50, unit: "ms", baseline: oneP50, ...across });
+          out.push({ metric: "edit-to-peer p99, 2 clients on two processes (Redis)", value: twoP99, unit: "ms", baseline: oneP99, ...across });
+          await stop(a, b);
+        } finally {
+          await redis.close();
+        }
+      }
+
       // ── latency with n providers in one document; 100 documents at 10,000 and 25,000 edits/s ──
       {
         const servers = await both();
@@ -375,7 +425,7 @@ export default defineBench({
           const edits = Math.max(30, Math.round(200 * scale));
           const rate = n === 100 ? 25 : 50;
           const r: Record<string, { p50: number; p99: number }> = {};
-          for (const s of servers) r[s.label] = await providersLatency(s, doc(`providers-${n}`), n, edits, rate);
+          for (const s of servers) r[s.label] = await providersLatency([s], doc(`providers-${n}`), n, edits, rate);
           ctx.log(
             `${n} clients: ours p50 ${r.ours!.p50.toFixed(2)} p99 ${r.ours!.p99.toFixed(2)} ms; baseline p50 ${r.baseline!.p50.toFixed(2)} p99 ${r.baseline!.p99.toFixed(2)} ms`,
           );

@@ -5,22 +5,28 @@
  * Remix app, so it needs no build. Prints "realtime listening on <port>".
  *
  * Environment: DATABASE_URL, PORT (0 for any), REALTIME_OPTIONS (JSON,
- * DocumentServerOptions), REALTIME_QUIET=1 to keep the log off stdout.
+ * DocumentServerOptions), REALTIME_QUIET=1 to keep the log off stdout,
+ * REDIS_URL to share documents with other processes (decision 0022).
  * Over IPC it answers {type:"stats"} with memory (after a GC when run with
  * --expose-gc) and the gateway's metrics, and {type:"settle"} once idle
  * documents are compacted and unloaded.
  */
 import { createServer } from "node:http";
 import { openDatabase } from "../../db/client";
+import { createRedisFanout } from "../../realtime/fanout";
 import { createRealtimeGateway } from "../../realtime/gateway";
 import { testKind } from "./realtime";
 
 const database = await openDatabase(process.env.DATABASE_URL ?? "file:./data/realtime-test.db");
 const quiet = process.env.REALTIME_QUIET === "1";
-const gateway = createRealtimeGateway(database, [testKind], {
-  ...(JSON.parse(process.env.REALTIME_OPTIONS ?? "{}") as object),
-  log: quiet ? () => undefined : (line) => console.log(line),
-});
+const log = quiet ? () => undefined : (line: string) => console.log(line);
+const redisUrl = process.env.REDIS_URL;
+const gateway = createRealtimeGateway(
+  database,
+  [testKind],
+  { ...(JSON.parse(process.env.REALTIME_OPTIONS ?? "{}") as object), log },
+  redisUrl ? await createRedisFanout(redisUrl, log) : null,
+);
 const server = createServer((_req, res) => res.writeHead(404).end());
 server.on("upgrade", (req, socket, head) => {
   if (!gateway.handleUpgrade(req, socket, head)) socket.destroy();

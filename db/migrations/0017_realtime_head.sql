@@ -1,0 +1,1 @@
+CREATE INDEX `realtime_documents_snapshot_through` ON `realtime_documents` (`snapshot_through`);
