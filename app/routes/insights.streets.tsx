@@ -8,6 +8,7 @@ import ratesStyles from "~/styles/rates.css?url";
 import styles from "~/styles/insights.css?url";
 import { volumeRanking } from "../../server/insights";
 import { beijingMonth, shiftMonth } from "../../server/tickets";
+import { MonthSelect } from "~/components/MonthSelect";
 
 const R = t.governance.ranking;
 /** The month picker reaches two years back. */
@@ -45,16 +46,7 @@ export default function StreetRanking() {
       <h1>{R.title}</h1>
       <p className="muted">{R.intro}</p>
       <Form method="get" className="rates-filter">
-        <div className="field">
-          <label htmlFor="ranking-month">{R.month}</label>
-          <select id="ranking-month" name="month" defaultValue={month}>
-            {months.map((m) => (
-              <option key={m} value={m}>
-                {monthLabel(m)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <MonthSelect id="ranking-month" label={R.month} months={months} value={month} />
         <button type="submit" className="button primary">
           {R.show}
         </button>

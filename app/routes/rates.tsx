@@ -25,6 +25,7 @@ import {
   trend,
 } from "../../server/tickets";
 import { whistleScorecards } from "../../server/councils";
+import { MonthSelect } from "~/components/MonthSelect";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -272,16 +273,7 @@ export default function Rates() {
       <h1>{R.title}</h1>
       <p className="muted">{R.intro}</p>
       <Form method="get" className="rates-filter">
-        <div className="field">
-          <label htmlFor="rates-month">{R.month}</label>
-          <select id="rates-month" name="month" defaultValue={month}>
-            {months.map((m) => (
-              <option key={m} value={m}>
-                {monthLabel(m)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <MonthSelect id="rates-month" label={R.month} months={months} value={month} />
         {centre ? (
           <div className="field">
             <label htmlFor="rates-kind">{R.units.kind}</label>
