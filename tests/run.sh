@@ -39,10 +39,13 @@ status=0
 # A test file touches a database when it uses a helper that opens one (or starts a
 # portal, or spawns a process given a DATABASE_URL), or opens one itself. Files that
 # start a libsql server of their own (startSqld) test against it in either pass.
+# The browser tests stay in the first pass: what they add is the page, and pages
+# reach the database through the services the second pass tests (and the two
+# passes in full took ~28 minutes here, too close to CI's 30).
 database_tests() {
   grep -rlE --include='*.test.ts' \
     "helpers/(database|portal|e2e|process|plans|realtime)\"|db/client\"|openDatabase\(" \
-    app server db realtime tests | xargs grep -L "startSqld(" | sort
+    app server db realtime tests/integration | xargs grep -L "startSqld(" | sort
 }
 
 echo "=== pass 1 of 2: embedded SQLite (every test) ==="

@@ -47,7 +47,8 @@ describe("governance-type streets", () => {
     await page.getByRole("link", { name: G.ranking.listLink }).click();
     await page.waitForURL(`${env.portal.url}/insights/governance-streets`);
     const current = page.locator("tr[data-entry]");
-    expect(await current.count()).toBe(3);
+    // The URL changes before the new page has rendered.
+    await expect.poll(() => current.count()).toBe(3);
     await page.getByRole("button", { name: G.list.add }).click();
     await expect.poll(() => page.locator("#gov-street-error").textContent()).toContain("请选择街道（乡镇）");
     expect(await page.locator("#gov-reason-error").textContent()).toContain("请写明列入理由");

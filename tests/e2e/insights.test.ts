@@ -10,86 +10,78 @@ import { describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
 import { expectChartDrawn as expectDrawn, unexpectedProblems } from "../helpers/browser";
 import { signedIn, useBrowserAndPortal } from "../helpers/e2e";
-import { testDatabaseKind } from "../helpers/sqld";
 import { detectHotSpots } from "../../server/insights";
 
 const env = useBrowserAndPortal();
 const I = zhCN.insights;
 
 describe("insights", () => {
-  // Known failure against a libsql server (issue 8, open; decision 0020): after 吹哨 the link to the
-  // whistle never appears. Skipped in the sqld pass until it is found.
-  it.skipIf(testDatabaseKind === "sqld")(
-    "the street office sees its hot spots and turns one into proactive work with a whistle and a council",
-    async () => {
-      // The pages show the hot spots as last detected; the portal's first run may still be going.
-      await detectHotSpots(env.portal.portal.database);
-      const { context, page, problems } = await signedIn(env, "street");
-      await page.locator("#primary-nav").getByRole("link", { name: zhCN.nav.insights, exact: true }).click();
-      await page.waitForURL(`${env.portal.url}/insights`);
-      await expect.poll(() => page.locator("h1").textContent()).toBe(I.title);
+  it("the street office sees its hot spots and turns one into proactive work with a whistle and a council", async () => {
+    // The pages show the hot spots as last detected; the portal's first run may still be going.
+    await detectHotSpots(env.portal.portal.database);
+    const { context, page, problems } = await signedIn(env, "street");
+    await page.locator("#primary-nav").getByRole("link", { name: zhCN.nav.insights, exact: true }).click();
+    await page.waitForURL(`${env.portal.url}/insights`);
+    await expect.poll(() => page.locator("h1").textContent()).toBe(I.title);
 
-      // The 西河沿 parking calls are a hot spot of this street's; 新安中里 (another street) is not shown.
-      const rows = page.locator("table.hot-spots tbody tr");
-      await expect.poll(() => rows.count()).toBeGreaterThan(0);
-      const first = rows.first();
-      expect(await first.textContent()).toContain("停车管理");
-      expect(await first.textContent()).toContain("西河沿");
-      expect(await page.locator("table.hot-spots").textContent()).not.toContain("新安中里");
-      await expectDrawn(page, "chart-breakdown");
+    // The 西河沿 parking calls are a hot spot of this street's; 新安中里 (another street) is not shown.
+    const rows = page.locator("table.hot-spots tbody tr");
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    const first = rows.first();
+    expect(await first.textContent()).toContain("停车管理");
+    expect(await first.textContent()).toContain("西河沿");
+    expect(await page.locator("table.hot-spots").textContent()).not.toContain("新安中里");
+    await expectDrawn(page, "chart-breakdown");
 
-      // Filters travel in the URL: a category with no hot spots here empties the list.
-      await page.getByLabel(I.filters.category).selectOption({ label: "\u3000噪音" });
-      await page.getByRole("button", { name: I.filters.show }).click();
-      await page.waitForURL(/categoryId=\d+/);
-      await expect.poll(() => page.getByText(I.hotSpots.none).count()).toBe(1);
-      await page.getByRole("link", { name: I.filters.reset }).click();
-      await page.waitForURL(`${env.portal.url}/insights`);
+    // Filters travel in the URL: a category with no hot spots here empties the list.
+    await page.getByLabel(I.filters.category).selectOption({ label: "\u3000噪音" });
+    await page.getByRole("button", { name: I.filters.show }).click();
+    await page.waitForURL(/categoryId=\d+/);
+    await expect.poll(() => page.getByText(I.hotSpots.none).count()).toBe(1);
+    await page.getByRole("link", { name: I.filters.reset }).click();
+    await page.waitForURL(`${env.portal.url}/insights`);
 
-      // The hot spot's page: weekly calls drawn, its tickets linked.
-      await rows.first().getByRole("link").click();
-      await page.waitForURL(/\/insights\/hot-spots\/\d+$/);
-      await expectDrawn(page, "chart-weekly");
-      await expectDrawn(page, "chart-categories");
-      const ticketLinks = page.locator('#tickets-heading ~ .table-wrap a[href^="/tickets/"]');
-      expect(await ticketLinks.count()).toBeGreaterThan(100);
+    // The hot spot's page: weekly calls drawn, its tickets linked.
+    await rows.first().getByRole("link").click();
+    await page.waitForURL(/\/insights\/hot-spots\/\d+$/);
+    await expectDrawn(page, "chart-weekly");
+    await expectDrawn(page, "chart-categories");
+    const ticketLinks = page.locator('#tickets-heading ~ .table-wrap a[href^="/tickets/"]');
+    expect(await ticketLinks.count()).toBeGreaterThan(100);
 
-      // A bad target is refused with a field error and nothing changes.
-      await page.getByLabel(I.hotSpot.target).fill("0");
-      await page.getByRole("button", { name: I.hotSpot.proactive }).click();
-      await expect
-        .poll(() => page.locator("#problem-target-error, .field-error").first().textContent())
-        .toContain("1%");
-      expect(await page.getByTestId("review").textContent()).toContain(I.reviews.open);
+    // A bad target is refused with a field error and nothing changes.
+    await page.getByLabel(I.hotSpot.target).fill("0");
+    await page.getByRole("button", { name: I.hotSpot.proactive }).click();
+    await expect.poll(() => page.locator("#problem-target-error, .field-error").first().textContent()).toContain("1%");
+    expect(await page.getByTestId("review").textContent()).toContain(I.reviews.open);
 
-      await page.getByLabel(I.hotSpot.problemTitle).fill("西河沿街占道停车治理");
-      await page.getByLabel(I.hotSpot.target).fill("30");
-      await page.getByRole("button", { name: I.hotSpot.proactive }).click();
-      await page.waitForURL(/\/insights\/monthly-problems\/\d+$/);
-      await expect.poll(() => page.locator("h1").textContent()).toBe(I.problem.title("西河沿街占道停车治理"));
-      await expectDrawn(page, "chart-volume");
+    await page.getByLabel(I.hotSpot.problemTitle).fill("西河沿街占道停车治理");
+    await page.getByLabel(I.hotSpot.target).fill("30");
+    await page.getByRole("button", { name: I.hotSpot.proactive }).click();
+    await page.waitForURL(/\/insights\/monthly-problems\/\d+$/);
+    await expect.poll(() => page.locator("h1").textContent()).toBe(I.problem.title("西河沿街占道停车治理"));
+    await expectDrawn(page, "chart-volume");
 
-      // 吹哨: the traffic police are summoned, the hot spot's tickets come along.
-      await page.getByLabel("北京市公安局公安交通管理局西城交通支队").check();
-      await page.getByRole("button", { name: I.problem.blow }).click();
-      const whistleLink = page.getByRole("link", { name: /查看吹哨/ });
-      // The whistle links the hot spot's 150-odd tickets and the page reloads: seconds on a busy machine.
-      await expect.poll(() => whistleLink.count(), { timeout: 10_000 }).toBe(1);
+    // 吹哨: the traffic police are summoned, the hot spot's tickets come along.
+    await page.getByLabel("北京市公安局公安交通管理局西城交通支队").check();
+    await page.getByRole("button", { name: I.problem.blow }).click();
+    const whistleLink = page.getByRole("link", { name: /查看吹哨/ });
+    // The whistle links the hot spot's 150-odd tickets and the page reloads: seconds on a busy machine.
+    await expect.poll(() => whistleLink.count(), { timeout: 10_000 }).toBe(1);
 
-      // 圆桌会议 from the whistle.
-      await page.getByRole("button", { name: I.problem.convene }).click();
-      await page.waitForURL(/\/councils\/\d+$/);
-      await expect.poll(() => page.locator("h1").textContent()).toContain("西河沿街占道停车治理");
-      expect(await page.locator('a[href^="/tickets/"]').count()).toBeGreaterThan(100);
+    // 圆桌会议 from the whistle.
+    await page.getByRole("button", { name: I.problem.convene }).click();
+    await page.waitForURL(/\/councils\/\d+$/);
+    await expect.poll(() => page.locator("h1").textContent()).toContain("西河沿街占道停车治理");
+    expect(await page.locator('a[href^="/tickets/"]').count()).toBeGreaterThan(100);
 
-      // Back on the insights page the hot spot is marked as taken on, and the problem is listed.
-      await page.goto(`${env.portal.url}/insights`);
-      expect(await page.locator("table.hot-spots tbody tr").first().textContent()).toContain(I.reviews.proactive);
-      expect(await page.getByRole("link", { name: "西河沿街占道停车治理" }).count()).toBe(1);
-      expect(unexpectedProblems(problems)).toEqual([]);
-      await context.close();
-    },
-  );
+    // Back on the insights page the hot spot is marked as taken on, and the problem is listed.
+    await page.goto(`${env.portal.url}/insights`);
+    expect(await page.locator("table.hot-spots tbody tr").first().textContent()).toContain(I.reviews.proactive);
+    expect(await page.getByRole("link", { name: "西河沿街占道停车治理" }).count()).toBe(1);
+    expect(unexpectedProblems(problems)).toEqual([]);
+    await context.close();
+  });
 
   it("the administrator saves a new rule version; a bad value is refused field by field", async () => {
     const { context, page, problems } = await signedIn(env, "admin");

@@ -42,12 +42,9 @@ describe("the year's monthly problems", () => {
     await page.goto(`${env.portal.url}/insights`);
     await page.getByRole("link", { name: L.allLink }).click();
     await page.waitForURL(`${env.portal.url}/insights/monthly-problems`);
-    const year = Number(
-      await page
-        .locator("h1")
-        .textContent()
-        .then((h) => h!.slice(0, 4)),
-    );
+    // The URL changes before the list has rendered: wait for its heading, which starts with the year.
+    await expect.poll(() => page.locator("h1").textContent()).toMatch(/^\d{4}/);
+    const year = Number((await page.locator("h1").textContent())!.slice(0, 4));
     // This year's seeded problems, and last year's closed one a click away.
     expect(await page.getByRole("link", { name: "西河沿街路边停车治理" }).count()).toBe(1);
     await page

@@ -14,7 +14,6 @@ import { zhCN } from "../../app/i18n/zh-CN";
 import { createCouncil } from "../../server/councils";
 import { actorOf, orgId } from "../helpers/database";
 import { signedIn, useBrowserAndPortal } from "../helpers/e2e";
-import { testDatabaseKind } from "../helpers/sqld";
 
 const env = useBrowserAndPortal();
 const P = zhCN.plans;
@@ -73,10 +72,7 @@ afterAll(async () => {
   for (const p of Object.values(people)) await p.context.close();
 });
 
-// Known failure against a libsql server (issue 8, open): the live plan page never reports 已连接 for a
-// plan created in this test (the realtime sync does not complete), though the realtime integration tests
-// and the plan-work browser test pass against sqld. Skipped in the sqld pass until it is found.
-describe.skipIf(testDatabaseKind === "sqld")("一方案三清单, live", () => {
+describe("一方案三清单, live", () => {
   it("the convener creates the plan from the council page (a half-filled custom list is refused)", async () => {
     people.secretary = await signedIn(env, "secretary");
     const page = people.secretary.page;

@@ -7,6 +7,7 @@
  */
 import type { Database } from "../../db/client";
 import { sweepWhistleDeadlines } from "../../server/councils";
+import { sweepGovernanceWarnings } from "../../server/insights";
 import { createInvitation } from "../../server/identity";
 import { produceDailyDigests } from "../../server/notifications";
 import { createPlan, sweepOverdueCommitments } from "../../server/plans";
@@ -63,6 +64,7 @@ export async function demoIds(database: Database): Promise<DemoIds> {
   await sweepWhistleDeadlines(database);
   await sweepOverdueCommitments(database);
   await produceDailyDigests(database);
+  await sweepGovernanceWarnings(database);
   return {
     org,
     council,
