@@ -183,7 +183,8 @@ it(
     // drives the burst by what happened, not by a count that assumes a speed.
     const perRound = 25;
     let perWriter = 0;
-    const compactedTwice = async () => (await Promise.all([a, b].map(metricsOf))).every((m) => m.compactions >= 2);
+    const compactedTwice = async () =>
+      (await Promise.all([a, b].map(metricsOf))).every((m) => (m.compactions ?? 0) >= 2);
     do {
       for (let i = 0; i < perRound; i++, perWriter++) {
         for (const [k, w] of writers.entries()) w.doc.getArray<string>(`w${k}`).push([`w${k}-${perWriter}`]);
