@@ -247,11 +247,11 @@ export default function MonthlyProblemPage() {
             <tbody>
               {watch.periods.map((v) => (
                 <tr key={v.period}>
-                  <td>
+                  <td className="nowrap">
                     {P.periodLabel(v.period)}
                     {v.partial ? <small className="muted">{D.partial}</small> : null}
                   </td>
-                  <td>{D.phases[v.phase]}</td>
+                  <td className="nowrap">{D.phases[v.phase]}</td>
                   <td className="num">{v.count}</td>
                   <td className="num">{v.yearBefore}</td>
                   <td className="num">{v.target ?? "—"}</td>

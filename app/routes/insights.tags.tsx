@@ -117,8 +117,8 @@ export default function TagBreakdown() {
           <tbody>
             {tags.map((r) => (
               <tr key={r.tag} data-tag={r.tag}>
-                <td>{groupOf(r.tag)}</td>
-                <td>{G.tags[r.tag]}</td>
+                <td className="nowrap">{groupOf(r.tag)}</td>
+                <td className="nowrap">{G.tags[r.tag]}</td>
                 <td className="num">{r.volume}</td>
                 <td className="num">{r.callbacks}</td>
                 <td className="num">{percent(r.resolution)}</td>
