@@ -231,6 +231,8 @@ export const tickets = sqliteTable(
     index("tickets_community_received_idx").on(t.communityCode, t.receivedAt),
     index("tickets_dispatch_month_idx").on(t.dispatchMonth, t.streetCode),
     index("tickets_reporter_idx").on(t.reporterUserId),
+    // The integration API's sync reads in this order (updated since, then id): without it every page sorted the table.
+    index("tickets_updated_idx").on(t.updatedAt, t.id),
     index("tickets_open_deadline_idx")
       .on(t.deadlineAt)
       .where(sql`${t.status} in ('accepted', 'in_progress')`),

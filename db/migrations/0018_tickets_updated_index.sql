@@ -1,0 +1,1 @@
+CREATE INDEX `tickets_updated_idx` ON `tickets` (`updated_at`,`id`);
