@@ -33,7 +33,7 @@ import * as Y from "yjs";
 import { createDocumentStore } from "../../realtime/store";
 import { encodeUpdate } from "../../realtime/protocol";
 import { orgId } from "../helpers/database";
-import { spawnPortal, type PortalProcess } from "../helpers/process";
+import { ask, spawnPortal, type PortalProcess } from "../helpers/process";
 import { cookieWebSocket, sessionCookieFor } from "../helpers/realtime";
 import { startRedis } from "../helpers/redis";
 import { openBenchDatabase } from "./fixtures";
@@ -70,16 +70,7 @@ async function startServer(
     url: (name) => `${prefix}/${name}`,
     providerBase: prefix,
     cookie,
-    stats: () =>
-      new Promise((resolveStats) => {
-        const onMessage = (m: { type: string }) => {
-          if (m.type !== "stats") return;
-          proc.child.off("message", onMessage);
-          resolveStats(m as never);
-        };
-        proc.child.on("message", onMessage);
-        proc.child.send({ type: "stats" });
-      }),
+    stats: () => ask(proc, { type: "stats" }, "stats"),
     async stop() {
       proc.child.kill("SIGTERM");
       const timer = setTimeout(() => proc.kill(), 5_000);
@@ -337,16 +328,7 @@ async function typeInto(server: Server, name: string, messages: Uint8Array[]) {
 /** Has the server compact and unload its idle documents now, as it would after a while. */
 async function settle(server: Server) {
   await sleep(200);
-  const settled = new Promise<void>((r) => {
-    const onMessage = (m: { type: string }) => {
-      if (m.type !== "settled") return;
-      server.proc.child.off("message", onMessage);
-      r();
-    };
-    server.proc.child.on("message", onMessage);
-  });
-  server.proc.child.send({ type: "settle" });
-  await settled;
+  await ask(server.proc, { type: "settle" }, "settled");
 }
 
 /** Connect → the client holds the document's 10,000 typed characters. */

@@ -19,6 +19,23 @@ export interface PortalProcess {
   kill(): void;
 }
 
+/**
+ * Sends `message` over a process's IPC channel (spawned with `ipc`) and
+ * resolves with its first message of type `reply` — e.g. the realtime test
+ * server's {type:"stats"} and {type:"settle"} (tests/helpers/realtime-server.ts).
+ */
+export function ask<T>(proc: PortalProcess, message: { type: string }, reply: string): Promise<T> {
+  return new Promise((resolveReply) => {
+    const onMessage = (m: { type: string }) => {
+      if (m.type !== reply) return;
+      proc.child.off("message", onMessage);
+      resolveReply(m as T);
+    };
+    proc.child.on("message", onMessage);
+    proc.child.send(message);
+  });
+}
+
 /** A port that was free a moment ago: listen on 0, note the port, close. */
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {

@@ -13,7 +13,7 @@ import { openDatabase } from "../../db/client";
 import { createDocumentStore } from "../../realtime/store";
 import { startBalancer } from "../helpers/balancer";
 import { openTestDatabase, orgId } from "../helpers/database";
-import { spawnPortal, type PortalProcess } from "../helpers/process";
+import { ask, spawnPortal, type PortalProcess } from "../helpers/process";
 import { connectClient, eventually, sessionCookieFor, until, type TestClient } from "../helpers/realtime";
 import { startRedis, type TestRedis } from "../helpers/redis";
 
@@ -46,16 +46,8 @@ async function startRealtime(options: object = {}): Promise<RealtimeProcess> {
 }
 
 /** The process's document-server counters (over IPC, see realtime-server.ts). */
-function metricsOf(p: RealtimeProcess): Promise<Record<string, number>> {
-  return new Promise((resolveStats) => {
-    const onMessage = (m: { type: string; metrics: Record<string, number> }) => {
-      if (m.type !== "stats") return;
-      p.proc.child.off("message", onMessage);
-      resolveStats(m.metrics);
-    };
-    p.proc.child.on("message", onMessage);
-    p.proc.child.send({ type: "stats" });
-  });
+async function metricsOf(p: RealtimeProcess): Promise<Record<string, number>> {
+  return (await ask<{ metrics: Record<string, number> }>(p.proc, { type: "stats" }, "stats")).metrics;
 }
 
 async function stop(p: RealtimeProcess) {
