@@ -24,12 +24,17 @@
  * clusters only grow and merge: new core points join their cell's cluster,
  * new links merge two clusters (the smaller relabelled into the larger), and
  * border points near new core points take their nearest core's cluster — work
- * in proportion to the change, not to the clusters it touches. A full run is
- * this growth from an empty index. When a ticket moved or left, a cluster may
+ * in proportion to the change, not to the clusters it touches. The first
+ * settle (a full run) clusters everything at once by sort and sweep
+ * (server/insights/sweep.ts) and then files the cells for the incremental
+ * settles that follow. When a ticket moved or left, a cluster may
  * split: settle then re-forms every component touching the marked cells from
  * scratch (a component it reaches without having touched it is absorbed
  * whole — its own links cannot have changed).
  */
+
+import { sweepClusters } from "./sweep";
+import { TicketColumn } from "./ticket-column";
 
 export interface ClusterRule {
   radiusM: number;
@@ -55,6 +60,8 @@ const OFFSET = 1 << 14;
 const BLOCK_BITS = 3;
 /** A millimetre of slack, so a point placed on the radius stays inside after projection rounding. */
 const SLACK_M = 0.001;
+/** A new cell's neighbours, until first asked for (one shared empty list: a full run files ~400,000 cells). */
+const NONE: Cell[] = [];
 
 interface Cell {
   family: number;
@@ -114,12 +121,15 @@ export class StClusterIndex {
   private xs = new Float64Array(0);
   private ys = new Float64Array(0);
   private ts = new Float64Array(0);
+  private families = new Int32Array(0);
   private core = new Uint8Array(0);
   /** The cluster of each point: a core point's cell's component, a border point's nearest core's, else 0. */
   private labels = new Int32Array(0);
   private cellOf: (Cell | null)[] = [];
   private readonly free: number[] = [];
-  private readonly slotOf = new Map<number, number>();
+  /** Each ticket's slot + 1 (0: not in the index). */
+  private readonly slotOf = new TicketColumn();
+  private live = 0;
   private readonly grid = new Map<number, Map<number, Row>>();
   private dirty: Cell[] = [];
   /** A ticket moved or left since the last settle: clusters may split, so the next settle re-forms. */
@@ -139,7 +149,7 @@ export class StClusterIndex {
   }
 
   get count() {
-    return this.slotOf.size;
+    return this.live;
   }
 
   private ensure(capacity: number) {
@@ -154,49 +164,63 @@ export class StClusterIndex {
     this.xs = grow(this.xs);
     this.ys = grow(this.ys);
     this.ts = grow(this.ts);
+    this.families = grow(this.families);
     this.core = grow(this.core);
     this.labels = grow(this.labels);
   }
 
-  private cellFor(family: number, x: number, y: number, t: number): Cell {
-    const cx = Math.floor(x / this.side) + OFFSET;
-    const cy = Math.floor(y / this.side) + OFFSET;
+  /** The cell column or row of a coordinate, offset so keys stay positive. */
+  private gridOf(metres: number, other: number): number {
+    const c = Math.floor(metres / this.side) + OFFSET;
     // Beyond ±570 km of Tiananmen (at the smallest radius) keys would collide: not a Beijing position.
-    if (cx < 2 || cx >= SIDE - 2 || cy < 2 || cy >= SIDE - 2) throw new RangeError(`position out of range: ${x}, ${y}`);
-    const ct = Math.floor(t / this.rule.windowMs);
-    const sk = cy * SIDE + cx;
+    if (c < 2 || c >= SIDE - 2) throw new RangeError(`position out of range: ${metres}, ${other}`);
+    return c;
+  }
+
+  private rowOf(family: number, ct: number): Row {
     let byTime = this.grid.get(family);
     if (!byTime) this.grid.set(family, (byTime = new Map()));
     let row = byTime.get(ct);
     if (!row) byTime.set(ct, (row = { cells: new Map(), blocks: new Map() }));
-    let cell = row.cells.get(sk);
-    if (!cell) {
-      cell = {
-        family,
-        ct,
-        cx,
-        cy,
-        sk,
-        x0: (cx - OFFSET) * this.side,
-        y0: (cy - OFFSET) * this.side,
-        t0: ct * this.rule.windowMs,
-        points: [],
-        coreCount: 0,
-        component: 0,
-        neighbours: [],
-        neighboursStamp: -1,
-        dirty: false,
-        affectedAt: -1,
-        grewAt: -1,
-        relabelAt: -1,
-        order: 0,
-      };
-      row.cells.set(sk, cell);
-      const key = blockKey(cx, cy);
-      const block = row.blocks.get(key);
-      if (block) block.push(cell);
-      else row.blocks.set(key, [cell]);
-    }
+    return row;
+  }
+
+  private cellFor(family: number, x: number, y: number, t: number): Cell {
+    const cx = this.gridOf(x, y);
+    const cy = this.gridOf(y, x);
+    const ct = Math.floor(t / this.rule.windowMs);
+    const row = this.rowOf(family, ct);
+    return row.cells.get(cy * SIDE + cx) ?? this.file(row, family, ct, cx, cy, []);
+  }
+
+  /** Files a new cell in its row. */
+  private file(row: Row, family: number, ct: number, cx: number, cy: number, points: number[]): Cell {
+    const sk = cy * SIDE + cx;
+    const cell: Cell = {
+      family,
+      ct,
+      cx,
+      cy,
+      sk,
+      x0: (cx - OFFSET) * this.side,
+      y0: (cy - OFFSET) * this.side,
+      t0: ct * this.rule.windowMs,
+      points,
+      coreCount: 0,
+      component: 0,
+      neighbours: NONE,
+      neighboursStamp: -1,
+      dirty: false,
+      affectedAt: -1,
+      grewAt: -1,
+      relabelAt: -1,
+      order: 0,
+    };
+    row.cells.set(sk, cell);
+    const key = blockKey(cx, cy);
+    const block = row.blocks.get(key);
+    if (block) block.push(cell);
+    else row.blocks.set(key, [cell]);
     return cell;
   }
 
@@ -230,26 +254,32 @@ export class StClusterIndex {
   /** Adds tickets, or moves them when already present (a changed position, time or category). */
   upsert(points: Iterable<StPoint>) {
     for (const p of points) {
-      let slot = this.slotOf.get(p.id);
-      if (slot === undefined) {
+      if (!(Number.isInteger(p.id) && p.id >= 1)) throw new RangeError(`ticket id must be a positive integer: ${p.id}`);
+      let slot = this.slotOf.get(p.id) - 1;
+      if (slot < 0) {
         slot = this.free.pop() ?? this.size++;
         this.ensure(this.size);
-        this.slotOf.set(p.id, slot);
-      } else {
+        this.slotOf.set(p.id, slot + 1);
+        this.live++;
+      } else if (this.settled) {
         // Most ticket events (accepted, replied, closed) leave the position, time and category as they were.
         const unchanged =
-          this.xs[slot] === p.x &&
-          this.ys[slot] === p.y &&
-          this.ts[slot] === p.t &&
-          this.cellOf[slot]!.family === p.family;
+          this.xs[slot] === p.x && this.ys[slot] === p.y && this.ts[slot] === p.t && this.families[slot] === p.family;
         if (unchanged) continue;
         this.detach(slot);
       }
-      const cell = this.cellFor(p.family, p.x, p.y, p.t);
       this.ids[slot] = p.id;
       this.xs[slot] = p.x;
       this.ys[slot] = p.y;
       this.ts[slot] = p.t;
+      this.families[slot] = p.family;
+      // Before the first settle points are only listed: it files them all at once.
+      if (!this.settled) {
+        this.gridOf(p.x, p.y);
+        this.gridOf(p.y, p.x);
+        continue;
+      }
+      const cell = this.cellFor(p.family, p.x, p.y, p.t);
       this.core[slot] = 0;
       this.labels[slot] = 0;
       this.cellOf[slot] = cell;
@@ -261,10 +291,12 @@ export class StClusterIndex {
   /** Removes tickets (no longer on the map, or out of the detection's scope). */
   remove(ids: Iterable<number>) {
     for (const id of ids) {
-      const slot = this.slotOf.get(id);
-      if (slot === undefined) continue;
-      this.detach(slot);
-      this.slotOf.delete(id);
+      const slot = this.slotOf.get(id) - 1;
+      if (slot < 0) continue;
+      if (this.settled) this.detach(slot);
+      this.slotOf.set(id, 0);
+      this.ids[slot] = 0;
+      this.live--;
       this.free.push(slot);
     }
   }
@@ -387,21 +419,81 @@ export class StClusterIndex {
   /** Recomputes what the changes since the last settle affect; returns the clusters that changed. */
   settle(): SettleResult {
     this.stamp++;
+    if (!this.settled) {
+      this.settled = true;
+      return this.bulk();
+    }
     const dirty = this.dirty;
     this.dirty = [];
     for (const cell of dirty) cell.dirty = false;
-    // The first settle has every cell dirty: no need to walk their neighbourhoods to find them.
-    const everything = !this.settled;
-    this.settled = true;
-    const result = this.shrunk ? this.reform(dirty) : this.grow(dirty, everything);
+    const result = this.shrunk ? this.reform(dirty) : this.grow(dirty);
     this.shrunk = false;
     for (const id of result.changed) if (!this.members.has(id)) result.changed.delete(id);
     for (const id of result.changed) result.removed.delete(id);
     return result;
   }
 
+  /** The first settle: every point clustered by sort and sweep, then filed in cells for the next. */
+  private bulk(): SettleResult {
+    const slots = new Int32Array(this.live);
+    for (let slot = 0, k = 0; slot < this.size; slot++) if (this.ids[slot] !== 0) slots[k++] = slot;
+    const swept = sweepClusters({
+      xs: this.xs,
+      ys: this.ys,
+      ts: this.ts,
+      families: this.families,
+      slots,
+      side: this.side,
+      windowMs: this.rule.windowMs,
+      r2: this.r2,
+      minTickets: this.rule.minTickets,
+    });
+    const { order, cellStart, core, label } = swept;
+    const first = this.nextComponent - 1;
+    this.nextComponent += swept.clusters;
+    const sizes = new Int32Array(swept.clusters + 1);
+    // Filled in cell order, not slot order: sized first, or V8 would keep it as a sparse dictionary.
+    this.cellOf = new Array<Cell | null>(this.size).fill(null);
+    for (let c = 0; c + 1 < cellStart.length; c++) {
+      const family = swept.cellFamily[c]!;
+      const ct = swept.cellT[c]!;
+      // A plain loop: Array.from over a typed subarray costs ~1 µs a cell through the iterator.
+      const points: number[] = [];
+      for (let i = cellStart[c]!; i < cellStart[c + 1]!; i++) points.push(order[i]!);
+      const cell = this.file(
+        this.rowOf(family, ct),
+        family,
+        ct,
+        swept.cellX[c]! + OFFSET,
+        swept.cellY[c]! + OFFSET,
+        points,
+      );
+      cell.coreCount = swept.cellCore[c]!;
+      if (swept.cellCluster[c]) cell.component = first + swept.cellCluster[c]!;
+      for (let i = cellStart[c]!; i < cellStart[c + 1]!; i++) {
+        const slot = order[i]!;
+        this.cellOf[slot] = cell;
+        this.core[slot] = core[i]!;
+        this.labels[slot] = label[i] ? first + label[i]! : 0;
+        sizes[label[i]!]!++;
+      }
+    }
+    // Members by cluster, each set built from its slots at once.
+    const byCluster = new Int32Array(order.length);
+    const at = new Int32Array(swept.clusters + 2);
+    for (let k = 1; k <= swept.clusters; k++) at[k + 1] = at[k]! + sizes[k]!;
+    const end = at.slice();
+    for (let i = 0; i < order.length; i++) if (label[i]) byCluster[end[label[i]!]!++] = order[i]!;
+    const changed = new Set<number>();
+    for (let k = 1; k <= swept.clusters; k++) {
+      this.members.set(first + k, new Set(byCluster.subarray(at[k]!, at[k + 1]!)));
+      changed.add(first + k);
+    }
+    return { changed, removed: new Set() };
+  }
+
   /** Only arrivals since the last settle: clusters grow and merge, never split. */
-  private grow(dirty: Cell[], everything: boolean): SettleResult {
+  private grow(dirty: Cell[]): SettleResult {
     const stamp = this.stamp;
     const changed = new Set<number>();
     const removed = new Set<number>();
@@ -418,10 +510,7 @@ export class StClusterIndex {
         grew.push(cell);
       }
     };
-    for (const cell of dirty) {
-      if (everything) update(cell);
-      else for (const n of this.neighboursOf(cell)) update(n);
-    }
+    for (const cell of dirty) for (const n of this.neighboursOf(cell)) update(n);
     // New core points join their cell's cluster (a new one when the cell had no core point).
     for (const cell of grew) {
       if (!cell.component) cell.component = this.nextComponent++;
@@ -443,7 +532,7 @@ export class StClusterIndex {
       relabel.push(cell);
     };
     for (const cell of dirty) mark(cell);
-    if (!everything) for (const cell of grew) for (const n of this.neighboursOf(cell)) mark(n);
+    for (const cell of grew) for (const n of this.neighboursOf(cell)) mark(n);
     for (const cell of relabel) {
       if (cell.coreCount === cell.points.length) continue;
       const around = this.neighboursOf(cell);
@@ -581,12 +670,12 @@ export class StClusterIndex {
   }
 
   familyOf(id: number): number {
-    const slot = this.slotOf.get(id);
-    return slot === undefined ? 0 : this.cellOf[slot]!.family;
+    const slot = this.slotOf.get(id) - 1;
+    return slot < 0 ? 0 : this.families[slot]!;
   }
 
   clusterOfTicket(id: number): number {
-    const slot = this.slotOf.get(id);
-    return slot === undefined ? 0 : this.labels[slot]!;
+    const slot = this.slotOf.get(id) - 1;
+    return slot < 0 ? 0 : this.labels[slot]!;
   }
 }

@@ -30,6 +30,7 @@ import { workerSource } from "../worker-source";
 import { StClusterIndex, type SettleResult, type StPoint } from "./clustering";
 import { projectX, projectY } from "./projection";
 import { summarise } from "./summary";
+import { TicketColumn } from "./ticket-column";
 
 const LOAD_PAGE = 20_000;
 const FEED_PAGE = 1_000;
@@ -70,21 +71,15 @@ async function familiesOf(database: Database, level: number): Promise<Map<number
 }
 
 /**
- * Each ticket's place code, compactly: codes interned to small numbers in an
- * array indexed by ticket id (a Map of a million strings would cost ~10× the
- * memory). A hot spot's area is the place most of its tickets share.
+ * Each ticket's place code, compactly: codes interned to small numbers in a
+ * ticket column. A hot spot's area is the place most of its tickets share.
  */
 class Places {
   private codes: string[] = [""];
   private ids = new Map<string, number>();
-  private byTicket = new Int32Array(1024);
+  private byTicket = new TicketColumn();
 
   set(ticketId: number, code: string | null) {
-    if (ticketId >= this.byTicket.length) {
-      const grown = new Int32Array(Math.max(ticketId + 1, this.byTicket.length * 2));
-      grown.set(this.byTicket);
-      this.byTicket = grown;
-    }
     let id = 0;
     if (code) {
       id = this.ids.get(code) ?? this.codes.length;
@@ -93,21 +88,19 @@ class Places {
         this.ids.set(code, id);
       }
     }
-    this.byTicket[ticketId] = id;
+    this.byTicket.set(ticketId, id);
   }
 
   /** The code most of the tickets carry (ties: the smaller code), or null when none has one. */
   majority(ticketIds: ArrayLike<number>): string | null {
-    const counts = new Map<number, number>();
-    for (let i = 0; i < ticketIds.length; i++) {
-      const id = this.byTicket[ticketIds[i]!] ?? 0;
-      if (id !== 0) counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
+    const counts = new Int32Array(this.codes.length);
+    for (let i = 0; i < ticketIds.length; i++) counts[this.byTicket.get(ticketIds[i]!)]!++;
     let best: string | null = null;
     let bestCount = 0;
-    for (const [id, n] of counts) {
+    for (let id = 1; id < counts.length; id++) {
+      const n = counts[id]!;
       const code = this.codes[id]!;
-      if (n > bestCount || (n === bestCount && best !== null && code < best)) {
+      if (n > bestCount || (n > 0 && n === bestCount && code < best!)) {
         best = code;
         bestCount = n;
       }
@@ -155,8 +148,8 @@ export class Clusterer {
   families = new Map<number, number>();
   places = new Places();
   lastEventId = 0;
-  /** The persisted hot spot of each ticket in an active one, and each live cluster's hot spot. */
-  hotSpotOfTicket = new Map<number, number>();
+  /** The persisted hot spot of each ticket in an active one (0: none), and each live cluster's hot spot. */
+  hotSpotOfTicket = new TicketColumn();
   hotSpotOfCluster = new Map<number, number>();
   /** How many tickets each active hot spot has stored: a diff that only adds needs no read. */
   memberCount = new Map<number, number>();
@@ -183,19 +176,19 @@ export class Clusterer {
     };
   }
 
+  /** Files the rows in the index; of `ids` (the tickets a refresh re-read), those without a position leave it. */
   private apply(rows: Row[], ids: readonly number[]) {
-    const present = new Set<number>();
     const points: StPoint[] = [];
     for (const row of rows) {
       this.places.set(row[0], row[5]);
       const point = this.pointOf(row);
-      if (point) {
-        points.push(point);
-        present.add(point.id);
-      }
+      if (point) points.push(point);
     }
     this.index!.upsert(points);
-    this.index!.remove(ids.filter((id) => !present.has(id)));
+    if (ids.length > 0) {
+      const present = new Set(points.map((point) => point.id));
+      this.index!.remove(ids.filter((id) => !present.has(id)));
+    }
   }
 
   /** A full run when asked, the first time, or when the rules changed; otherwise from the event feed. */
@@ -234,7 +227,7 @@ export class Clusterer {
     const [memberships] = await database.db.all<{ pairs: string }>(sql`select json_group_array(json_array(
         m.ticket_id, m.hot_spot_id)) as pairs
       from ${hotSpotTickets} m join ${hotSpots} h on h.id = m.hot_spot_id where h.status = 'active'`);
-    this.hotSpotOfTicket = new Map();
+    this.hotSpotOfTicket = new TicketColumn();
     this.memberCount = new Map();
     for (const [ticketId, hotSpotId] of JSON.parse(memberships?.pairs ?? "[]") as [number, number][]) {
       this.hotSpotOfTicket.set(ticketId, hotSpotId);
@@ -293,11 +286,23 @@ export class Clusterer {
     for (const { columns } of clusters) {
       const { ids } = columns;
       const votes = new Map<number, number>();
-      for (const ticketId of ids) {
-        const prior = this.hotSpotOfTicket.get(ticketId);
-        if (prior !== undefined && candidates.has(prior) && !claimed.has(prior))
-          votes.set(prior, (votes.get(prior) ?? 0) + 1);
+      const vote = (prior: number, n: number) => {
+        if (prior !== 0 && candidates.has(prior) && !claimed.has(prior)) votes.set(prior, (votes.get(prior) ?? 0) + n);
+      };
+      // Neighbouring tickets mostly share their hot spot: votes are counted in runs.
+      let run = 0;
+      let runLength = 0;
+      for (let i = 0; i < ids.length; i++) {
+        const prior = this.hotSpotOfTicket.get(ids[i]!);
+        if (prior === run) {
+          runLength++;
+        } else {
+          vote(run, runLength);
+          run = prior;
+          runLength = 1;
+        }
       }
+      vote(run, runLength);
       let keep: number | null = null;
       for (const [id, n] of votes)
         if (keep === null || n > votes.get(keep)! || (n === votes.get(keep) && id < keep)) keep = id;
@@ -325,9 +330,11 @@ export class Clusterer {
         updatedAt: new Date(now),
       };
       // Only the difference is written: a refresh usually adds a few calls to a hot spot of thousands.
-      const added: number[] = [];
+      const adding: number[] = [];
       for (const ticketId of ids)
-        if (keep === null || this.hotSpotOfTicket.get(ticketId) !== keep) added.push(ticketId);
+        if (keep === null || this.hotSpotOfTicket.get(ticketId) !== keep) adding.push(ticketId);
+      // In ticket order, the indexes and the foreign-key lookups walk their pages in order, not at random.
+      const added = Array.from(Int32Array.from(adding).sort());
       let removed: number[] = [];
       if (keep !== null && ids.length - added.length !== this.memberCount.get(keep)) {
         // Some stored members left it (or were claimed by another hot spot): read what is stored.
@@ -362,7 +369,7 @@ export class Clusterer {
     if (plan.gone.length > 0) {
       const gone = new Set(plan.gone);
       for (const id of gone) this.memberCount.delete(id);
-      for (const [ticket, id] of this.hotSpotOfTicket) if (gone.has(id)) this.hotSpotOfTicket.delete(ticket);
+      this.hotSpotOfTicket.clear(gone);
     }
     return { full: plan.full, updated, gone: plan.gone };
   }
@@ -370,7 +377,7 @@ export class Clusterer {
 
 /** Writes a plan in one transaction; returns the ids of the hot spots it created, in order. */
 export function persistPlan(database: Database, plan: DetectionPlan): Promise<number[]> {
-  return database.write(async (tx) => {
+  return (plan.full ? database.bulkWrite : database.write)(async (tx) => {
     const inserted: number[] = [];
     for (const item of plan.items) {
       let id = item.keep;
