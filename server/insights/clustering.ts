@@ -34,7 +34,7 @@
  */
 
 import { sweepClusters } from "./sweep";
-import { TicketColumn } from "./ticket-column";
+import { clearAll, TicketColumn } from "./ticket-column";
 
 export interface ClusterRule {
   radiusM: number;
@@ -51,13 +51,13 @@ export interface StPoint {
   t: number;
   /** The category family (level-1 or level-2 ancestor) id. */
   family: number;
+  /** A number the caller keeps with the ticket and reads back with its cluster (detection: its place). */
+  tag?: number;
 }
 
 /** Cell keys: spatial index cx + cy·SIDE stays a small integer (V8 hashes those fastest). */
 const SIDE = 1 << 15;
 const OFFSET = 1 << 14;
-/** Cells are listed in blocks of BLOCK × BLOCK, so a cell's 5 × 5 neighbourhood costs a few lookups, not 25. */
-const BLOCK_BITS = 3;
 /** A millimetre of slack, so a point placed on the radius stays inside after projection rounding. */
 const SLACK_M = 0.001;
 /** A new cell's neighbours, until first asked for (one shared empty list: a full run files ~400,000 cells). */
@@ -95,15 +95,84 @@ export interface ClusterColumns {
   xs: Float64Array;
   ys: Float64Array;
   ts: Float64Array;
+  tags: Int32Array;
+  marks: Int32Array;
 }
 
-/** One family's cells in one time slice: by key, and by block for neighbourhood scans. */
-interface Row {
-  cells: Map<number, Cell>;
-  blocks: Map<number, Cell[]>;
-}
+/** One family's cells in one time slice, by key. */
+type Row = Map<number, Cell>;
 
-const blockKey = (cx: number, cy: number) => (cy >> BLOCK_BITS) * SIDE + (cx >> BLOCK_BITS);
+/**
+ * Each cluster's slots as a list that grows, with each slot's place in its
+ * list: reading a cluster of 200,000 tickets for its summary is a walk over
+ * an Int32Array, not over a Set, and adding or removing one is O(1).
+ */
+class Members {
+  private readonly lists = new Map<number, { slots: Int32Array; size: number }>();
+  private at = new Int32Array(1024);
+
+  has(cluster: number) {
+    return this.lists.has(cluster);
+  }
+
+  clusters() {
+    return this.lists.keys();
+  }
+
+  size(cluster: number) {
+    return this.lists.get(cluster)?.size ?? 0;
+  }
+
+  /** The cluster's slots (a view: valid until the cluster next changes). */
+  slots(cluster: number): Int32Array {
+    const list = this.lists.get(cluster);
+    return list ? list.slots.subarray(0, list.size) : new Int32Array(0);
+  }
+
+  /** Makes a cluster of these slots. */
+  set(cluster: number, slots: Int32Array) {
+    const list = { slots: new Int32Array(Math.max(slots.length, 8)), size: slots.length };
+    list.slots.set(slots);
+    this.lists.set(cluster, list);
+    for (let i = 0; i < slots.length; i++) this.place(slots[i]!, i);
+  }
+
+  add(cluster: number, slot: number) {
+    let list = this.lists.get(cluster);
+    if (!list) this.lists.set(cluster, (list = { slots: new Int32Array(8), size: 0 }));
+    if (list.size === list.slots.length) {
+      const grown = new Int32Array(list.slots.length * 2);
+      grown.set(list.slots);
+      list.slots = grown;
+    }
+    list.slots[list.size] = slot;
+    this.place(slot, list.size++);
+  }
+
+  /** Takes a slot out of its cluster (which it must be in). */
+  delete(cluster: number, slot: number) {
+    const list = this.lists.get(cluster);
+    if (!list) return;
+    const last = list.slots[--list.size]!;
+    const i = this.at[slot]!;
+    list.slots[i] = last;
+    this.at[last] = i;
+  }
+
+  /** Forgets a cluster (its slots are relabelled or moved by the caller). */
+  drop(cluster: number) {
+    this.lists.delete(cluster);
+  }
+
+  private place(slot: number, i: number) {
+    if (slot >= this.at.length) {
+      const grown = new Int32Array(Math.max(slot + 1, this.at.length * 2));
+      grown.set(this.at);
+      this.at = grown;
+    }
+    this.at[slot] = i;
+  }
+}
 
 export interface SettleResult {
   /** Clusters created or whose tickets changed. */
@@ -122,6 +191,9 @@ export class StClusterIndex {
   private ys = new Float64Array(0);
   private ts = new Float64Array(0);
   private families = new Int32Array(0);
+  private tags = new Int32Array(0);
+  /** A number the caller sets on a ticket (`mark`) and reads back with its cluster; kept when the ticket moves. */
+  private marks = new Int32Array(0);
   private core = new Uint8Array(0);
   /** The cluster of each point: a core point's cell's component, a border point's nearest core's, else 0. */
   private labels = new Int32Array(0);
@@ -135,7 +207,7 @@ export class StClusterIndex {
   /** A ticket moved or left since the last settle: clusters may split, so the next settle re-forms. */
   private shrunk = false;
   private settled = false;
-  private readonly members = new Map<number, Set<number>>();
+  private readonly members = new Members();
   private nextComponent = 1;
   private stamp = 0;
 
@@ -165,6 +237,8 @@ export class StClusterIndex {
     this.ys = grow(this.ys);
     this.ts = grow(this.ts);
     this.families = grow(this.families);
+    this.tags = grow(this.tags);
+    this.marks = grow(this.marks);
     this.core = grow(this.core);
     this.labels = grow(this.labels);
   }
@@ -181,7 +255,7 @@ export class StClusterIndex {
     let byTime = this.grid.get(family);
     if (!byTime) this.grid.set(family, (byTime = new Map()));
     let row = byTime.get(ct);
-    if (!row) byTime.set(ct, (row = { cells: new Map(), blocks: new Map() }));
+    if (!row) byTime.set(ct, (row = new Map()));
     return row;
   }
 
@@ -190,7 +264,7 @@ export class StClusterIndex {
     const cy = this.gridOf(y, x);
     const ct = Math.floor(t / this.rule.windowMs);
     const row = this.rowOf(family, ct);
-    return row.cells.get(cy * SIDE + cx) ?? this.file(row, family, ct, cx, cy, []);
+    return row.get(cy * SIDE + cx) ?? this.file(row, family, ct, cx, cy, []);
   }
 
   /** Files a new cell in its row. */
@@ -216,22 +290,14 @@ export class StClusterIndex {
       relabelAt: -1,
       order: 0,
     };
-    row.cells.set(sk, cell);
-    const key = blockKey(cx, cy);
-    const block = row.blocks.get(key);
-    if (block) block.push(cell);
-    else row.blocks.set(key, [cell]);
+    row.set(sk, cell);
     return cell;
   }
 
   /** Forgets a cell that lost its last ticket (empty cells are never listed). */
   private drop(cell: Cell) {
     const row = this.grid.get(cell.family)?.get(cell.ct);
-    if (!row || row.cells.get(cell.sk) !== cell) return;
-    row.cells.delete(cell.sk);
-    const block = row.blocks.get(blockKey(cell.cx, cell.cy))!;
-    block[block.indexOf(cell)] = block[block.length - 1]!;
-    block.pop();
+    if (row?.get(cell.sk) === cell) row.delete(cell.sk);
   }
 
   private detach(slot: number) {
@@ -241,7 +307,7 @@ export class StClusterIndex {
     cell.points.pop();
     this.markDirty(cell);
     this.shrunk = true;
-    this.members.get(this.labels[slot]!)?.delete(slot);
+    if (this.labels[slot]) this.members.delete(this.labels[slot]!, slot);
     this.cellOf[slot] = null;
   }
 
@@ -260,12 +326,16 @@ export class StClusterIndex {
         slot = this.free.pop() ?? this.size++;
         this.ensure(this.size);
         this.slotOf.set(p.id, slot + 1);
+        this.marks[slot] = 0;
         this.live++;
       } else if (this.settled) {
         // Most ticket events (accepted, replied, closed) leave the position, time and category as they were.
         const unchanged =
           this.xs[slot] === p.x && this.ys[slot] === p.y && this.ts[slot] === p.t && this.families[slot] === p.family;
-        if (unchanged) continue;
+        if (unchanged) {
+          this.tags[slot] = p.tag ?? 0;
+          continue;
+        }
         this.detach(slot);
       }
       this.ids[slot] = p.id;
@@ -273,6 +343,7 @@ export class StClusterIndex {
       this.ys[slot] = p.y;
       this.ts[slot] = p.t;
       this.families[slot] = p.family;
+      this.tags[slot] = p.tag ?? 0;
       // Before the first settle points are only listed: it files them all at once.
       if (!this.settled) {
         this.gridOf(p.x, p.y);
@@ -317,13 +388,10 @@ export class StClusterIndex {
       for (let dt = -1; dt <= 1; dt++) {
         const row = byTime.get(cell.ct + dt);
         if (!row) continue;
-        for (let by = (cy - 2) >> BLOCK_BITS; by <= (cy + 2) >> BLOCK_BITS; by++) {
-          for (let bx = (cx - 2) >> BLOCK_BITS; bx <= (cx + 2) >> BLOCK_BITS; bx++) {
-            const block = row.blocks.get(by * SIDE + bx);
-            if (!block) continue;
-            for (const n of block) {
-              if (n.points.length > 0 && Math.abs(n.cx - cx) <= 2 && Math.abs(n.cy - cy) <= 2) out.push(n);
-            }
+        for (let y = cy - 2; y <= cy + 2; y++) {
+          for (let x = cx - 2; x <= cx + 2; x++) {
+            const n = row.get(y * SIDE + x);
+            if (n && n.points.length > 0) out.push(n);
           }
         }
       }
@@ -386,14 +454,12 @@ export class StClusterIndex {
     const before = this.labels[p]!;
     if (before === cluster) return;
     if (before) {
-      this.members.get(before)?.delete(p);
+      this.members.delete(before, p);
       changed.add(before);
     }
     this.labels[p] = cluster;
     if (cluster) {
-      let set = this.members.get(cluster);
-      if (!set) this.members.set(cluster, (set = new Set()));
-      set.add(p);
+      this.members.add(cluster, p);
       changed.add(cluster);
     }
   }
@@ -449,17 +515,38 @@ export class StClusterIndex {
       minTickets: this.rule.minTickets,
     });
     const { order, cellStart, core, label } = swept;
+    // Slots are renumbered in cell order, so a cluster's tickets lie together in memory: reading a cluster of
+    // 200,000 for its summary then streams through the columns instead of missing the cache at every ticket.
+    const n = order.length;
+    // Room for the calls of the coming weeks, so the first new ticket does not copy every column.
+    const capacity = Math.max(n + (n >> 3), 1024);
+    const permute = <T extends Int32Array | Float64Array>(column: T): T => {
+      const out = new (column.constructor as new (length: number) => T)(capacity);
+      for (let i = 0; i < n; i++) out[i] = column[order[i]!]!;
+      return out;
+    };
+    this.ids = permute(this.ids);
+    this.xs = permute(this.xs);
+    this.ys = permute(this.ys);
+    this.ts = permute(this.ts);
+    this.families = permute(this.families);
+    this.tags = permute(this.tags);
+    this.marks = permute(this.marks);
+    this.core = new Uint8Array(capacity);
+    this.core.set(core);
+    this.labels = new Int32Array(capacity);
+    this.size = n;
+    this.free.length = 0;
+    for (let i = 0; i < n; i++) this.slotOf.set(this.ids[i]!, i + 1);
     const first = this.nextComponent - 1;
     this.nextComponent += swept.clusters;
     const sizes = new Int32Array(swept.clusters + 1);
-    // Filled in cell order, not slot order: sized first, or V8 would keep it as a sparse dictionary.
-    this.cellOf = new Array<Cell | null>(this.size).fill(null);
+    this.cellOf = new Array<Cell | null>(n);
     for (let c = 0; c + 1 < cellStart.length; c++) {
       const family = swept.cellFamily[c]!;
       const ct = swept.cellT[c]!;
-      // A plain loop: Array.from over a typed subarray costs ~1 µs a cell through the iterator.
       const points: number[] = [];
-      for (let i = cellStart[c]!; i < cellStart[c + 1]!; i++) points.push(order[i]!);
+      for (let i = cellStart[c]!; i < cellStart[c + 1]!; i++) points.push(i);
       const cell = this.file(
         this.rowOf(family, ct),
         family,
@@ -471,22 +558,20 @@ export class StClusterIndex {
       cell.coreCount = swept.cellCore[c]!;
       if (swept.cellCluster[c]) cell.component = first + swept.cellCluster[c]!;
       for (let i = cellStart[c]!; i < cellStart[c + 1]!; i++) {
-        const slot = order[i]!;
-        this.cellOf[slot] = cell;
-        this.core[slot] = core[i]!;
-        this.labels[slot] = label[i] ? first + label[i]! : 0;
+        this.cellOf[i] = cell;
+        this.labels[i] = label[i] ? first + label[i]! : 0;
         sizes[label[i]!]!++;
       }
     }
-    // Members by cluster, each set built from its slots at once.
-    const byCluster = new Int32Array(order.length);
+    // Members by cluster, each list built from its slots at once.
+    const byCluster = new Int32Array(n);
     const at = new Int32Array(swept.clusters + 2);
     for (let k = 1; k <= swept.clusters; k++) at[k + 1] = at[k]! + sizes[k]!;
     const end = at.slice();
-    for (let i = 0; i < order.length; i++) if (label[i]) byCluster[end[label[i]!]!++] = order[i]!;
+    for (let i = 0; i < n; i++) if (label[i]) byCluster[end[label[i]!]!++] = i;
     const changed = new Set<number>();
     for (let k = 1; k <= swept.clusters; k++) {
-      this.members.set(first + k, new Set(byCluster.subarray(at[k]!, at[k + 1]!)));
+      this.members.set(first + k, byCluster.subarray(at[k]!, at[k + 1]!));
       changed.add(first + k);
     }
     return { changed, removed: new Set() };
@@ -543,16 +628,14 @@ export class StClusterIndex {
 
   /** Joins two clusters: the smaller one's tickets and cells move into the larger. */
   private merge(a: number, b: number, changed: Set<number>, removed: Set<number>) {
-    const ma = this.members.get(a)!;
-    const mb = this.members.get(b)!;
-    const [big, small, into, from] = ma.size >= mb.size ? [a, b, ma, mb] : [b, a, mb, ma];
-    for (const slot of from) {
+    const [big, small] = this.members.size(a) >= this.members.size(b) ? [a, b] : [b, a];
+    for (const slot of this.members.slots(small)) {
       this.labels[slot] = big;
-      into.add(slot);
+      this.members.add(big, slot);
       const cell = this.cellOf[slot]!;
       if (cell.component === small) cell.component = big;
     }
-    this.members.delete(small);
+    this.members.drop(small);
     removed.add(small);
     changed.add(big);
   }
@@ -578,7 +661,7 @@ export class StClusterIndex {
     // Every component touching the affected cells is re-formed from scratch.
     const seeds: Cell[] = [];
     for (const id of removed) {
-      for (const slot of this.members.get(id) ?? []) {
+      for (const slot of this.members.slots(id)) {
         const cell = this.cellOf[slot];
         if (cell && cell.component === id) {
           cell.component = 0;
@@ -615,8 +698,8 @@ export class StClusterIndex {
     const relabel = new Set<Cell>(seeds);
     for (const cell of visited) for (const n of this.neighboursOf(cell)) relabel.add(n);
     for (const id of removed) {
-      for (const slot of this.members.get(id) ?? []) relabel.add(this.cellOf[slot]!);
-      this.members.delete(id);
+      for (const slot of this.members.slots(id)) relabel.add(this.cellOf[slot]!);
+      this.members.drop(id);
     }
     for (const cell of relabel) {
       if (cell.points.length === 0) continue;
@@ -634,39 +717,53 @@ export class StClusterIndex {
 
   /** The ids of a cluster's tickets. */
   ticketsOf(cluster: number): number[] {
-    return [...(this.members.get(cluster) ?? [])].map((slot) => this.ids[slot]!);
+    return Array.from(this.members.slots(cluster), (slot) => this.ids[slot]!);
   }
 
   /** A cluster's tickets with their positions and times, as columns (for its summary). */
   columnsOf(cluster: number): ClusterColumns {
-    const slots = this.members.get(cluster) ?? new Set<number>();
+    const slots = this.members.slots(cluster);
     const out = {
-      ids: new Int32Array(slots.size),
-      xs: new Float64Array(slots.size),
-      ys: new Float64Array(slots.size),
-      ts: new Float64Array(slots.size),
+      ids: new Int32Array(slots.length),
+      xs: new Float64Array(slots.length),
+      ys: new Float64Array(slots.length),
+      ts: new Float64Array(slots.length),
+      tags: new Int32Array(slots.length),
+      marks: new Int32Array(slots.length),
     };
-    let i = 0;
-    for (const slot of slots) {
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
       out.ids[i] = this.ids[slot]!;
       out.xs[i] = this.xs[slot]!;
       out.ys[i] = this.ys[slot]!;
       out.ts[i] = this.ts[slot]!;
-      i++;
+      out.tags[i] = this.tags[slot]!;
+      out.marks[i] = this.marks[slot]!;
     }
     return out;
   }
 
   /** How many tickets a cluster has. */
   sizeOf(cluster: number): number {
-    return this.members.get(cluster)?.size ?? 0;
+    return this.members.size(cluster);
   }
 
   /** Every cluster's ticket ids. */
   clusters(): Map<number, number[]> {
     const out = new Map<number, number[]>();
-    for (const id of this.members.keys()) out.set(id, this.ticketsOf(id));
+    for (const id of this.members.clusters()) out.set(id, this.ticketsOf(id));
     return out;
+  }
+
+  /** Sets a ticket's mark (nothing when the ticket is not in the index). */
+  mark(id: number, value: number) {
+    const slot = this.slotOf.get(id) - 1;
+    if (slot >= 0) this.marks[slot] = value;
+  }
+
+  /** Clears every mark holding one of these values. */
+  unmark(values: ReadonlySet<number>) {
+    clearAll(this.marks, this.size, values);
   }
 
   familyOf(id: number): number {

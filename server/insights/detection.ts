@@ -23,7 +23,7 @@
  * in-memory database) the same clusterer runs in this thread.
  */
 import { Worker } from "node:worker_threads";
-import { and, desc, eq, gt, inArray, max, ne, sql, type SQL } from "drizzle-orm";
+import { and, desc, gt, inArray, max, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { categories, hotSpots, hotSpotTickets, insightRuleVersions, ticketEvents, tickets } from "../../db/schema";
 import { workerSource } from "../worker-source";
@@ -71,30 +71,29 @@ async function familiesOf(database: Database, level: number): Promise<Map<number
 }
 
 /**
- * Each ticket's place code, compactly: codes interned to small numbers in a
- * ticket column. A hot spot's area is the place most of its tickets share.
+ * Place codes interned to small numbers, which the clustering index keeps
+ * with each ticket (a string per ticket would cost ~10× the memory). A hot
+ * spot's area is the place most of its tickets share.
  */
 class Places {
   private codes: string[] = [""];
   private ids = new Map<string, number>();
-  private byTicket = new TicketColumn();
 
-  set(ticketId: number, code: string | null) {
-    let id = 0;
-    if (code) {
-      id = this.ids.get(code) ?? this.codes.length;
-      if (id === this.codes.length) {
-        this.codes.push(code);
-        this.ids.set(code, id);
-      }
+  intern(code: string | null): number {
+    if (!code) return 0;
+    let id = this.ids.get(code);
+    if (id === undefined) {
+      id = this.codes.length;
+      this.codes.push(code);
+      this.ids.set(code, id);
     }
-    this.byTicket.set(ticketId, id);
+    return id;
   }
 
   /** The code most of the tickets carry (ties: the smaller code), or null when none has one. */
-  majority(ticketIds: ArrayLike<number>): string | null {
+  majority(places: Int32Array): string | null {
     const counts = new Int32Array(this.codes.length);
-    for (let i = 0; i < ticketIds.length; i++) counts[this.byTicket.get(ticketIds[i]!)]!++;
+    for (let i = 0; i < places.length; i++) counts[places[i]!]!++;
     let best: string | null = null;
     let bestCount = 0;
     for (let id = 1; id < counts.length; id++) {
@@ -153,7 +152,7 @@ export class Clusterer {
   hotSpotOfCluster = new Map<number, number>();
   /** How many tickets each active hot spot has stored: a diff that only adds needs no read. */
   memberCount = new Map<number, number>();
-  private pending: { clusters: number[]; tickets: Int32Array[] } | null = null;
+  private pending: { clusters: number[]; sizes: number[] } | null = null;
 
   constructor(private readonly database: Database) {}
 
@@ -165,7 +164,7 @@ export class Clusterer {
   }
 
   private pointOf(row: Row): StPoint | null {
-    const [id, lon, lat, receivedAt, categoryId] = row;
+    const [id, lon, lat, receivedAt, categoryId, place] = row;
     if (lon == null || lat == null) return null;
     return {
       id,
@@ -173,6 +172,7 @@ export class Clusterer {
       y: projectY(lat),
       t: receivedAt,
       family: this.families.get(categoryId) ?? categoryId,
+      tag: this.places.intern(place),
     };
   }
 
@@ -180,7 +180,6 @@ export class Clusterer {
   private apply(rows: Row[], ids: readonly number[]) {
     const points: StPoint[] = [];
     for (const row of rows) {
-      this.places.set(row[0], row[5]);
       const point = this.pointOf(row);
       if (point) points.push(point);
     }
@@ -224,14 +223,19 @@ export class Clusterer {
       if (rows.length < LOAD_PAGE) break;
       after = rows.at(-1)![0];
     }
-    const [memberships] = await database.db.all<{ pairs: string }>(sql`select json_group_array(json_array(
-        m.ticket_id, m.hot_spot_id)) as pairs
-      from ${hotSpotTickets} m join ${hotSpots} h on h.id = m.hot_spot_id where h.status = 'active'`);
+    // Each active hot spot's tickets as one JSON array, read along the primary key (hot spot, ticket).
+    const memberships = await database.db.all<{ id: number; tickets: string }>(sql`select h.id,
+        (select json_group_array(m.ticket_id) from ${hotSpotTickets} m where m.hot_spot_id = h.id) as tickets
+      from ${hotSpots} h where h.status = 'active'`);
     this.hotSpotOfTicket = new TicketColumn();
     this.memberCount = new Map();
-    for (const [ticketId, hotSpotId] of JSON.parse(memberships?.pairs ?? "[]") as [number, number][]) {
-      this.hotSpotOfTicket.set(ticketId, hotSpotId);
-      this.memberCount.set(hotSpotId, (this.memberCount.get(hotSpotId) ?? 0) + 1);
+    for (const { id, tickets: members } of memberships) {
+      const ticketIds = JSON.parse(members) as number[];
+      for (const ticketId of ticketIds) {
+        this.hotSpotOfTicket.set(ticketId, id);
+        this.index.mark(ticketId, id);
+      }
+      this.memberCount.set(id, ticketIds.length);
     }
     this.hotSpotOfCluster = new Map();
     const settled = this.index.settle();
@@ -251,6 +255,8 @@ export class Clusterer {
       if (changed.length === 0) break;
       const ids = changed.map((c) => c.ticketId);
       this.apply(await selectRows(database, inArray(tickets.id, ids), ids.length), ids);
+      // A ticket new to the index (or back in it) carries the hot spot it is stored in.
+      for (const id of ids) this.index!.mark(id, this.hotSpotOfTicket.get(id));
       this.lastEventId = Math.max(this.lastEventId, ...changed.map((c) => c.eventId ?? 0));
       if (changed.length < FEED_PAGE) break;
     }
@@ -269,12 +275,7 @@ export class Clusterer {
    * spot most of its tickets were in, or becomes a new one; candidates nobody
    * took over are gone.
    */
-  private async planWrites(
-    settled: SettleResult,
-    candidates: Set<number>,
-    now: number,
-    full: boolean,
-  ): Promise<DetectionPlan> {
+  private planWrites(settled: SettleResult, candidates: Set<number>, now: number, full: boolean): DetectionPlan {
     const index = this.index!;
     const rule = this.rule!;
     const windowMs = rule.windowHours * HOUR;
@@ -285,6 +286,8 @@ export class Clusterer {
     const items: PlanItem[] = [];
     for (const { columns } of clusters) {
       const { ids } = columns;
+      // Each ticket's hot spot so far, as the index carries it (marked alongside hotSpotOfTicket).
+      const priors = columns.marks;
       const votes = new Map<number, number>();
       const vote = (prior: number, n: number) => {
         if (prior !== 0 && candidates.has(prior) && !claimed.has(prior)) votes.set(prior, (votes.get(prior) ?? 0) + n);
@@ -293,7 +296,7 @@ export class Clusterer {
       let run = 0;
       let runLength = 0;
       for (let i = 0; i < ids.length; i++) {
-        const prior = this.hotSpotOfTicket.get(ids[i]!);
+        const prior = priors[i]!;
         if (prior === run) {
           runLength++;
         } else {
@@ -326,30 +329,30 @@ export class Clusterer {
         trend: s.trend,
         score: s.score,
         // The area read rights follow: where most of its tickets are.
-        regionCode: this.places.majority(ids),
+        regionCode: this.places.majority(columns.tags),
         updatedAt: new Date(now),
       };
       // Only the difference is written: a refresh usually adds a few calls to a hot spot of thousands.
       const adding: number[] = [];
-      for (const ticketId of ids)
-        if (keep === null || this.hotSpotOfTicket.get(ticketId) !== keep) adding.push(ticketId);
+      for (let i = 0; i < ids.length; i++) if (keep === null || priors[i] !== keep) adding.push(ids[i]!);
       // In ticket order, the indexes and the foreign-key lookups walk their pages in order, not at random.
       const added = Array.from(Int32Array.from(adding).sort());
-      let removed: number[] = [];
-      if (keep !== null && ids.length - added.length !== this.memberCount.get(keep)) {
-        // Some stored members left it (or were claimed by another hot spot): read what is stored.
-        const [members] = await this.database.db.all<{ ids: string }>(
-          sql`select json_group_array(ticket_id) as ids from ${hotSpotTickets} where hot_spot_id = ${keep}`,
-        );
-        const stored = new Set(JSON.parse(members?.ids ?? "[]") as number[]);
-        for (const ticketId of ids) stored.delete(ticketId);
-        removed = [...stored];
-      }
+      // Tickets the hot spot had that the cluster no longer has (they left it, or another cluster took them).
+      const removed =
+        keep !== null && ids.length - added.length !== this.memberCount.get(keep)
+          ? this.hotSpotOfTicket.others(keep, ids)
+          : [];
       items.push({ keep, familyId: index.familyOf(ids[0]!), values, added, removed });
     }
     const gone = [...candidates].filter((id) => !claimed.has(id));
-    this.pending = { clusters: clusters.map((c) => c.cluster), tickets: clusters.map((c) => c.columns.ids) };
+    this.pending = { clusters: clusters.map((c) => c.cluster), sizes: clusters.map((c) => c.columns.ids.length) };
     return { full, now, items, gone };
+  }
+
+  /** A ticket's hot spot, as this clusterer and the index (for the next plan's votes) remember it. */
+  private setHotSpot(ticketId: number, hotSpotId: number) {
+    this.hotSpotOfTicket.set(ticketId, hotSpotId);
+    this.index!.mark(ticketId, hotSpotId);
   }
 
   /** The plan is written: remember which hot spot each cluster and ticket is now in. */
@@ -360,37 +363,81 @@ export class Clusterer {
     const updated: number[] = [];
     plan.items.forEach((item, i) => {
       const id = item.keep ?? inserted[next++]!;
-      const ids = pending.tickets[i]!;
-      for (const ticketId of ids) this.hotSpotOfTicket.set(ticketId, id);
+      // The cluster's other tickets are in this hot spot already; a ticket another cluster took has its new one.
+      for (const ticketId of item.removed) if (this.hotSpotOfTicket.get(ticketId) === id) this.setHotSpot(ticketId, 0);
+      for (const ticketId of item.added) this.setHotSpot(ticketId, id);
       this.hotSpotOfCluster.set(pending.clusters[i]!, id);
-      this.memberCount.set(id, ids.length);
+      this.memberCount.set(id, pending.sizes[i]!);
       updated.push(id);
     });
     if (plan.gone.length > 0) {
       const gone = new Set(plan.gone);
       for (const id of gone) this.memberCount.delete(id);
       this.hotSpotOfTicket.clear(gone);
+      this.index!.unmark(gone);
     }
     return { full: plan.full, updated, gone: plan.gone };
   }
 }
 
-/** Writes a plan in one transaction; returns the ids of the hot spots it created, in order. */
+/** The columns a plan writes to a hot spot, and each one's value in a JSON row (timestamps in ms). */
+const HOT_SPOT_COLUMNS: [string, (v: HotSpotValues) => unknown][] = [
+  ["rule_version_id", (v) => v.ruleVersionId],
+  ["status", (v) => v.status],
+  ["ticket_count", (v) => v.ticketCount],
+  ["centre_lon", (v) => v.centreLon],
+  ["centre_lat", (v) => v.centreLat],
+  ["radius_m", (v) => v.radiusM],
+  ["west", (v) => v.west],
+  ["south", (v) => v.south],
+  ["east", (v) => v.east],
+  ["north", (v) => v.north],
+  ["first_at", (v) => v.firstAt.getTime()],
+  ["last_at", (v) => v.lastAt.getTime()],
+  ["recent", (v) => v.recent],
+  ["previous", (v) => v.previous],
+  ["trend", (v) => v.trend],
+  ["score", (v) => v.score],
+  ["region_code", (v) => v.regionCode ?? null],
+  ["updated_at", (v) => v.updatedAt.getTime()],
+];
+const HOT_SPOT_SLICE = 1_000;
+
+/** `value->>k` for each written column, after `first` leading fields of the JSON row. */
+const jsonFields = (first: number) => HOT_SPOT_COLUMNS.map((_, k) => `j.value->>${first + k}`);
+
+/**
+ * Writes a plan in one transaction; returns the ids of the hot spots it created, in order.
+ * A run can touch thousands of hot spots: their rows go as JSON arrays, a statement per
+ * thousand, not a statement each.
+ */
 export function persistPlan(database: Database, plan: DetectionPlan): Promise<number[]> {
   return (plan.full ? database.bulkWrite : database.write)(async (tx) => {
+    const created = plan.items.filter((item) => item.keep === null);
+    const kept = plan.items.filter((item) => item.keep !== null);
     const inserted: number[] = [];
+    const columns = HOT_SPOT_COLUMNS.map(([name]) => name).join(", ");
+    for (let i = 0; i < created.length; i += HOT_SPOT_SLICE) {
+      const rows = created
+        .slice(i, i + HOT_SPOT_SLICE)
+        .map((item) => [item.familyId, ...HOT_SPOT_COLUMNS.map(([, value]) => value(item.values))]);
+      const ids = await tx.all<{ id: number }>(sql`insert into ${hotSpots} (family_id, found_at, ${sql.raw(columns)})
+        select j.value->>0, ${plan.now}, ${sql.raw(jsonFields(1).join(", "))}
+        from json_each(${JSON.stringify(rows)}) j returning id`);
+      // Rows are inserted in the array's order, so AUTOINCREMENT gives them ascending ids.
+      inserted.push(...ids.map((r) => r.id).sort((a, b) => a - b));
+    }
+    const assignments = HOT_SPOT_COLUMNS.map(([name], k) => `${name} = ${jsonFields(1)[k]!}`).join(", ");
+    for (let i = 0; i < kept.length; i += HOT_SPOT_SLICE) {
+      const rows = kept
+        .slice(i, i + HOT_SPOT_SLICE)
+        .map((item) => [item.keep, ...HOT_SPOT_COLUMNS.map(([, value]) => value(item.values))]);
+      await tx.run(sql`update ${hotSpots} set ${sql.raw(assignments)}
+        from json_each(${JSON.stringify(rows)}) j where ${hotSpots.id} = j.value->>0`);
+    }
+    let next = 0;
     for (const item of plan.items) {
-      let id = item.keep;
-      if (id === null) {
-        const [row] = await tx
-          .insert(hotSpots)
-          .values({ ...item.values, familyId: item.familyId, foundAt: new Date(plan.now) })
-          .returning({ id: hotSpots.id });
-        id = row!.id;
-        inserted.push(id);
-      } else {
-        await tx.update(hotSpots).set(item.values).where(eq(hotSpots.id, id));
-      }
+      const id = item.keep ?? inserted[next++]!;
       // Id lists travel as JSON arrays (json_each), not as thousands of bound parameters, in slices:
       // each statement holds the event loop (the driver is synchronous), so none may take long.
       for (let i = 0; i < item.removed.length; i += MEMBERSHIP_SLICE)

@@ -56,6 +56,8 @@ export function summarise({ xs, ys, ts }: SummaryColumns, now: number, windowMs:
   let recent = 0;
   let previous = 0;
   let score = 0;
+  // 2^(−age / window) as e^(k · age): Math.exp costs a fraction of a general power.
+  const k = -Math.LN2 / windowMs;
   for (let i = 0; i < count; i++) {
     const x = xs[i]!;
     const y = ys[i]!;
@@ -71,7 +73,7 @@ export function summarise({ xs, ys, ts }: SummaryColumns, now: number, windowMs:
     const age = now - t;
     if (age >= 0 && age < windowMs) recent++;
     else if (age >= windowMs && age < 2 * windowMs) previous++;
-    score += 2 ** (-Math.max(0, age) / windowMs);
+    score += Math.exp(k * Math.max(0, age));
   }
   const cx = sx / count;
   const cy = sy / count;

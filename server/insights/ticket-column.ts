@@ -19,9 +19,27 @@ export class TicketColumn {
     this.values[ticketId] = value;
   }
 
+  /** The tickets holding `value` (a positive number) that are not among `ticketIds`. */
+  others(value: number, ticketIds: ArrayLike<number>): number[] {
+    const column = this.values;
+    // The given tickets are marked by a flipped sign for the one sequential scan, then restored.
+    for (let i = 0; i < ticketIds.length; i++) column[ticketIds[i]!] = -column[ticketIds[i]!]!;
+    const out: number[] = [];
+    for (let t = 0; t < column.length; t++) if (column[t] === value) out.push(t);
+    for (let i = 0; i < ticketIds.length; i++) column[ticketIds[i]!] = -column[ticketIds[i]!]!;
+    return out;
+  }
+
   /** Sets every ticket holding one of these values to 0. */
   clear(values: ReadonlySet<number>) {
-    const column = this.values;
-    for (let i = 0; i < column.length; i++) if (column[i] !== 0 && values.has(column[i]!)) column[i] = 0;
+    clearAll(this.values, this.values.length, values);
   }
+}
+
+/** Sets to 0 each of the first `length` entries that holds one of these (positive) values. */
+export function clearAll(column: Int32Array, length: number, values: ReadonlySet<number>) {
+  // Flags by value instead of a hash lookup per entry: the column has a million.
+  const flags = new Uint8Array(Math.max(0, ...values) + 1);
+  for (const value of values) flags[value] = 1;
+  for (let i = 0; i < length; i++) if (flags[column[i]!] === 1) column[i] = 0;
 }
