@@ -185,11 +185,20 @@ export function sweepClusters(input: SweepInput): SweepResult {
     const dy = ys[i]! - ys[j]!;
     return dx * dx + dy * dy <= r2 && Math.abs(ts[i]! - ts[j]!) <= windowMs;
   };
+  // Each cell's lower corner (metres) and start (ms).
+  const boxX = new Float64Array(cells);
+  const boxY = new Float64Array(cells);
+  const boxT = new Float64Array(cells);
+  for (let c = 0; c < cells; c++) {
+    boxX[c] = cellX[c]! * side;
+    boxY[c] = cellY[c]! * side;
+    boxT[c] = cellT[c]! * windowMs;
+  }
   /** Can any point of cell m be a neighbour of point i? (The distance from i to the cell's box.) */
   const reaches = (i: number, m: number) => {
-    const x0 = cellX[m]! * side;
-    const y0 = cellY[m]! * side;
-    const t0 = cellT[m]! * windowMs;
+    const x0 = boxX[m]!;
+    const y0 = boxY[m]!;
+    const t0 = boxT[m]!;
     const dx = Math.max(0, x0 - xs[i]!, xs[i]! - x0 - side);
     const dy = Math.max(0, y0 - ys[i]!, ys[i]! - y0 - side);
     const dt = Math.max(0, t0 - ts[i]!, ts[i]! - t0 - windowMs);
@@ -209,6 +218,10 @@ export function sweepClusters(input: SweepInput): SweepResult {
       continue;
     }
     around(c);
+    // Too few points around for anyone to be core (most cells away from the centres).
+    let within = 0;
+    for (let r = 0; r < runs; r++) within += cellStart[hi[r]!]! - cellStart[lo[r]!]!;
+    if (within < minTickets) continue;
     for (let i = from; i < to; i++) {
       // Its own cell's points are all its neighbours.
       let count = to - from;
