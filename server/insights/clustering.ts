@@ -99,6 +99,8 @@ export interface ClusterColumns {
   marks: Int32Array;
 }
 
+type Column = Int32Array | Float64Array | Uint8Array;
+
 /** One family's cells in one time slice, by key. */
 type Row = Map<number, Cell>;
 
@@ -227,20 +229,24 @@ export class StClusterIndex {
   private ensure(capacity: number) {
     if (capacity <= this.ids.length) return;
     const next = Math.max(capacity, this.ids.length * 2, 1024);
-    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(next);
-      b.set(a);
-      return b;
-    };
-    this.ids = grow(this.ids);
-    this.xs = grow(this.xs);
-    this.ys = grow(this.ys);
-    this.ts = grow(this.ts);
-    this.families = grow(this.families);
-    this.tags = grow(this.tags);
-    this.marks = grow(this.marks);
-    this.core = grow(this.core);
-    this.labels = grow(this.labels);
+    this.eachColumn((column) => {
+      const grown = new (column.constructor as new (length: number) => typeof column)(next);
+      grown.set(column);
+      return grown;
+    });
+  }
+
+  /** Replaces every per-slot column by what `f` makes of it (grown, or reordered by a full run). */
+  private eachColumn(f: <T extends Column>(column: T) => T) {
+    this.ids = f(this.ids);
+    this.xs = f(this.xs);
+    this.ys = f(this.ys);
+    this.ts = f(this.ts);
+    this.families = f(this.families);
+    this.tags = f(this.tags);
+    this.marks = f(this.marks);
+    this.core = f(this.core);
+    this.labels = f(this.labels);
   }
 
   /** The cell column or row of a coordinate, offset so keys stay positive. */
@@ -520,21 +526,13 @@ export class StClusterIndex {
     const n = order.length;
     // Room for the calls of the coming weeks, so the first new ticket does not copy every column.
     const capacity = Math.max(n + (n >> 3), 1024);
-    const permute = <T extends Int32Array | Float64Array>(column: T): T => {
-      const out = new (column.constructor as new (length: number) => T)(capacity);
+    this.eachColumn((column) => {
+      const out = new (column.constructor as new (length: number) => typeof column)(capacity);
       for (let i = 0; i < n; i++) out[i] = column[order[i]!]!;
       return out;
-    };
-    this.ids = permute(this.ids);
-    this.xs = permute(this.xs);
-    this.ys = permute(this.ys);
-    this.ts = permute(this.ts);
-    this.families = permute(this.families);
-    this.tags = permute(this.tags);
-    this.marks = permute(this.marks);
-    this.core = new Uint8Array(capacity);
+    });
+    // Core and labels are the sweep's, by position (labels are filled below, numbered after the last cluster).
     this.core.set(core);
-    this.labels = new Int32Array(capacity);
     this.size = n;
     this.free.length = 0;
     for (let i = 0; i < n; i++) this.slotOf.set(this.ids[i]!, i + 1);
