@@ -112,6 +112,18 @@ describe("ST-DBSCAN, known answers", () => {
     ]);
   });
 
+  it("never joins one family's last time slice to the next family's first", () => {
+    // Sorted by family then slice, family 1's slice 0 is followed by family 2's slice 1: neighbours in
+    // the sort, not in the data.
+    const points = [
+      p(1, 0, 0, T0, 1),
+      p(2, 10, 0, T0, 1),
+      p(3, 0, 10, T0 + rule.windowMs, 2),
+      p(4, 5, 5, T0 + rule.windowMs, 2),
+    ];
+    expect(run(points).clusters).toEqual([]);
+  });
+
   it("refuses a rule outside its range", () => {
     expect(() => new StClusterIndex({ ...rule, radiusM: 10 })).toThrow(RangeError);
     expect(() => new StClusterIndex({ ...rule, minTickets: 1 })).toThrow(RangeError);
@@ -144,6 +156,30 @@ function randomPoints(n: number, seed: number, firstId = 1): StPoint[] {
     );
   });
 }
+
+describe("what the index carries with each ticket", () => {
+  it("returns each ticket's tag and mark with its cluster, through the full run's renumbering and a move", () => {
+    const points = [p(5, 0, 0), p(3, 10, 0), p(9, 0, 10), p(4, 2000, 0)].map((q) => ({ ...q, tag: q.id * 10 }));
+    const index = new StClusterIndex(rule);
+    index.upsert(points);
+    index.mark(9, 7);
+    index.settle();
+    const byId = (cluster: number) => {
+      const c = index.columnsOf(cluster);
+      return Object.fromEntries(Array.from(c.ids, (id, i) => [id, [c.tags[i], c.marks[i]]]));
+    };
+    expect(byId(index.clusterOfTicket(5))).toEqual({ 3: [30, 0], 5: [50, 0], 9: [90, 7] });
+    // A move keeps the mark; a new ticket starts unmarked; unmark clears by value.
+    index.upsert([
+      { ...p(9, 5, 5), tag: 91 },
+      { ...p(11, 5, 0), tag: 110 },
+    ]);
+    index.settle();
+    expect(byId(index.clusterOfTicket(5))).toEqual({ 3: [30, 0], 5: [50, 0], 9: [91, 7], 11: [110, 0] });
+    index.unmark(new Set([7]));
+    expect(byId(index.clusterOfTicket(5))[9]).toEqual([91, 0]);
+  });
+});
 
 describe("ST-DBSCAN against the all-pairs reference", () => {
   it("agrees on random sets", () => {
