@@ -172,7 +172,9 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   // tells the chair once; a closed month's 预警约谈 tells each warned street once; an import whose process
   // died is marked interrupted; digests go out once a day.
   let sweptMonth = "";
-  const reminders = setInterval(() => {
+  const reminders = config.BACKGROUND_SWEEPS ? setInterval(sweepReminders, MINUTE) : undefined;
+  reminders?.unref();
+  function sweepReminders() {
     void sweepWhistleDeadlines(database)
       .then(() => sweepOverdueCommitments(database))
       .then(async () => {
@@ -184,8 +186,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       .then(() => interruptStaleJobs(database))
       .then(() => produceDailyDigests(database))
       .catch((error: unknown) => log(`notifications: ${error instanceof Error ? error.message : String(error)}`));
-  }, MINUTE);
-  reminders.unref();
+  }
   // Hot spots (decision 0014): the first run in a process is a full one, later runs follow the ticket event feed.
   let detecting: Promise<unknown> = Promise.resolve();
   const detect = () => {

@@ -23,6 +23,7 @@ describe("loadConfig", () => {
       COOKIE_SECURE: "auto",
       TRUST_PROXY: false,
       HOT_SPOT_DETECTION: true,
+      BACKGROUND_SWEEPS: true,
       REALTIME_UNLOAD_AFTER_SECONDS: 30,
     });
   });

@@ -42,6 +42,12 @@ export const configSchema = z.object({
    */
   HOT_SPOT_DETECTION: flag.default(true),
   /**
+   * The minute sweeps — whistle reminders, overdue commitments, 预警约谈 warnings, interrupted
+   * imports, daily digests — run in this process. Off (0) where another process sharing the
+   * database runs them, and in tests that must see only what a request itself writes.
+   */
+  BACKGROUND_SWEEPS: flag.default(true),
+  /**
    * Redis for realtime fan-out (decision 0022): processes behind one address that share the
    * database share live documents through its pub/sub. Unset: one process, no Redis.
    */

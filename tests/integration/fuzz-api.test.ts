@@ -23,7 +23,7 @@ let ticketNumber: string;
 const IGNORED = ["sessions:UPDATE", "api_keys:UPDATE"];
 
 beforeAll(async () => {
-  portal = await startPortal({ SEED_DEMO: "1", HOT_SPOT_DETECTION: "0" });
+  portal = await startPortal({ SEED_DEMO: "1", HOT_SPOT_DETECTION: "0", BACKGROUND_SWEEPS: "0" });
   const { database } = portal.portal;
   ids = await demoIds(database);
   key = await newApiKey(database);

@@ -35,7 +35,7 @@ const cookies = new Map<string, string>();
 const ALWAYS_IGNORED = ["sessions:UPDATE"];
 
 beforeAll(async () => {
-  portal = await startPortal({ SEED_DEMO: "1", HOT_SPOT_DETECTION: "0" });
+  portal = await startPortal({ SEED_DEMO: "1", HOT_SPOT_DETECTION: "0", BACKGROUND_SWEEPS: "0" });
   ids = await demoIds(portal.portal.database);
   for (const user of new Set(Object.values(FORM_TARGETS).map((t) => t.user))) {
     if (user) cookies.set(user, await signIn(portal.url, user));

@@ -18,7 +18,7 @@ let cookie: string;
 let ledger: ChangeLedger;
 
 beforeAll(async () => {
-  portal = await startPortal({ SEED_DEMO: "1", HOT_SPOT_DETECTION: "0" });
+  portal = await startPortal({ SEED_DEMO: "1", HOT_SPOT_DETECTION: "0", BACKGROUND_SWEEPS: "0" });
   cookie = await signIn(portal.url, "operator");
   ledger = await ChangeLedger.install(portal.portal.database);
 });
