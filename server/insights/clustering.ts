@@ -718,18 +718,24 @@ export class StClusterIndex {
     return Array.from(this.members.slots(cluster), (slot) => this.ids[slot]!);
   }
 
-  /** A cluster's tickets with their positions and times, as columns (for its summary). */
-  columnsOf(cluster: number): ClusterColumns {
+  /**
+   * A cluster's tickets with their positions, times, tags and marks, as columns (for its summary).
+   * Given columns with room enough (`reuse`), fills and returns views of them instead of allocating:
+   * a refresh reads clusters of 200,000 tickets one after another.
+   */
+  columnsOf(cluster: number, reuse?: ClusterColumns): ClusterColumns {
     const slots = this.members.slots(cluster);
-    const out = {
-      ids: new Int32Array(slots.length),
-      xs: new Float64Array(slots.length),
-      ys: new Float64Array(slots.length),
-      ts: new Float64Array(slots.length),
-      tags: new Int32Array(slots.length),
-      marks: new Int32Array(slots.length),
+    const n = slots.length;
+    const room = reuse && reuse.ids.length >= n ? reuse : undefined;
+    const out: ClusterColumns = {
+      ids: room ? room.ids.subarray(0, n) : new Int32Array(n),
+      xs: room ? room.xs.subarray(0, n) : new Float64Array(n),
+      ys: room ? room.ys.subarray(0, n) : new Float64Array(n),
+      ts: room ? room.ts.subarray(0, n) : new Float64Array(n),
+      tags: room ? room.tags.subarray(0, n) : new Int32Array(n),
+      marks: room ? room.marks.subarray(0, n) : new Int32Array(n),
     };
-    for (let i = 0; i < slots.length; i++) {
+    for (let i = 0; i < n; i++) {
       const slot = slots[i]!;
       out.ids[i] = this.ids[slot]!;
       out.xs[i] = this.xs[slot]!;
@@ -739,6 +745,12 @@ export class StClusterIndex {
       out.marks[i] = this.marks[slot]!;
     }
     return out;
+  }
+
+  /** The ticket in a cluster's first slot (a stable tie-break between clusters of one size). */
+  firstTicketOf(cluster: number): number {
+    const slots = this.members.slots(cluster);
+    return slots.length > 0 ? this.ids[slots[0]!]! : 0;
   }
 
   /** How many tickets a cluster has. */

@@ -27,7 +27,7 @@ import { and, desc, gt, inArray, max, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { categories, hotSpots, hotSpotTickets, insightRuleVersions, ticketEvents, tickets } from "../../db/schema";
 import { workerSource } from "../worker-source";
-import { StClusterIndex, type SettleResult, type StPoint } from "./clustering";
+import { StClusterIndex, type ClusterColumns, type SettleResult, type StPoint } from "./clustering";
 import { projectX, projectY } from "./projection";
 import { summarise } from "./summary";
 import { TicketColumn } from "./ticket-column";
@@ -150,7 +150,7 @@ export class Clusterer {
   /** The persisted hot spot of each ticket in an active one (0: none), and each live cluster's hot spot. */
   hotSpotOfTicket = new TicketColumn();
   hotSpotOfCluster = new Map<number, number>();
-  /** How many tickets each active hot spot has stored: a diff that only adds needs no read. */
+  /** How many tickets each active hot spot has stored: when a cluster holds them all, none left it. */
   memberCount = new Map<number, number>();
   private pending: { clusters: number[]; sizes: number[] } | null = null;
 
@@ -280,11 +280,15 @@ export class Clusterer {
     const rule = this.rule!;
     const windowMs = rule.windowHours * HOUR;
     const clusters = [...settled.changed]
-      .map((cluster) => ({ cluster, columns: index.columnsOf(cluster) }))
-      .sort((a, b) => b.columns.ids.length - a.columns.ids.length || a.columns.ids[0]! - b.columns.ids[0]!);
+      .map((cluster) => ({ cluster, size: index.sizeOf(cluster), first: index.firstTicketOf(cluster) }))
+      .sort((a, b) => b.size - a.size || a.first - b.first);
     const claimed = new Set<number>();
     const items: PlanItem[] = [];
-    for (const { columns } of clusters) {
+    // The biggest cluster comes first: its columns are allocated once and reused for the rest.
+    let scratch: ClusterColumns | undefined;
+    for (const { cluster } of clusters) {
+      const columns = index.columnsOf(cluster, scratch);
+      scratch ??= columns;
       const { ids } = columns;
       // Each ticket's hot spot so far, as the index carries it (marked alongside hotSpotOfTicket).
       const priors = columns.marks;
@@ -345,7 +349,7 @@ export class Clusterer {
       items.push({ keep, familyId: index.familyOf(ids[0]!), values, added, removed });
     }
     const gone = [...candidates].filter((id) => !claimed.has(id));
-    this.pending = { clusters: clusters.map((c) => c.cluster), sizes: clusters.map((c) => c.columns.ids.length) };
+    this.pending = { clusters: clusters.map((c) => c.cluster), sizes: clusters.map((c) => c.size) };
     return { full, now, items, gone };
   }
 
