@@ -26,6 +26,7 @@ import { Worker } from "node:worker_threads";
 import { and, desc, gt, inArray, max, ne, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { categories, hotSpots, hotSpotTickets, insightRuleVersions, ticketEvents, tickets } from "../../db/schema";
+import { Interner } from "../interner";
 import { workerSource } from "../worker-source";
 import { StClusterIndex, type ClusterColumns, type SettleResult, type StPoint } from "./clustering";
 import { projectX, projectY } from "./projection";
@@ -76,29 +77,22 @@ async function familiesOf(database: Database, level: number): Promise<Map<number
  * spot's area is the place most of its tickets share.
  */
 class Places {
-  private codes: string[] = [""];
-  private ids = new Map<string, number>();
+  private readonly codes = new Interner();
 
   intern(code: string | null): number {
-    if (!code) return 0;
-    let id = this.ids.get(code);
-    if (id === undefined) {
-      id = this.codes.length;
-      this.codes.push(code);
-      this.ids.set(code, id);
-    }
-    return id;
+    return this.codes.numberOf(code);
   }
 
   /** The code most of the tickets carry (ties: the smaller code), or null when none has one. */
   majority(places: Int32Array): string | null {
-    const counts = new Int32Array(this.codes.length);
+    const codes = this.codes.strings;
+    const counts = new Int32Array(codes.length);
     for (let i = 0; i < places.length; i++) counts[places[i]!]!++;
     let best: string | null = null;
     let bestCount = 0;
     for (let id = 1; id < counts.length; id++) {
       const n = counts[id]!;
-      const code = this.codes[id]!;
+      const code = codes[id]!;
       if (n > bestCount || (n > 0 && n === bestCount && code < best!)) {
         best = code;
         bestCount = n;
@@ -407,8 +401,13 @@ const HOT_SPOT_COLUMNS: [string, (v: HotSpotValues) => unknown][] = [
 ];
 const HOT_SPOT_SLICE = 1_000;
 
-/** `value->>k` for each written column, after `first` leading fields of the JSON row. */
-const jsonFields = (first: number) => HOT_SPOT_COLUMNS.map((_, k) => `j.value->>${first + k}`);
+/** The written columns as SQL; a JSON row is [lead, ...values], lead being the family or the hot spot's id. */
+const COLUMN_LIST = HOT_SPOT_COLUMNS.map(([name]) => name).join(", ");
+const FIELD_LIST = HOT_SPOT_COLUMNS.map((_, k) => `j.value->>${k + 1}`).join(", ");
+const ASSIGNMENTS = HOT_SPOT_COLUMNS.map(([name], k) => `${name} = j.value->>${k + 1}`).join(", ");
+
+const jsonRows = (items: PlanItem[], lead: (item: PlanItem) => number | null) =>
+  JSON.stringify(items.map((item) => [lead(item), ...HOT_SPOT_COLUMNS.map(([, value]) => value(item.values))]));
 
 /**
  * Writes a plan in one transaction; returns the ids of the hot spots it created, in order.
@@ -420,24 +419,19 @@ export function persistPlan(database: Database, plan: DetectionPlan): Promise<nu
     const created = plan.items.filter((item) => item.keep === null);
     const kept = plan.items.filter((item) => item.keep !== null);
     const inserted: number[] = [];
-    const columns = HOT_SPOT_COLUMNS.map(([name]) => name).join(", ");
     for (let i = 0; i < created.length; i += HOT_SPOT_SLICE) {
-      const rows = created
-        .slice(i, i + HOT_SPOT_SLICE)
-        .map((item) => [item.familyId, ...HOT_SPOT_COLUMNS.map(([, value]) => value(item.values))]);
-      const ids = await tx.all<{ id: number }>(sql`insert into ${hotSpots} (family_id, found_at, ${sql.raw(columns)})
-        select j.value->>0, ${plan.now}, ${sql.raw(jsonFields(1).join(", "))}
-        from json_each(${JSON.stringify(rows)}) j returning id`);
+      const rows = jsonRows(created.slice(i, i + HOT_SPOT_SLICE), (item) => item.familyId);
+      const ids = await tx.all<{
+        id: number;
+      }>(sql`insert into ${hotSpots} (family_id, found_at, ${sql.raw(COLUMN_LIST)})
+        select j.value->>0, ${plan.now}, ${sql.raw(FIELD_LIST)} from json_each(${rows}) j returning id`);
       // Rows are inserted in the array's order, so AUTOINCREMENT gives them ascending ids.
       inserted.push(...ids.map((r) => r.id).sort((a, b) => a - b));
     }
-    const assignments = HOT_SPOT_COLUMNS.map(([name], k) => `${name} = ${jsonFields(1)[k]!}`).join(", ");
     for (let i = 0; i < kept.length; i += HOT_SPOT_SLICE) {
-      const rows = kept
-        .slice(i, i + HOT_SPOT_SLICE)
-        .map((item) => [item.keep, ...HOT_SPOT_COLUMNS.map(([, value]) => value(item.values))]);
-      await tx.run(sql`update ${hotSpots} set ${sql.raw(assignments)}
-        from json_each(${JSON.stringify(rows)}) j where ${hotSpots.id} = j.value->>0`);
+      const rows = jsonRows(kept.slice(i, i + HOT_SPOT_SLICE), (item) => item.keep);
+      await tx.run(sql`update ${hotSpots} set ${sql.raw(ASSIGNMENTS)}
+        from json_each(${rows}) j where ${hotSpots.id} = j.value->>0`);
     }
     let next = 0;
     for (const item of plan.items) {

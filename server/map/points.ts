@@ -21,6 +21,7 @@ import { and, eq, gt, inArray, isNotNull, isNull, max, sql, type SQL } from "dri
 import type { Database } from "../../db/client";
 import { requestTypes, ticketEvents, tickets, ticketStatuses, ticketUnits } from "../../db/schema";
 import { FINEST_ZOOM, Pyramid, tileKey } from "./pyramid";
+import { Interner } from "../interner";
 
 /** Buckets are the tiles of the pyramid's finest zoom (16: ~470 m at Beijing's latitude). */
 export const BUCKET_ZOOM = FINEST_ZOOM;
@@ -92,13 +93,12 @@ export class TicketPoints {
   category = new Uint16Array(0);
   type = new Uint8Array(0);
   status = new Uint8Array(0);
-  /** Index into `regionCodes`: the finest place known (community, else street, else district). */
+  /** Number of the place in `regions`: the finest place known (community, else street, else district). */
   region = new Uint16Array(0);
   lead = new Int32Array(0);
   first = new Int32Array(0);
   reporter = new Int32Array(0);
-  readonly regionCodes: string[] = [""];
-  private readonly regionIndex = new Map<string, number>([["", 0]]);
+  readonly regions = new Interner();
   private readonly byId = new Map<number, number>();
   /** Bucket key → the points in it. */
   readonly buckets = new Map<number, number[]>();
@@ -131,17 +131,6 @@ export class TicketPoints {
     this.lead = grow(this.lead, next);
     this.first = grow(this.first, next);
     this.reporter = grow(this.reporter, next);
-  }
-
-  private regionOf(code: string | null): number {
-    if (!code) return 0;
-    let at = this.regionIndex.get(code);
-    if (at === undefined) {
-      at = this.regionCodes.length;
-      this.regionCodes.push(code);
-      this.regionIndex.set(code, at);
-    }
-    return at;
   }
 
   /** Moves point i (already in the store at its old position, if it had one) to its new position. */
@@ -219,7 +208,7 @@ export class TicketPoints {
     this.category[i] = categoryId;
     this.type[i] = typeIndex.get(type) ?? 0;
     this.status[i] = statusIndex.get(status) ?? 0;
-    this.region[i] = this.regionOf(region);
+    this.region[i] = this.regions.numberOf(region);
     this.lead[i] = lead ?? 0;
     this.first[i] = first ?? 0;
     this.reporter[i] = reporter ?? 0;

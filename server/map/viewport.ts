@@ -75,8 +75,8 @@ const areaPrefix = (code: string) => (code.length === 6 && code.endsWith("0000")
 
 function regionMask(points: TicketPoints, codes: string[]): Uint8Array {
   const prefixes = codes.map(areaPrefix);
-  const mask = new Uint8Array(points.regionCodes.length);
-  points.regionCodes.forEach((code, i) => {
+  const mask = new Uint8Array(points.regions.strings.length);
+  points.regions.strings.forEach((code, i) => {
     if (code && prefixes.some((p) => code.startsWith(p))) mask[i] = 1;
   });
   return mask;
