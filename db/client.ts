@@ -69,7 +69,21 @@ export interface ReplicaOptions {
   syncInterval: number;
 }
 
-export async function openDatabase(url: string, authToken?: string, replica?: ReplicaOptions): Promise<Database> {
+export interface OpenOptions {
+  replica?: ReplicaOptions;
+  /**
+   * False for a second connection to a database the process has opened (a
+   * worker thread's): its schema is migrated already, and a bundled worker
+   * has no migrations folder next to it.
+   */
+  migrate?: boolean;
+}
+
+export async function openDatabase(
+  url: string,
+  authToken?: string,
+  { replica, migrate: migrating = true }: OpenOptions = {},
+): Promise<Database> {
   const embedded = url.startsWith("file:") || url === ":memory:";
   if (url.startsWith("file:")) {
     const path = url.slice("file:".length).split("?")[0]!;
@@ -87,7 +101,7 @@ export async function openDatabase(url: string, authToken?: string, replica?: Re
     await client.execute("PRAGMA foreign_keys=ON");
   }
   const db = drizzle(client, { schema });
-  if (!replica) await migrate(db, { migrationsFolder });
+  if (!replica && migrating) await migrate(db, { migrationsFolder });
 
   let tail: Promise<unknown> = Promise.resolve();
   const serialised = <T>(on: () => Promise<Db>, fn: (tx: Tx) => Promise<T>): Promise<T> => {

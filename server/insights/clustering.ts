@@ -33,7 +33,7 @@
  * whole — its own links cannot have changed).
  */
 
-import { sweepClusters } from "./sweep";
+import { sweepClusters, type SweepResult } from "./sweep";
 import { clearAll, TicketColumn } from "./ticket-column";
 
 export interface ClusterRule {
@@ -209,6 +209,10 @@ export class StClusterIndex {
   /** A ticket moved or left since the last settle: clusters may split, so the next settle re-forms. */
   private shrunk = false;
   private settled = false;
+  /** The full run's sweep, until its cells are filed (`fileCells`). */
+  private unfiled: SweepResult | null = null;
+  /** The component number before the sweep's first cluster. */
+  private firstOfSweep = 0;
   private readonly members = new Members();
   private nextComponent = 1;
   private stamp = 0;
@@ -325,44 +329,49 @@ export class StClusterIndex {
 
   /** Adds tickets, or moves them when already present (a changed position, time or category). */
   upsert(points: Iterable<StPoint>) {
-    for (const p of points) {
-      if (!(Number.isInteger(p.id) && p.id >= 1)) throw new RangeError(`ticket id must be a positive integer: ${p.id}`);
-      let slot = this.slotOf.get(p.id) - 1;
-      if (slot < 0) {
-        slot = this.free.pop() ?? this.size++;
-        this.ensure(this.size);
-        this.slotOf.set(p.id, slot + 1);
-        this.marks[slot] = 0;
-        this.live++;
-      } else if (this.settled) {
-        // Most ticket events (accepted, replied, closed) leave the position, time and category as they were.
-        const unchanged =
-          this.xs[slot] === p.x && this.ys[slot] === p.y && this.ts[slot] === p.t && this.families[slot] === p.family;
-        if (unchanged) {
-          this.tags[slot] = p.tag ?? 0;
-          continue;
-        }
-        this.detach(slot);
+    for (const p of points) this.upsertOne(p.id, p.x, p.y, p.t, p.family, p.tag ?? 0);
+  }
+
+  /** `upsert` of one ticket, without an object for it (a full run files a million). */
+  upsertOne(id: number, x: number, y: number, t: number, family: number, tag: number) {
+    if (!(Number.isInteger(id) && id >= 1)) throw new RangeError(`ticket id must be a positive integer: ${id}`);
+    let slot = this.slotOf.get(id) - 1;
+    if (slot < 0) {
+      slot = this.free.pop() ?? this.size++;
+      this.ensure(this.size);
+      this.slotOf.set(id, slot + 1);
+      this.marks[slot] = 0;
+      this.live++;
+    } else if (this.settled) {
+      this.fileCells();
+      // Most ticket events (accepted, replied, closed) leave the position, time and category as they were.
+      const unchanged =
+        this.xs[slot] === x && this.ys[slot] === y && this.ts[slot] === t && this.families[slot] === family;
+      if (unchanged) {
+        this.tags[slot] = tag;
+        return;
       }
-      this.ids[slot] = p.id;
-      this.xs[slot] = p.x;
-      this.ys[slot] = p.y;
-      this.ts[slot] = p.t;
-      this.families[slot] = p.family;
-      this.tags[slot] = p.tag ?? 0;
-      // Before the first settle points are only listed: it files them all at once.
-      if (!this.settled) {
-        this.gridOf(p.x, p.y);
-        this.gridOf(p.y, p.x);
-        continue;
-      }
-      const cell = this.cellFor(p.family, p.x, p.y, p.t);
-      this.core[slot] = 0;
-      this.labels[slot] = 0;
-      this.cellOf[slot] = cell;
-      cell.points.push(slot);
-      this.markDirty(cell);
+      this.detach(slot);
     }
+    this.ids[slot] = id;
+    this.xs[slot] = x;
+    this.ys[slot] = y;
+    this.ts[slot] = t;
+    this.families[slot] = family;
+    this.tags[slot] = tag;
+    // Before the first settle points are only listed: it files them all at once.
+    if (!this.settled) {
+      this.gridOf(x, y);
+      this.gridOf(y, x);
+      return;
+    }
+    this.fileCells();
+    const cell = this.cellFor(family, x, y, t);
+    this.core[slot] = 0;
+    this.labels[slot] = 0;
+    this.cellOf[slot] = cell;
+    cell.points.push(slot);
+    this.markDirty(cell);
   }
 
   /** Removes tickets (no longer on the map, or out of the detection's scope). */
@@ -370,7 +379,10 @@ export class StClusterIndex {
     for (const id of ids) {
       const slot = this.slotOf.get(id) - 1;
       if (slot < 0) continue;
-      if (this.settled) this.detach(slot);
+      if (this.settled) {
+        this.fileCells();
+        this.detach(slot);
+      }
       this.slotOf.set(id, 0);
       this.ids[slot] = 0;
       this.live--;
@@ -495,6 +507,7 @@ export class StClusterIndex {
       this.settled = true;
       return this.bulk();
     }
+    this.fileCells();
     const dirty = this.dirty;
     this.dirty = [];
     for (const cell of dirty) cell.dirty = false;
@@ -505,33 +518,43 @@ export class StClusterIndex {
     return result;
   }
 
-  /** The first settle: every point clustered by sort and sweep, then filed in cells for the next. */
+  /**
+   * The first settle: every point clustered by sort and sweep. The cells the
+   * incremental settles need are filed later (`fileCells`): what the full
+   * run's results are read from is ready before.
+   */
   private bulk(): SettleResult {
     const slots = new Int32Array(this.live);
     for (let slot = 0, k = 0; slot < this.size; slot++) if (this.ids[slot] !== 0) slots[k++] = slot;
+    const n = slots.length;
+    // Room for the calls of the coming weeks, so the first new ticket does not copy every column.
+    const capacity = Math.max(n + (n >> 3), 1024);
     const swept = sweepClusters({
       xs: this.xs,
       ys: this.ys,
       ts: this.ts,
       families: this.families,
       slots,
+      capacity,
       side: this.side,
       windowMs: this.rule.windowMs,
       r2: this.r2,
       minTickets: this.rule.minTickets,
     });
-    const { order, cellStart, core, label } = swept;
+    const { order, core, label } = swept;
     // Slots are renumbered in cell order, so a cluster's tickets lie together in memory: reading a cluster of
     // 200,000 for its summary then streams through the columns instead of missing the cache at every ticket.
-    const n = order.length;
-    // Room for the calls of the coming weeks, so the first new ticket does not copy every column.
-    const capacity = Math.max(n + (n >> 3), 1024);
+    // The sweep sorted the positions and times already.
+    const { xs, ys, ts } = swept;
     this.eachColumn((column) => {
+      if (column === this.xs) return xs as typeof column;
+      if (column === this.ys) return ys as typeof column;
+      if (column === this.ts) return ts as typeof column;
       const out = new (column.constructor as new (length: number) => typeof column)(capacity);
       for (let i = 0; i < n; i++) out[i] = column[order[i]!]!;
       return out;
     });
-    // Core and labels are the sweep's, by position (labels are filled below, numbered after the last cluster).
+    // Core and labels are the sweep's, by position (labels numbered after the last cluster).
     this.core.set(core);
     this.size = n;
     this.free.length = 0;
@@ -539,7 +562,38 @@ export class StClusterIndex {
     const first = this.nextComponent - 1;
     this.nextComponent += swept.clusters;
     const sizes = new Int32Array(swept.clusters + 1);
-    this.cellOf = new Array<Cell | null>(n);
+    for (let i = 0; i < n; i++) {
+      this.labels[i] = label[i] ? first + label[i]! : 0;
+      sizes[label[i]!]!++;
+    }
+    // Members by cluster, each list built from its slots at once.
+    const byCluster = new Int32Array(n);
+    const at = new Int32Array(swept.clusters + 2);
+    for (let k = 1; k <= swept.clusters; k++) at[k + 1] = at[k]! + sizes[k]!;
+    const end = at.slice();
+    for (let i = 0; i < n; i++) if (label[i]) byCluster[end[label[i]!]!++] = i;
+    const changed = new Set<number>();
+    for (let k = 1; k <= swept.clusters; k++) {
+      this.members.set(first + k, byCluster.subarray(at[k]!, at[k + 1]!));
+      changed.add(first + k);
+    }
+    this.unfiled = swept;
+    this.firstOfSweep = first;
+    return { changed, removed: new Set() };
+  }
+
+  /**
+   * Files the cells of the full run's sweep, for the incremental settles
+   * that follow: ~400,000 cells, half a second at a million tickets. The
+   * detection worker calls it while the main thread writes the full run's
+   * results; anything that needs the cells calls it first.
+   */
+  fileCells() {
+    const swept = this.unfiled;
+    if (!swept) return;
+    this.unfiled = null;
+    const { cellStart } = swept;
+    this.cellOf = new Array<Cell | null>(this.size);
     for (let c = 0; c + 1 < cellStart.length; c++) {
       const family = swept.cellFamily[c]!;
       const ct = swept.cellT[c]!;
@@ -554,25 +608,9 @@ export class StClusterIndex {
         points,
       );
       cell.coreCount = swept.cellCore[c]!;
-      if (swept.cellCluster[c]) cell.component = first + swept.cellCluster[c]!;
-      for (let i = cellStart[c]!; i < cellStart[c + 1]!; i++) {
-        this.cellOf[i] = cell;
-        this.labels[i] = label[i] ? first + label[i]! : 0;
-        sizes[label[i]!]!++;
-      }
+      if (swept.cellCluster[c]) cell.component = this.firstOfSweep + swept.cellCluster[c]!;
+      for (let i = cellStart[c]!; i < cellStart[c + 1]!; i++) this.cellOf[i] = cell;
     }
-    // Members by cluster, each list built from its slots at once.
-    const byCluster = new Int32Array(n);
-    const at = new Int32Array(swept.clusters + 2);
-    for (let k = 1; k <= swept.clusters; k++) at[k + 1] = at[k]! + sizes[k]!;
-    const end = at.slice();
-    for (let i = 0; i < n; i++) if (label[i]) byCluster[end[label[i]!]!++] = i;
-    const changed = new Set<number>();
-    for (let k = 1; k <= swept.clusters; k++) {
-      this.members.set(first + k, byCluster.subarray(at[k]!, at[k + 1]!));
-      changed.add(first + k);
-    }
-    return { changed, removed: new Set() };
   }
 
   /** Only arrivals since the last settle: clusters grow and merge, never split. */

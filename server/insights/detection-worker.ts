@@ -10,7 +10,8 @@ import { Clusterer, type DetectionPlan, type FromWorker, type ToWorker } from ".
 
 const { url, authToken } = workerData as { url: string; authToken?: string };
 const port = parentPort!;
-const database = await openDatabase(url, authToken);
+// The main thread opened (and migrated) the database before starting this thread.
+const database = await openDatabase(url, authToken, { migrate: false });
 const clusterer = new Clusterer(database);
 let planned: DetectionPlan | null = null;
 
@@ -22,6 +23,8 @@ port.on("message", (message: ToWorker) => {
       (plan) => {
         planned = plan;
         send({ type: "plan", plan });
+        // While the main thread writes: a full run left the cells for the next refresh to file.
+        clusterer.index?.fileCells();
       },
       (error: unknown) => {
         clusterer.reset();

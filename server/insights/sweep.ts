@@ -22,6 +22,8 @@ export interface SweepInput {
   families: Int32Array;
   /** Which entries of the columns are points (the rest are free slots). */
   slots: Int32Array;
+  /** The length of the sorted columns returned (at least the number of points: room to grow). */
+  capacity: number;
   /** Cell width (metres) and time slice (ms): the grid of the incremental index. */
   side: number;
   windowMs: number;
@@ -33,6 +35,10 @@ export interface SweepInput {
 export interface SweepResult {
   /** The slots in cell order; cell c holds order[cellStart[c]] … order[cellStart[c + 1] − 1]. */
   order: Int32Array;
+  /** The positions and times in that order (then zeros up to `capacity`). */
+  xs: Float64Array;
+  ys: Float64Array;
+  ts: Float64Array;
   cellStart: Int32Array;
   /** Each cell's column, row (floor of metres / side) and time slice (floor of ms / window), and family. */
   cellX: Int32Array;
@@ -102,9 +108,9 @@ export function sweepClusters(input: SweepInput): SweepResult {
 
   // Sorted copies, for locality; a cell key within a slice (row · width + column) that never wraps.
   const width = maxX - minX + 5;
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  const ts = new Float64Array(n);
+  const xs = new Float64Array(Math.max(input.capacity, n));
+  const ys = new Float64Array(xs.length);
+  const ts = new Float64Array(xs.length);
   const starts: number[] = [];
   const sliceStarts: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -306,5 +312,20 @@ export function sweepClusters(input: SweepInput): SweepResult {
       }
     }
   }
-  return { order, cellStart, cellX, cellY, cellT, cellFamily, cellCore, cellCluster, core, label, clusters };
+  return {
+    order,
+    xs,
+    ys,
+    ts,
+    cellStart,
+    cellX,
+    cellY,
+    cellT,
+    cellFamily,
+    cellCore,
+    cellCluster,
+    core,
+    label,
+    clusters,
+  };
 }

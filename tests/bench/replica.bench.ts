@@ -60,8 +60,7 @@ export default defineBench({
 
     const syncStart = performance.now();
     const replica = await openDatabase(`file:${join(ctx.tmpDir, "replica.db")}`, undefined, {
-      syncUrl: primary.url,
-      syncInterval: SYNC_INTERVAL_SECONDS,
+      replica: { syncUrl: primary.url, syncInterval: SYNC_INTERVAL_SECONDS },
     });
     const initialSyncSeconds = (performance.now() - syncStart) / 1000;
     const writer = await openDatabase(primary.url);

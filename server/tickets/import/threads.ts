@@ -5,7 +5,7 @@
  * n — on two cores that is most of the import's speed.
  */
 import { Worker } from "node:worker_threads";
-import { workerSource } from "../../worker-source";
+import { workerBundle } from "../../worker-bundle";
 import { importChunks, ImportError, type PipelineEvent, type PipelineOptions } from "./pipeline";
 
 export interface PipelineRun {
@@ -93,6 +93,6 @@ function inWorker(entry: string, options: PipelineOptions): PipelineRun {
 
 export function startPipeline(options: PipelineOptions, threads: "auto" | "off" = "auto"): PipelineRun {
   const entry =
-    threads === "auto" ? workerSource(import.meta.url, "server/tickets/import", "worker-entry.mjs", "worker.ts") : null;
+    threads === "auto" ? workerBundle(import.meta.url, "server/tickets/import", "worker.ts") : null;
   return entry ? inWorker(entry, options) : inThread(options);
 }
