@@ -206,6 +206,8 @@ export class StClusterIndex {
   private live = 0;
   private readonly grid = new Map<number, Map<number, Row>>();
   private dirty: Cell[] = [];
+  /** The slots filed since the last settle (new tickets, and moved ones). */
+  private arrived: number[] = [];
   /** A ticket moved or left since the last settle: clusters may split, so the next settle re-forms. */
   private shrunk = false;
   private settled = false;
@@ -372,6 +374,7 @@ export class StClusterIndex {
     this.cellOf[slot] = cell;
     cell.points.push(slot);
     this.markDirty(cell);
+    this.arrived.push(slot);
   }
 
   /** Removes tickets (no longer on the map, or out of the detection's scope). */
@@ -430,29 +433,27 @@ export class StClusterIndex {
     return dx * dx + dy * dy <= this.r2 && dt <= this.rule.windowMs;
   }
 
-  /** Counts each point's neighbours up to minTickets; `upgradeOnly` keeps core points core (nothing left). */
-  private updateCore(cell: Cell, upgradeOnly: boolean) {
-    const { points } = cell;
+  /** Does point p, in `cell`, have minTickets neighbours (itself included)? */
+  private reachesMin(p: number, cell: Cell): boolean {
     const min = this.rule.minTickets;
+    let n = 0;
+    for (const other of this.neighboursOf(cell)) {
+      if (other !== cell && !this.reaches(p, other)) continue;
+      for (const q of other.points) if (this.near(p, q) && ++n >= min) return true;
+    }
+    return false;
+  }
+
+  /** Decides every point's core status in the cell again. */
+  private updateCore(cell: Cell) {
+    const { points } = cell;
     let coreCount = 0;
-    if (points.length >= min) {
+    if (points.length >= this.rule.minTickets) {
       for (const p of points) this.core[p] = 1;
       coreCount = points.length;
     } else {
-      const around = this.neighboursOf(cell);
       for (const p of points) {
-        if (upgradeOnly && this.core[p]) {
-          coreCount++;
-          continue;
-        }
-        let n = 0;
-        search: for (const other of around) {
-          if (other !== cell && !this.reaches(p, other)) continue;
-          for (const q of other.points) {
-            if (this.near(p, q) && ++n >= min) break search;
-          }
-        }
-        this.core[p] = n >= min ? 1 : 0;
+        this.core[p] = this.reachesMin(p, cell) ? 1 : 0;
         coreCount += this.core[p]!;
       }
     }
@@ -511,7 +512,9 @@ export class StClusterIndex {
     const dirty = this.dirty;
     this.dirty = [];
     for (const cell of dirty) cell.dirty = false;
-    const result = this.shrunk ? this.reform(dirty) : this.grow(dirty);
+    const arrived = this.arrived;
+    this.arrived = [];
+    const result = this.shrunk ? this.reform(dirty) : this.grow(dirty, arrived);
     this.shrunk = false;
     for (const id of result.changed) if (!this.members.has(id)) result.changed.delete(id);
     for (const id of result.changed) result.removed.delete(id);
@@ -614,24 +617,35 @@ export class StClusterIndex {
   }
 
   /** Only arrivals since the last settle: clusters grow and merge, never split. */
-  private grow(dirty: Cell[]): SettleResult {
+  private grow(dirty: Cell[], arrived: readonly number[]): SettleResult {
     const stamp = this.stamp;
     const changed = new Set<number>();
     const removed = new Set<number>();
-    // Core status can be gained only within reach of a cell that got tickets.
     const grew: Cell[] = [];
-    const update = (cell: Cell) => {
-      if (cell.affectedAt === stamp) return;
-      cell.affectedAt = stamp;
-      const before = cell.coreCount;
-      this.updateCore(cell, true);
-      if (cell.coreCount > before) {
+    const promote = (p: number) => {
+      this.core[p] = 1;
+      const cell = this.cellOf[p]!;
+      cell.coreCount++;
+      if (cell.grewAt !== stamp) {
         cell.grewAt = stamp;
         cell.order = grew.length;
         grew.push(cell);
       }
     };
-    for (const cell of dirty) for (const n of this.neighboursOf(cell)) update(n);
+    // Core status can be gained only by an arrival or a point within reach of one: those are counted again,
+    // not every point of every cell around (in the dense centre that was most of a refresh).
+    const candidates = new Set<number>();
+    for (const p of arrived) {
+      const cell = this.cellOf[p];
+      // Filed and not removed again before this settle.
+      if (!cell) continue;
+      if (cell.points.length >= this.rule.minTickets) for (const q of cell.points) if (!this.core[q]) promote(q);
+      for (const other of this.neighboursOf(cell)) {
+        if (other.coreCount === other.points.length || (other !== cell && !this.reaches(p, other))) continue;
+        for (const q of other.points) if (!this.core[q] && this.near(p, q)) candidates.add(q);
+      }
+    }
+    for (const q of candidates) if (!this.core[q] && this.reachesMin(q, this.cellOf[q]!)) promote(q);
     // New core points join their cell's cluster (a new one when the cell had no core point).
     for (const cell of grew) {
       if (!cell.component) cell.component = this.nextComponent++;
@@ -691,7 +705,7 @@ export class StClusterIndex {
     }
     for (const cell of affected) {
       if (cell.component) removed.add(cell.component);
-      this.updateCore(cell, false);
+      this.updateCore(cell);
     }
 
     // Every component touching the affected cells is re-formed from scratch.

@@ -8,11 +8,11 @@ import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "../../db/client";
 import { Clusterer, type DetectionPlan, type FromWorker, type ToWorker } from "./detection";
 
-const { url, authToken } = workerData as { url: string; authToken?: string };
+const { url, authToken, reader } = workerData as { url: string; authToken?: string; reader: string | null };
 const port = parentPort!;
 // The main thread opened (and migrated) the database before starting this thread.
 const database = await openDatabase(url, authToken, { migrate: false });
-const clusterer = new Clusterer(database);
+const clusterer = new Clusterer(database, { reader });
 let planned: DetectionPlan | null = null;
 
 const send = (message: FromWorker) => port.postMessage(message);

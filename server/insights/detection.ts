@@ -23,67 +23,21 @@
  * in-memory database) the same clusterer runs in this thread.
  */
 import { Worker } from "node:worker_threads";
-import { and, desc, gt, inArray, lte, max, ne, sql, type SQL } from "drizzle-orm";
+import { and, desc, gt, inArray, max, ne, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { categories, hotSpots, hotSpotTickets, insightRuleVersions, ticketEvents, tickets } from "../../db/schema";
 import { Interner } from "../interner";
 import { workerBundle } from "../worker-bundle";
 import { StClusterIndex, type ClusterColumns, type SettleResult } from "./clustering";
-import { projectX, projectY } from "./projection";
 import { summarise } from "./summary";
 import { TicketColumn } from "./ticket-column";
+import { LOAD_PAGE, readPoints, readRange, type TicketPoints } from "./ticket-points";
 
-const LOAD_PAGE = 20_000;
 const FEED_PAGE = 1_000;
 const MEMBERSHIP_SLICE = 5_000;
 const HOUR = 3_600_000;
 
 type Rule = typeof insightRuleVersions.$inferSelect;
-
-/**
- * Tickets as columns, a JSON array each: id, position, time of the call,
- * category and place — the most specific region code the ticket carries
- * (community, else street, else district). Inquiries answered on the call are
- * not problems on the ground: they come without a position.
- *
- * A million tickets are read at every full run, so the form is chosen for
- * speed: SQLite writes an integer as text several times faster than a real,
- * so positions come as nano-degrees (±0.05 mm, far inside the clustering's
- * millimetre of slack), and a flat array of numbers parses without an array
- * per ticket.
- */
-interface TicketColumns {
-  ids: number[];
-  lons: (number | null)[];
-  lats: number[];
-  receivedAt: number[];
-  categories: number[];
-  places: (string | null)[];
-}
-
-const NANO = 1e9;
-
-async function selectColumns(database: Database, where: SQL): Promise<TicketColumns> {
-  // group_concat skips nulls, so every column names them: the columns stay aligned.
-  const [page] = await database.db.all<Record<keyof TicketColumns, string | null>>(sql`select
-      group_concat(id) as ids,
-      group_concat(case when type <> 'inquiry' and lon is not null and lat is not null
-        then cast(round(lon * ${NANO}) as integer) else 'null' end) as lons,
-      group_concat(coalesce(cast(round(lat * ${NANO}) as integer), 0)) as lats,
-      group_concat(received_at) as receivedAt,
-      group_concat(category_id) as categories,
-      json_group_array(coalesce(community_code, street_code, district_code)) as places
-    from ${tickets} where ${where}`);
-  const numbers = (list: string | null | undefined) => JSON.parse(`[${list ?? ""}]`) as number[];
-  return {
-    ids: numbers(page?.ids),
-    lons: numbers(page?.lons),
-    lats: numbers(page?.lats),
-    receivedAt: numbers(page?.receivedAt),
-    categories: numbers(page?.categories),
-    places: JSON.parse(page?.places ?? "[]") as (string | null)[],
-  };
-}
 
 /** Category id → its family: the ancestor at the rule's level (or itself when it sits higher). */
 async function familiesOf(database: Database, level: number): Promise<Map<number, number>> {
@@ -159,6 +113,37 @@ export interface DetectionPlan {
   gone: number[];
 }
 
+export interface ClustererOptions {
+  /** A bundle of the reader thread (server/insights/ticket-reader.ts): full runs read with two threads. */
+  reader?: string | null;
+  /** The ticket count (by highest id) from which a full run reads with two threads. */
+  parallelFrom?: number;
+}
+
+/** Below this a second thread costs more to start than it saves. */
+const PARALLEL_FROM = 100_000;
+
+/** A reader thread's pages as they arrive; ends at its null, throws if it fails or stops before. */
+async function* pagesOf(reader: Worker): AsyncGenerator<TicketPoints> {
+  const queue: (TicketPoints | null | Error)[] = [];
+  let wake: (() => void) | null = null;
+  const push = (item: TicketPoints | null | Error) => {
+    queue.push(item);
+    wake?.();
+    wake = null;
+  };
+  reader.on("message", push);
+  reader.on("error", push);
+  reader.on("exit", () => push(new Error("热点检测的读取线程意外退出")));
+  for (;;) {
+    while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    const item = queue.shift()!;
+    if (item === null) return;
+    if (item instanceof Error) throw item;
+    yield item;
+  }
+}
+
 /**
  * The clustering side of detection: reads tickets, keeps the index, and
  * plans the writes. The plan's clusters and their tickets wait here until
@@ -177,7 +162,10 @@ export class Clusterer {
   memberCount = new Map<number, number>();
   private pending: { clusters: number[]; sizes: number[] } | null = null;
 
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly options: ClustererOptions = {},
+  ) {}
 
   /** Forgets everything: the next run is a full one (after a failed write, say). */
   reset() {
@@ -186,26 +174,48 @@ export class Clusterer {
     this.pending = null;
   }
 
-  /** Files the tickets in the index; of `ids` (the tickets a refresh re-read), those without a position leave it. */
-  private apply(page: TicketColumns, ids: readonly number[]) {
+  /** Files the tickets in the index (or moves them there). */
+  private apply(points: TicketPoints) {
     const index = this.index!;
-    const { lons, lats, receivedAt, categories, places } = page;
-    const present = new Set<number>();
-    page.ids.forEach((id, i) => {
-      const lon = lons[i];
-      if (lon == null) return;
+    const { ids, xs, ys, ts, categories, places } = points;
+    for (let i = 0; i < ids.length; i++) {
       const category = categories[i]!;
       index.upsertOne(
-        id,
-        projectX(lon / NANO),
-        projectY(lats[i]! / NANO),
-        receivedAt[i]!,
+        ids[i]!,
+        xs[i]!,
+        ys[i]!,
+        ts[i]!,
         this.families.get(category) ?? category,
         this.places.intern(places[i] ?? null),
       );
-      if (ids.length > 0) present.add(id);
-    });
-    if (ids.length > 0) index.remove(ids.filter((id) => !present.has(id)));
+    }
+  }
+
+  /**
+   * Reads every ticket into the index. From `parallelFrom` tickets on, a
+   * reader thread reads the upper half of the ids while this one reads the
+   * lower; its pages are filed after this thread's, so slots follow ids
+   * either way.
+   */
+  private async load() {
+    const { database } = this;
+    const [top] = await database.db.select({ id: max(tickets.id) }).from(tickets);
+    const last = top?.id ?? 0;
+    const split = this.options.reader && last >= (this.options.parallelFrom ?? PARALLEL_FROM) ? last >> 1 : last;
+    const reader =
+      split < last
+        ? new Worker(this.options.reader!, {
+            workerData: { url: database.url, authToken: database.authToken, from: split, to: last },
+          })
+        : null;
+    try {
+      const pages = reader ? pagesOf(reader) : null;
+      for (let after = 0; after < split; after += LOAD_PAGE)
+        this.apply(await readRange(database, after, Math.min(after + LOAD_PAGE, split)));
+      if (pages) for await (const points of pages) this.apply(points);
+    } finally {
+      void reader?.terminate();
+    }
   }
 
   /** A full run when asked, the first time, or when the rules changed; otherwise from the event feed. */
@@ -234,10 +244,7 @@ export class Clusterer {
     // The feed's position first: a change made while loading is replayed by the next refresh.
     const [top] = await database.db.select({ id: max(ticketEvents.id) }).from(ticketEvents);
     this.lastEventId = top?.id ?? 0;
-    const [last] = await database.db.select({ id: max(tickets.id) }).from(tickets);
-    // Pages are id ranges: each is a range scan of the table, with no sort and no limit.
-    for (let after = 0; after < (last?.id ?? 0); after += LOAD_PAGE)
-      this.apply(await selectColumns(database, and(gt(tickets.id, after), lte(tickets.id, after + LOAD_PAGE))!), []);
+    await this.load();
     // Each active hot spot's tickets as one JSON array, read along the primary key (hot spot, ticket).
     const memberships = await database.db.all<{ id: number; tickets: string }>(sql`select h.id,
         (select json_group_array(m.ticket_id) from ${hotSpotTickets} m where m.hot_spot_id = h.id) as tickets
@@ -269,7 +276,11 @@ export class Clusterer {
         .limit(FEED_PAGE);
       if (changed.length === 0) break;
       const ids = changed.map((c) => c.ticketId);
-      this.apply(await selectColumns(database, inArray(tickets.id, ids)), ids);
+      const points = await readPoints(database, inArray(tickets.id, ids));
+      this.apply(points);
+      // Those without a position now (moved out of the map, say) leave the index.
+      const present = new Set(points.ids);
+      this.index!.remove(ids.filter((id) => !present.has(id)));
       // A ticket new to the index (or back in it) carries the hot spot it is stored in.
       for (const id of ids) this.index!.mark(id, this.hotSpotOfTicket.get(id));
       this.lastEventId = Math.max(this.lastEventId, ...changed.map((c) => c.eventId ?? 0));
@@ -506,7 +517,8 @@ function inThread(database: Database): Runner {
 }
 
 function inWorker(database: Database, entry: string, onExit: () => void): Runner {
-  const worker = new Worker(entry, { workerData: { url: database.url, authToken: database.authToken } });
+  const reader = workerBundle(import.meta.url, "server/insights", "ticket-reader.ts");
+  const worker = new Worker(entry, { workerData: { url: database.url, authToken: database.authToken, reader } });
   // An idle detector must not keep a process (or a test run) alive.
   worker.unref();
   database.onClose(() => void worker.terminate());

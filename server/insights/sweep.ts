@@ -75,8 +75,10 @@ function extent(values: Int32Array, slots: Int32Array): [number, number] {
   return [min, max];
 }
 
-/** Runs by slice (before, same, after) · 5 + row offset + 2, in the order they are visited. */
+/** The fifteen runs in the order they are visited, nearest first: by slice (before, same, after) and row offset. */
 const NEAREST_FIRST = [7, 6, 8, 5, 9, 2, 1, 3, 0, 4, 12, 11, 13, 10, 14];
+const RUN_SLICE = Int32Array.from(NEAREST_FIRST, (r) => Math.floor(r / 5));
+const RUN_ROW = Int32Array.from(NEAREST_FIRST, (r) => (r % 5) - 2);
 
 export function sweepClusters(input: SweepInput): SweepResult {
   const { slots, side, windowMs, r2, minTickets } = input;
@@ -131,7 +133,7 @@ export function sweepClusters(input: SweepInput): SweepResult {
   const cellY = new Int32Array(cells);
   const cellT = new Int32Array(cells);
   const cellFamily = new Int32Array(cells);
-  const cellKey = new Float64Array(cells);
+  const cellKey = new Int32Array(cells);
   const cellSlice = new Int32Array(cells);
   for (let c = 0; c < cells; c++) {
     const s = order[cellStart[c]!]!;
@@ -147,7 +149,9 @@ export function sweepClusters(input: SweepInput): SweepResult {
   // nearest first (its own slice and row), so a count of neighbours can stop early.
   const lo = new Int32Array(15);
   const hi = new Int32Array(15);
-  const at = new Int32Array(15);
+  // Per run, the first cell not before its window and the first past it: both only move forward.
+  const from = new Int32Array(15);
+  const to = new Int32Array(15);
   let runs = 0;
   let slice = -1;
   /** Slices of the three around the current one that exist ([start, end) of cells; start = end when absent). */
@@ -166,18 +170,19 @@ export function sweepClusters(input: SweepInput): SweepResult {
         sliceFrom[d + 1] = exists ? sliceStarts[other]! : 0;
         sliceTo[d + 1] = exists ? sliceStarts[other + 1]! : 0;
       }
-      for (let r = 0; r < 15; r++) at[r] = sliceFrom[Math.floor(r / 5)]!;
+      for (let q = 0; q < 15; q++) from[q] = to[q] = sliceFrom[RUN_SLICE[q]!]!;
     }
     runs = 0;
     const key = cellKey[c]!;
-    for (const r of NEAREST_FIRST) {
-      const end = sliceTo[Math.floor(r / 5)]!;
-      const row = key + ((r % 5) - 2) * width;
-      let a = at[r]!;
+    for (let q = 0; q < 15; q++) {
+      const end = sliceTo[RUN_SLICE[q]!]!;
+      const row = key + RUN_ROW[q]! * width;
+      let a = from[q]!;
       while (a < end && cellKey[a]! < row - 2) a++;
-      at[r] = a;
-      let b = a;
+      from[q] = a;
+      let b = Math.max(a, to[q]!);
       while (b < end && cellKey[b]! <= row + 2) b++;
+      to[q] = b;
       if (b > a) {
         lo[runs] = a;
         hi[runs] = b;
