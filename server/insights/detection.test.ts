@@ -13,7 +13,9 @@ import { actorOf, openTestDatabase, orgId, type TestDatabase } from "../../tests
 import type { Actor } from "../identity/permissions";
 import { createTicket } from "../tickets";
 import { act } from "../tickets/workflow";
+import { workerBundle } from "../worker-bundle";
 import { detectHotSpots, detectionThreaded } from ".";
+import { Clusterer } from "./detection";
 
 const NOW = new Date("2026-03-20T12:00:00+08:00");
 const HOUR = 3_600_000;
@@ -177,5 +179,16 @@ describe("detection over the demo seed", () => {
     expect(await communityOf(second!.ticketIds)).toBe("110102019901");
     expect(second!.familyId).toBe(await familyOf("车库噪音"));
     expect(second!.ticketCount).toBeGreaterThanOrEqual(80);
+  });
+
+  it("plans the same full run whether one thread reads the tickets or two", async () => {
+    const alone = await new Clusterer(t.database).plan(true, SEED_NOW.getTime());
+    const reader = workerBundle(import.meta.url, "server/insights", "ticket-reader.ts");
+    expect(reader).not.toBeNull();
+    // The demo has a few thousand tickets: read with two threads from the first.
+    const paired = await new Clusterer(t.database, { reader, parallelFrom: 1 }).plan(true, SEED_NOW.getTime());
+    expect(paired.items.length).toBeGreaterThan(1);
+    expect(paired.items).toEqual(alone.items);
+    expect(paired.gone).toEqual(alone.gone);
   });
 });
