@@ -241,7 +241,7 @@ export default defineBench({
         baseline: fullMs,
         baselineLabel: "full run",
         targets: [{ atMost: 200 }],
-        note: `worst of ${ROUNDS} rounds (median ${percentile(incremental, 50).toFixed(1)} ms); last round updated ${lastUpdated} hot spots`,
+        note: `worst of ${ROUNDS} rounds (median ${percentile(incremental, 50).toFixed(1)} ms; in order ${incremental.map((ms) => ms.toFixed(0)).join(", ")} ms, the first right after the full run); last round updated ${lastUpdated} hot spots`,
       },
       {
         metric: "insights: rising-category summary p95, centre (whole city)",
