@@ -92,7 +92,6 @@ function inWorker(entry: string, options: PipelineOptions): PipelineRun {
 }
 
 export function startPipeline(options: PipelineOptions, threads: "auto" | "off" = "auto"): PipelineRun {
-  const entry =
-    threads === "auto" ? workerBundle(import.meta.url, "server/tickets/import", "worker.ts") : null;
+  const entry = threads === "auto" ? workerBundle(import.meta.url, "server/tickets/import", "worker.ts") : null;
   return entry ? inWorker(entry, options) : inThread(options);
 }
