@@ -20,14 +20,15 @@
  *
  * Incremental: inserting, moving or removing tickets marks their cells, and
  * `settle` works only around them. When tickets only arrived (the usual case:
- * new calls), core status can only be gained and links only added, so
- * clusters only grow and merge: new core points join their cell's cluster,
+ * new calls), core status can only be gained — and only by an arrival or a
+ * point within reach of one, the only points counted again — and links only
+ * added, so clusters only grow and merge: new core points join their cell's cluster,
  * new links merge two clusters (the smaller relabelled into the larger), and
  * border points near new core points take their nearest core's cluster — work
  * in proportion to the change, not to the clusters it touches. The first
  * settle (a full run) clusters everything at once by sort and sweep
- * (server/insights/sweep.ts) and then files the cells for the incremental
- * settles that follow. When a ticket moved or left, a cluster may
+ * (server/insights/sweep.ts); the cells the incremental settles need are
+ * filed after (`fileCells`). When a ticket moved or left, a cluster may
  * split: settle then re-forms every component touching the marked cells from
  * scratch (a component it reaches without having touched it is absorbed
  * whole — its own links cannot have changed).
