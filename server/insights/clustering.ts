@@ -113,6 +113,36 @@ type Row = Map<number, Cell>;
 class Members {
   private readonly lists = new Map<number, { slots: Int32Array; size: number }>();
   private at = new Int32Array(1024);
+  /** Since the last checkpoint: the slots each cluster gained and lost, and the clusters made whole. */
+  private readonly joined = new Map<number, number[]>();
+  private readonly left = new Map<number, number[]>();
+  private readonly made = new Set<number>();
+
+  checkpoint() {
+    this.joined.clear();
+    this.left.clear();
+    this.made.clear();
+  }
+
+  /** What a cluster gained and lost since the last checkpoint (a slot that came and went, neither); null when new. */
+  changes(cluster: number): { joined: readonly number[]; left: readonly number[] } | null {
+    if (this.made.has(cluster)) return null;
+    return { joined: this.joined.get(cluster) ?? [], left: this.left.get(cluster) ?? [] };
+  }
+
+  /** Notes a slot coming to (or leaving) a cluster: undoes its leaving (or coming) in this round first. */
+  private note(into: Map<number, number[]>, undo: Map<number, number[]>, cluster: number, slot: number) {
+    const undone = undo.get(cluster);
+    const at = undone ? undone.lastIndexOf(slot) : -1;
+    if (at >= 0) {
+      undone![at] = undone![undone!.length - 1]!;
+      undone!.pop();
+      return;
+    }
+    let list = into.get(cluster);
+    if (!list) into.set(cluster, (list = []));
+    list.push(slot);
+  }
 
   has(cluster: number) {
     return this.lists.has(cluster);
@@ -137,6 +167,7 @@ class Members {
     const list = { slots: new Int32Array(Math.max(slots.length, 8)), size: slots.length };
     list.slots.set(slots);
     this.lists.set(cluster, list);
+    this.made.add(cluster);
     for (let i = 0; i < slots.length; i++) this.place(slots[i]!, i);
   }
 
@@ -150,12 +181,14 @@ class Members {
     }
     list.slots[list.size] = slot;
     this.place(slot, list.size++);
+    this.note(this.joined, this.left, cluster, slot);
   }
 
   /** Takes a slot out of its cluster (which it must be in). */
   delete(cluster: number, slot: number) {
     const list = this.lists.get(cluster);
     if (!list) return;
+    this.note(this.left, this.joined, cluster, slot);
     const last = list.slots[--list.size]!;
     const i = this.at[slot]!;
     list.slots[i] = last;
@@ -505,6 +538,7 @@ export class StClusterIndex {
   /** Recomputes what the changes since the last settle affect; returns the clusters that changed. */
   settle(): SettleResult {
     this.stamp++;
+    this.members.checkpoint();
     if (!this.settled) {
       this.settled = true;
       return this.bulk();
@@ -777,7 +811,11 @@ export class StClusterIndex {
    * a refresh reads clusters of 200,000 tickets one after another.
    */
   columnsOf(cluster: number, reuse?: ClusterColumns): ClusterColumns {
-    const slots = this.members.slots(cluster);
+    return this.columnsOfSlots(this.members.slots(cluster), reuse);
+  }
+
+  /** `columnsOf` for some of the slots: those a cluster gained, say. */
+  columnsOfSlots(slots: ArrayLike<number>, reuse?: ClusterColumns): ClusterColumns {
     const n = slots.length;
     const room = reuse && reuse.ids.length >= n ? reuse : undefined;
     const out: ClusterColumns = {
@@ -798,6 +836,22 @@ export class StClusterIndex {
       out.marks[i] = this.marks[slot]!;
     }
     return out;
+  }
+
+  /**
+   * The slots a cluster gained and lost in the last settle (null for a new
+   * cluster): its tickets are those it had before, less the lost, plus the
+   * gained. A lost slot still holds the ticket's position and time: in a
+   * settle where clusters only grow, a ticket leaves one cluster only for
+   * another.
+   */
+  changesOf(cluster: number): { joined: readonly number[]; left: readonly number[] } | null {
+    return this.members.changes(cluster);
+  }
+
+  /** The ticket in a slot (also one a cluster lost in the last settle). */
+  ticketOfSlot(slot: number): number {
+    return this.ids[slot]!;
   }
 
   /** The ticket in a cluster's first slot (a stable tie-break between clusters of one size). */

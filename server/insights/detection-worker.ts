@@ -23,8 +23,6 @@ port.on("message", (message: ToWorker) => {
       (plan) => {
         planned = plan;
         send({ type: "plan", plan });
-        // While the main thread writes: a full run left the cells for the next refresh to file.
-        clusterer.index?.fileCells();
       },
       (error: unknown) => {
         clusterer.reset();
@@ -34,6 +32,8 @@ port.on("message", (message: ToWorker) => {
   } else if (message.type === "persisted") {
     send({ type: "done", result: clusterer.confirm(planned!, message.inserted) });
     planned = null;
+    // Answered: now what only the next refresh needs (before any message of its is read).
+    clusterer.afterPlan();
   } else {
     // The write failed: what the index holds is no longer what is stored.
     clusterer.reset();

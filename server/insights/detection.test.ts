@@ -6,7 +6,7 @@
  * 西河沿 parking and 新安中里 garage-noise problems from the data alone.
  */
 import { eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { categories, hotSpots, hotSpotTickets, tickets } from "../../db/schema";
 import { seedDemoTickets } from "../../db/seed/demo-tickets";
 import { actorOf, openTestDatabase, orgId, type TestDatabase } from "../../tests/helpers/database";
@@ -15,7 +15,7 @@ import { createTicket } from "../tickets";
 import { act } from "../tickets/workflow";
 import { workerBundle } from "../worker-bundle";
 import { detectHotSpots, detectionThreaded } from ".";
-import { Clusterer } from "./detection";
+import { Clusterer, persistPlan } from "./detection";
 
 const NOW = new Date("2026-03-20T12:00:00+08:00");
 const HOUR = 3_600_000;
@@ -190,5 +190,48 @@ describe("detection over the demo seed", () => {
     expect(paired.items.length).toBeGreaterThan(1);
     expect(paired.items).toEqual(alone.items);
     expect(paired.gone).toEqual(alone.gone);
+  });
+
+  it("plans a hot spot that only gained calls from its state and the newcomers, as a full run would", async () => {
+    const clusterer = new Clusterer(t.database);
+    const full = await clusterer.plan(true, SEED_NOW.getTime());
+    clusterer.confirm(full, await persistPlan(t.database, full));
+    // Three new parking calls on 西河沿街, an hour later.
+    const operator = await actorOf(t.database, "operator");
+    const parking = await categoryId(t, "占道停车");
+    const later = new Date(SEED_NOW.getTime() + HOUR);
+    for (const dx of [0, 0.0003, 0.0006])
+      await createTicket(
+        t.database,
+        operator,
+        {
+          type: "complaint",
+          channel: "phone",
+          urgency: "normal",
+          categoryId: parking,
+          description: "西河沿街又有车辆占道停放",
+          address: "西城区西河沿街",
+          lon: 116.3925 + dx,
+          lat: 39.8975,
+        },
+        { now: later },
+      );
+    const read = vi.spyOn(clusterer.index!, "columnsOfSlots");
+    const refresh = await clusterer.plan(false, later.getTime());
+    const grown = refresh.items.find((item) => item.keep !== null && item.added.length === 3);
+    expect(grown).toBeDefined();
+    // Only the newcomers' columns were read for it.
+    expect(read.mock.calls.some(([slots]) => slots.length === 3)).toBe(true);
+    // A fresh full run over the same tickets says the same of that hot spot.
+    const fresh = await new Clusterer(t.database).plan(true, later.getTime());
+    const same = fresh.items.find((item) => item.keep === grown!.keep)!;
+    const { updatedAt: _a, ...values } = grown!.values;
+    const { updatedAt: _b, ...expected } = same.values;
+    for (const key of ["centreLon", "centreLat", "radiusM", "score"] as const) {
+      expect(values[key]).toBeCloseTo(expected[key], 9);
+      delete values[key];
+      delete (expected as Partial<typeof expected>)[key];
+    }
+    expect(values).toEqual(expected);
   });
 });

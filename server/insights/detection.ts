@@ -29,7 +29,7 @@ import { categories, hotSpots, hotSpotTickets, insightRuleVersions, ticketEvents
 import { Interner } from "../interner";
 import { workerBundle } from "../worker-bundle";
 import { StClusterIndex, type ClusterColumns, type SettleResult } from "./clustering";
-import { summarise } from "./summary";
+import { completeHull, summarise, withdraw, type SummaryState } from "./summary";
 import { TicketColumn } from "./ticket-column";
 import { LOAD_PAGE, readPoints, readRange, type TicketPoints } from "./ticket-points";
 
@@ -66,23 +66,35 @@ class Places {
     return this.codes.numberOf(code);
   }
 
+  /** How many of the tickets carry each place (0, none, left out). */
+  count(places: Int32Array, into = new Map<number, number>()): Map<number, number> {
+    for (let i = 0; i < places.length; i++) {
+      const place = places[i]!;
+      if (place !== 0) into.set(place, (into.get(place) ?? 0) + 1);
+    }
+    return into;
+  }
+
   /** The code most of the tickets carry (ties: the smaller code), or null when none has one. */
-  majority(places: Int32Array): string | null {
+  majority(counts: ReadonlyMap<number, number>): string | null {
     const codes = this.codes.strings;
-    const counts = new Int32Array(codes.length);
-    for (let i = 0; i < places.length; i++) counts[places[i]!]!++;
     let best: string | null = null;
     let bestCount = 0;
-    for (let id = 1; id < counts.length; id++) {
-      const n = counts[id]!;
+    for (const [id, n] of counts) {
       const code = codes[id]!;
-      if (n > bestCount || (n > 0 && n === bestCount && code < best!)) {
+      if (n > bestCount || (n === bestCount && code < best!)) {
         best = code;
         bestCount = n;
       }
     }
     return best;
   }
+}
+
+/** What a hot spot's next summary is kept from (server/insights/summary.ts), and its tickets by place. */
+interface HotSpotState {
+  summary: SummaryState;
+  places: Map<number, number>;
 }
 
 export interface DetectionResult {
@@ -160,7 +172,11 @@ export class Clusterer {
   hotSpotOfCluster = new Map<number, number>();
   /** How many tickets each active hot spot has stored: when a cluster holds them all, none left it. */
   memberCount = new Map<number, number>();
-  private pending: { clusters: number[]; sizes: number[] } | null = null;
+  /** Each active hot spot's state as of its last write. */
+  states = new Map<number, HotSpotState>();
+  private pending: { clusters: number[]; sizes: number[]; states: HotSpotState[] } | null = null;
+  /** States without their hull yet, with their cluster (`afterPlan`). */
+  private unfinished: [number, SummaryState][] = [];
 
   constructor(
     private readonly database: Database,
@@ -170,6 +186,8 @@ export class Clusterer {
   /** Forgets everything: the next run is a full one (after a failed write, say). */
   reset() {
     this.index = null;
+    this.states = new Map();
+    this.unfinished = [];
     this.rule = null;
     this.pending = null;
   }
@@ -260,12 +278,15 @@ export class Clusterer {
       this.memberCount.set(id, ticketIds.length);
     }
     this.hotSpotOfCluster = new Map();
+    this.states = new Map();
+    this.unfinished = [];
     const settled = this.index.settle();
     return this.planWrites(settled, new Set(this.memberCount.keys()), now, true);
   }
 
   private async refresh(now: number): Promise<DetectionPlan> {
     const { database } = this;
+    this.afterPlan();
     for (;;) {
       const changed = await database.db
         .select({ ticketId: ticketEvents.ticketId, eventId: max(ticketEvents.id) })
@@ -288,61 +309,83 @@ export class Clusterer {
     }
     const settled = this.index!.settle();
     const dropped = new Set<number>();
+    const priors = new Map<number, number>();
     for (const cluster of [...settled.removed, ...settled.changed]) {
       const id = this.hotSpotOfCluster.get(cluster);
       this.hotSpotOfCluster.delete(cluster);
-      if (id !== undefined) dropped.add(id);
+      if (id === undefined) continue;
+      dropped.add(id);
+      priors.set(cluster, id);
     }
-    return this.planWrites(settled, dropped, now, false);
+    return this.planWrites(settled, dropped, now, false, priors);
   }
 
   /**
    * Plans the changed clusters' writes: each takes over the candidate hot
    * spot most of its tickets were in, or becomes a new one; candidates nobody
-   * took over are gone.
+   * took over are gone. A cluster that only gained tickets since it was
+   * written as a hot spot (`priors`: the hot spot each cluster was) is
+   * planned from that hot spot's state and the newcomers alone.
    */
-  private planWrites(settled: SettleResult, candidates: Set<number>, now: number, full: boolean): DetectionPlan {
+  private planWrites(
+    settled: SettleResult,
+    candidates: Set<number>,
+    now: number,
+    full: boolean,
+    priors = new Map<number, number>(),
+  ): DetectionPlan {
     const index = this.index!;
-    const rule = this.rule!;
-    const windowMs = rule.windowHours * HOUR;
+    const windowMs = this.rule!.windowHours * HOUR;
     const clusters = [...settled.changed]
       .map((cluster) => ({ cluster, size: index.sizeOf(cluster), first: index.firstTicketOf(cluster) }))
       .sort((a, b) => b.size - a.size || a.first - b.first);
     const claimed = new Set<number>();
     const items: PlanItem[] = [];
+    const states: HotSpotState[] = [];
     // The biggest cluster comes first: its columns are allocated once and reused for the rest.
     let scratch: ClusterColumns | undefined;
-    for (const { cluster } of clusters) {
-      const columns = index.columnsOf(cluster, scratch);
-      scratch ??= columns;
-      const { ids } = columns;
-      // Each ticket's hot spot so far, as the index carries it (marked alongside hotSpotOfTicket).
-      const priors = columns.marks;
-      const votes = new Map<number, number>();
-      const vote = (prior: number, n: number) => {
-        if (prior !== 0 && candidates.has(prior) && !claimed.has(prior)) votes.set(prior, (votes.get(prior) ?? 0) + n);
-      };
-      // Neighbouring tickets mostly share their hot spot: votes are counted in runs.
-      let run = 0;
-      let runLength = 0;
-      for (let i = 0; i < ids.length; i++) {
-        const prior = priors[i]!;
-        if (prior === run) {
-          runLength++;
-        } else {
-          vote(run, runLength);
-          run = prior;
-          runLength = 1;
+    const columnsOf = (slots: readonly number[] | null, cluster: number) => {
+      const columns = slots ? index.columnsOfSlots(slots, scratch) : index.columnsOf(cluster, scratch);
+      if (!scratch || columns.ids.length > scratch.ids.length) scratch = columns;
+      return columns;
+    };
+    for (const { cluster, size, first } of clusters) {
+      const prior = priors.get(cluster);
+      const state = prior === undefined ? undefined : this.states.get(prior);
+      const changes = state ? index.changesOf(cluster) : null;
+      // Grown (or a few border tickets traded with a neighbour): planned from the state of the hot spot it was,
+      // less the tickets that left, plus the newcomers — only those are read.
+      let from: HotSpotState | null = null;
+      if (
+        state &&
+        changes &&
+        state.summary.count + changes.joined.length - changes.left.length === size &&
+        state.summary.lastAt <= state.summary.asOf &&
+        now >= state.summary.asOf &&
+        candidates.has(prior!) &&
+        !claimed.has(prior!)
+      ) {
+        const left = index.columnsOfSlots(changes.left);
+        const summary = withdraw(state.summary, left, windowMs);
+        if (summary) {
+          const places = new Map(state.places);
+          for (const tag of left.tags) if (tag !== 0) places.set(tag, places.get(tag)! - 1);
+          from = { summary, places };
         }
       }
-      vote(run, runLength);
-      let keep: number | null = null;
-      for (const [id, n] of votes)
-        if (keep === null || n > votes.get(keep)! || (n === votes.get(keep) && id < keep)) keep = id;
+      let columns = columnsOf(from ? changes!.joined : null, cluster);
+      let keep = this.vote(columns.marks, candidates, claimed, from ? [prior!, size - changes!.joined.length] : null);
+      if (from && keep !== prior) {
+        // The newcomers outvote the hot spot it was (a big merge): planned from all its tickets.
+        columns = columnsOf(null, cluster);
+        keep = this.vote(columns.marks, candidates, claimed, null);
+        from = null;
+      }
       if (keep !== null) claimed.add(keep);
-      const s = summarise(columns, now, windowMs);
+      const { summary: s, state: summary } = summarise(columns, now, windowMs, from?.summary);
+      const places = this.places.count(columns.tags, from?.places);
       const values: HotSpotValues = {
-        ruleVersionId: rule.id,
+        ruleVersionId: this.rule!.id,
         status: "active",
         ticketCount: s.count,
         centreLon: s.centreLon,
@@ -359,24 +402,81 @@ export class Clusterer {
         trend: s.trend,
         score: s.score,
         // The area read rights follow: where most of its tickets are.
-        regionCode: this.places.majority(columns.tags),
+        regionCode: this.places.majority(places),
         updatedAt: new Date(now),
       };
       // Only the difference is written: a refresh usually adds a few calls to a hot spot of thousands.
+      const { ids, marks } = columns;
       const adding: number[] = [];
-      for (let i = 0; i < ids.length; i++) if (keep === null || priors[i] !== keep) adding.push(ids[i]!);
+      for (let i = 0; i < ids.length; i++) if (keep === null || marks[i] !== keep) adding.push(ids[i]!);
       // In ticket order, the indexes and the foreign-key lookups walk their pages in order, not at random.
       const added = Array.from(Int32Array.from(adding).sort());
-      // Tickets the hot spot had that the cluster no longer has (they left it, or another cluster took them).
-      const removed =
-        keep !== null && ids.length - added.length !== this.memberCount.get(keep)
-          ? this.hotSpotOfTicket.others(keep, ids)
-          : [];
-      items.push({ keep, familyId: index.familyOf(ids[0]!), values, added, removed });
+      // Tickets the hot spot had that the cluster no longer has (they left it, or another cluster took them):
+      // those that left it in this settle, or, when the counts say there are others, found by a scan.
+      let removed: number[] = [];
+      if (keep !== null) {
+        if (from) for (const slot of changes!.left) removed.push(index.ticketOfSlot(slot));
+        removed = removed.filter((id) => this.hotSpotOfTicket.get(id) === keep);
+        if (size - added.length !== this.memberCount.get(keep)! - removed.length)
+          removed = this.hotSpotOfTicket.others(keep, index.ticketsOf(cluster));
+      }
+      items.push({ keep, familyId: index.familyOf(first), values, added, removed });
+      states.push({ summary, places });
     }
     const gone = [...candidates].filter((id) => !claimed.has(id));
-    this.pending = { clusters: clusters.map((c) => c.cluster), sizes: clusters.map((c) => c.size) };
+    this.pending = { clusters: clusters.map((c) => c.cluster), sizes: clusters.map((c) => c.size), states };
     return { full, now, items, gone };
+  }
+
+  /**
+   * The candidate hot spot most of these tickets were in (ties: the smaller
+   * id), or null; `base` adds votes for one hot spot counted elsewhere.
+   */
+  private vote(
+    marks: Int32Array,
+    candidates: ReadonlySet<number>,
+    claimed: ReadonlySet<number>,
+    base: [number, number] | null,
+  ): number | null {
+    const votes = new Map<number, number>();
+    const add = (prior: number, n: number) => {
+      if (prior !== 0 && candidates.has(prior) && !claimed.has(prior)) votes.set(prior, (votes.get(prior) ?? 0) + n);
+    };
+    if (base) add(base[0], base[1]);
+    // Neighbouring tickets mostly share their hot spot: votes are counted in runs.
+    let run = 0;
+    let runLength = 0;
+    for (let i = 0; i < marks.length; i++) {
+      const prior = marks[i]!;
+      if (prior === run) {
+        runLength++;
+      } else {
+        add(run, runLength);
+        run = prior;
+        runLength = 1;
+      }
+    }
+    add(run, runLength);
+    let keep: number | null = null;
+    for (const [id, n] of votes)
+      if (keep === null || n > votes.get(keep)! || (n === votes.get(keep) && id < keep)) keep = id;
+    return keep;
+  }
+
+  /**
+   * What the next refresh needs and the last plan did not: the full run's
+   * cells, and the hulls of the hot spots summarised whole. The detection
+   * worker does it once it has answered; a refresh makes sure first.
+   */
+  afterPlan() {
+    this.index?.fileCells();
+    let scratch: ClusterColumns | undefined;
+    for (const [cluster, state] of this.unfinished) {
+      const columns = this.index!.columnsOf(cluster, scratch);
+      if (!scratch || columns.ids.length > scratch.ids.length) scratch = columns;
+      completeHull(state, columns);
+    }
+    this.unfinished = [];
   }
 
   /** A ticket's hot spot, as this clusterer and the index (for the next plan's votes) remember it. */
@@ -398,11 +498,17 @@ export class Clusterer {
       for (const ticketId of item.added) this.setHotSpot(ticketId, id);
       this.hotSpotOfCluster.set(pending.clusters[i]!, id);
       this.memberCount.set(id, pending.sizes[i]!);
+      const state = pending.states[i]!;
+      this.states.set(id, state);
+      if (!state.summary.hull) this.unfinished.push([pending.clusters[i]!, state.summary]);
       updated.push(id);
     });
     if (plan.gone.length > 0) {
       const gone = new Set(plan.gone);
-      for (const id of gone) this.memberCount.delete(id);
+      for (const id of gone) {
+        this.memberCount.delete(id);
+        this.states.delete(id);
+      }
       this.hotSpotOfTicket.clear(gone);
       this.index!.unmark(gone);
     }

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { projectX, projectY } from "./projection";
 import { normaliseAddress, recurringPlaces, type RecurringTicket } from "./recurring";
 import { poissonUpperTail, risingVerdict } from "./rising";
-import { summarise, trendOf } from "./summary";
+import { completeHull, convexHull, summarise, trendOf, withdraw } from "./summary";
 
 const DAY = 86_400_000;
 const NOW = Date.parse("2026-06-30T12:00:00+08:00");
@@ -23,7 +23,7 @@ describe("hot spot summary", () => {
       { x: x0, y: y0 - 40, t: NOW - 10 * DAY },
     ];
     const columns = { xs: points.map((p) => p.x), ys: points.map((p) => p.y), ts: points.map((p) => p.t) };
-    const s = summarise(columns, NOW, 7 * DAY);
+    const s = summarise(columns, NOW, 7 * DAY).summary;
     expect(s.count).toBe(4);
     expect(s.centreLon).toBeCloseTo(116.3925, 6);
     expect(s.centreLat).toBeCloseTo(39.8975, 6);
@@ -41,6 +41,76 @@ describe("hot spot summary", () => {
     expect(trendOf(20, 5)).toBe("rising"); // 15 > 2·√25 = 10
     expect(trendOf(12, 5)).toBe("steady"); // 7 < 2·√17 ≈ 8.2
     expect(trendOf(1, 20)).toBe("falling"); // 19 > 2·√21 ≈ 9.2
+  });
+
+  /** A small seeded generator: the same sets on every run. */
+  const random = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+
+  it("finds the convex hull: every point inside or on it, every corner a point, on blobs, lines and repeats", () => {
+    const r = random(5);
+    const sets = [
+      Array.from({ length: 2000 }, () => [r() * 400 - 200, r() * 300]),
+      // A blob: most points deep inside the octagon of extremes, dropped before the sort.
+      Array.from({ length: 2000 }, () => {
+        const [a, d] = [r() * 2 * Math.PI, Math.sqrt(r()) * 150];
+        return [d * Math.cos(a), d * Math.sin(a)];
+      }),
+      Array.from({ length: 50 }, (_, i) => [i * 3, i * 2]), // all on one line
+      Array.from({ length: 30 }, () => [7, -3]), // all in one place
+      [[1, 2]],
+    ];
+    for (const set of sets) {
+      const xs = set.map(([x]) => x!);
+      const ys = set.map(([, y]) => y!);
+      const hull = convexHull(xs, ys, set.length);
+      const corners = Array.from({ length: hull.length / 2 }, (_, i) => [hull[2 * i]!, hull[2 * i + 1]!]);
+      expect(corners.length).toBeGreaterThan(0);
+      for (const [x, y] of corners) expect(set.some(([px, py]) => px === x && py === y)).toBe(true);
+      // Counter-clockwise: every point is left of or on every edge.
+      for (let i = 0; i < corners.length && corners.length > 2; i++) {
+        const [ax, ay] = corners[i]!;
+        const [bx, by] = corners[(i + 1) % corners.length]!;
+        for (const [px, py] of set)
+          expect((bx! - ax!) * (py! - ay!) - (by! - ay!) * (px! - ax!)).toBeGreaterThanOrEqual(-1e-9);
+      }
+      // The farthest point from any centre is a corner.
+      const [cx, cy] = [12.5, -40];
+      const far = Math.max(...set.map(([x, y]) => Math.hypot(x! - cx, y! - cy)));
+      expect(Math.max(...corners.map(([x, y]) => Math.hypot(x! - cx, y! - cy)))).toBe(far);
+    }
+  });
+
+  it("extends a summary with new tickets to what summarising them all gives, later", () => {
+    const r = random(9);
+    const make = (n: number, from: number, to: number) =>
+      Array.from({ length: n }, () => ({ x: r() * 500, y: r() * 500, t: from + r() * (to - from) }));
+    const columnsOf = (points: { x: number; y: number; t: number }[]) => ({
+      xs: points.map((p) => p.x),
+      ys: points.map((p) => p.y),
+      ts: points.map((p) => p.t),
+    });
+    const window = 14 * DAY;
+    // Written at NOW − 3 days; then new calls (one far out, moving the hull), summarised at NOW.
+    const before = make(3000, NOW - 200 * DAY, NOW - 3 * DAY);
+    const after = [...make(40, NOW - 3 * DAY, NOW), { x: 900, y: -300, t: NOW - DAY }];
+    const { state } = summarise(columnsOf(before), NOW - 3 * DAY, window);
+    completeHull(state, columnsOf(before));
+    // A few tickets inside the hull went to a neighbouring hot spot in the meantime.
+    const inside = before.filter((p) => p.x > 200 && p.x < 300 && p.y > 200 && p.y < 300).slice(0, 5);
+    const kept = before.filter((p) => !inside.includes(p));
+    const less = withdraw(state, columnsOf(inside), window)!;
+    expect(less.count).toBe(before.length - inside.length);
+    const extended = summarise(columnsOf(after), NOW, window, less).summary;
+    const whole = summarise(columnsOf([...kept, ...after]), NOW, window).summary;
+    expect(extended.count).toBe(whole.count);
+    for (const key of ["centreLon", "centreLat", "radiusM", "score"] as const)
+      expect(extended[key]).toBeCloseTo(whole[key], 9);
+    for (const key of ["west", "east", "south", "north", "firstAt", "lastAt", "recent", "previous", "trend"] as const)
+      expect(extended[key]).toBe(whole[key]);
+    expect(extended.radiusM).toBeGreaterThan(700);
+    // A ticket on the edge cannot be taken out of a state: what remains is summarised whole.
+    const westmost = before.reduce((a, b) => (b.x < a.x ? b : a));
+    expect(withdraw(state, columnsOf([westmost]), window)).toBeNull();
   });
 });
 
