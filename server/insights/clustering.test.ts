@@ -169,15 +169,13 @@ describe("what the index carries with each ticket", () => {
       return Object.fromEntries(Array.from(c.ids, (id, i) => [id, [c.tags[i], c.marks[i]]]));
     };
     expect(byId(index.clusterOfTicket(5))).toEqual({ 3: [30, 0], 5: [50, 0], 9: [90, 7] });
-    // A move keeps the mark; a new ticket starts unmarked; unmark clears by value.
+    // A move keeps the mark; a new ticket starts unmarked.
     index.upsert([
       { ...p(9, 5, 5), tag: 91 },
       { ...p(11, 5, 0), tag: 110 },
     ]);
     index.settle();
     expect(byId(index.clusterOfTicket(5))).toEqual({ 3: [30, 0], 5: [50, 0], 9: [91, 7], 11: [110, 0] });
-    index.unmark(new Set([7]));
-    expect(byId(index.clusterOfTicket(5))[9]).toEqual([91, 0]);
   });
 });
 

@@ -35,7 +35,7 @@
  */
 
 import { sweepClusters, type SweepResult } from "./sweep";
-import { clearAll, TicketColumn } from "./ticket-column";
+import { TicketColumn } from "./ticket-column";
 
 export interface ClusterRule {
   radiusM: number;
@@ -876,11 +876,6 @@ export class StClusterIndex {
   mark(id: number, value: number) {
     const slot = this.slotOf.get(id) - 1;
     if (slot >= 0) this.marks[slot] = value;
-  }
-
-  /** Clears every mark holding one of these values. */
-  unmark(values: ReadonlySet<number>) {
-    clearAll(this.marks, this.size, values);
   }
 
   familyOf(id: number): number {

@@ -167,7 +167,10 @@ export class Clusterer {
   families = new Map<number, number>();
   places = new Places();
   lastEventId = 0;
-  /** The persisted hot spot of each ticket in an active one (0: none), and each live cluster's hot spot. */
+  /**
+   * The hot spot each ticket was last written into (0: none; after a full run, active ones only), and each
+   * live cluster's hot spot.
+   */
   hotSpotOfTicket = new TicketColumn();
   hotSpotOfCluster = new Map<number, number>();
   /** How many tickets each active hot spot has stored: when a cluster holds them all, none left it. */
@@ -505,12 +508,12 @@ export class Clusterer {
     });
     if (plan.gone.length > 0) {
       const gone = new Set(plan.gone);
+      // Their tickets keep the mark: a gone hot spot is never a candidate again, so it wins no vote, and
+      // clearing it meant two scans of a million entries in most refreshes.
       for (const id of gone) {
         this.memberCount.delete(id);
         this.states.delete(id);
       }
-      this.hotSpotOfTicket.clear(gone);
-      this.index!.unmark(gone);
     }
     return { full: plan.full, updated, gone: plan.gone };
   }

@@ -29,19 +29,4 @@ export class TicketColumn {
     for (let i = 0; i < ticketIds.length; i++) column[ticketIds[i]!] = -column[ticketIds[i]!]!;
     return out;
   }
-
-  /** Sets every ticket holding one of these values to 0. */
-  clear(values: ReadonlySet<number>) {
-    clearAll(this.values, this.values.length, values);
-  }
-}
-
-/** Sets to 0 each of the first `length` entries that holds one of these (positive) values. */
-export function clearAll(column: Int32Array, length: number, values: ReadonlySet<number>) {
-  // Flags by value instead of a hash lookup per entry: the column has a million.
-  let max = 0;
-  for (const value of values) max = Math.max(max, value);
-  const flags = new Uint8Array(max + 1);
-  for (const value of values) flags[value] = 1;
-  for (let i = 0; i < length; i++) if (flags[column[i]!] === 1) column[i] = 0;
 }
