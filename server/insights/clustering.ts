@@ -82,10 +82,8 @@ interface Cell {
   neighboursStamp: number;
   /** Set while the cell waits for the next settle. */
   dirty: boolean;
-  /** Per-settle marks (the settle's stamp), instead of sets of cells: a full run touches every cell. */
-  affectedAt: number;
+  /** The settle (its stamp) in which its core grew: a mark instead of a set of cells. */
   grewAt: number;
-  relabelAt: number;
   /** The cell's position among the cells whose core grew in this settle. */
   order: number;
 }
@@ -233,6 +231,9 @@ export class StClusterIndex {
   private core = new Uint8Array(0);
   /** The cluster of each point: a core point's cell's component, a border point's nearest core's, else 0. */
   private labels = new Int32Array(0);
+  /** A non-core point's squared distance to its nearest core neighbour (Infinity: none), so a refresh can
+   *  tell whether a new core point is nearer without searching the point's whole neighbourhood again. */
+  private nearest = new Float64Array(0);
   private cellOf: (Cell | null)[] = [];
   private readonly free: number[] = [];
   /** Each ticket's slot + 1 (0: not in the index). */
@@ -287,6 +288,7 @@ export class StClusterIndex {
     this.marks = f(this.marks);
     this.core = f(this.core);
     this.labels = f(this.labels);
+    this.nearest = f(this.nearest);
   }
 
   /** The cell column or row of a coordinate, offset so keys stay positive. */
@@ -331,9 +333,7 @@ export class StClusterIndex {
       neighbours: NONE,
       neighboursStamp: -1,
       dirty: false,
-      affectedAt: -1,
       grewAt: -1,
-      relabelAt: -1,
       order: 0,
     };
     row.set(sk, cell);
@@ -405,6 +405,7 @@ export class StClusterIndex {
     const cell = this.cellFor(family, x, y, t);
     this.core[slot] = 0;
     this.labels[slot] = 0;
+    this.nearest[slot] = Infinity;
     this.cellOf[slot] = cell;
     cell.points.push(slot);
     this.markDirty(cell);
@@ -517,7 +518,7 @@ export class StClusterIndex {
     }
   }
 
-  /** The cluster of a non-core point: its nearest core neighbour's, or 0. */
+  /** The cluster of a non-core point: its nearest core neighbour's, or 0 (noting the distance). */
   private borderLabel(p: number, around: readonly Cell[]): number {
     let label = 0;
     let best = Infinity;
@@ -532,6 +533,7 @@ export class StClusterIndex {
         }
       }
     }
+    this.nearest[p] = best;
     return label;
   }
 
@@ -549,7 +551,7 @@ export class StClusterIndex {
     for (const cell of dirty) cell.dirty = false;
     const arrived = this.arrived;
     this.arrived = [];
-    const result = this.shrunk ? this.reform(dirty) : this.grow(dirty, arrived);
+    const result = this.shrunk ? this.reform(dirty) : this.grow(arrived);
     this.shrunk = false;
     for (const id of result.changed) if (!this.members.has(id)) result.changed.delete(id);
     for (const id of result.changed) result.removed.delete(id);
@@ -583,11 +585,12 @@ export class StClusterIndex {
     // Slots are renumbered in cell order, so a cluster's tickets lie together in memory: reading a cluster of
     // 200,000 for its summary then streams through the columns instead of missing the cache at every ticket.
     // The sweep sorted the positions and times already.
-    const { xs, ys, ts } = swept;
+    const { xs, ys, ts, nearest } = swept;
     this.eachColumn((column) => {
       if (column === this.xs) return xs as typeof column;
       if (column === this.ys) return ys as typeof column;
       if (column === this.ts) return ts as typeof column;
+      if (column === this.nearest) return nearest as typeof column;
       const out = new (column.constructor as new (length: number) => typeof column)(capacity);
       for (let i = 0; i < n; i++) out[i] = column[order[i]!]!;
       return out;
@@ -652,13 +655,15 @@ export class StClusterIndex {
   }
 
   /** Only arrivals since the last settle: clusters grow and merge, never split. */
-  private grow(dirty: Cell[], arrived: readonly number[]): SettleResult {
+  private grow(arrived: readonly number[]): SettleResult {
     const stamp = this.stamp;
     const changed = new Set<number>();
     const removed = new Set<number>();
     const grew: Cell[] = [];
+    const promoted: number[] = [];
     const promote = (p: number) => {
       this.core[p] = 1;
+      promoted.push(p);
       const cell = this.cellOf[p]!;
       cell.coreCount++;
       if (cell.grewAt !== stamp) {
@@ -694,19 +699,25 @@ export class StClusterIndex {
         if (this.linked(cell, n)) this.merge(cell.component, n.component, changed, removed);
       }
     }
-    // New tickets, and non-core tickets next to new core points, take their nearest core's cluster.
-    const relabel: Cell[] = [];
-    const mark = (cell: Cell) => {
-      if (cell.relabelAt === stamp) return;
-      cell.relabelAt = stamp;
-      relabel.push(cell);
-    };
-    for (const cell of dirty) mark(cell);
-    for (const cell of grew) for (const n of this.neighboursOf(cell)) mark(n);
-    for (const cell of relabel) {
-      if (cell.coreCount === cell.points.length) continue;
-      const around = this.neighboursOf(cell);
-      for (const p of cell.points) if (!this.core[p]) this.label(p, this.borderLabel(p, around), changed);
+    // New tickets take their nearest core's cluster; a non-core ticket within reach of a new core point takes
+    // its cluster when that point is nearer than the core it had (only new core points can be nearer).
+    for (const p of arrived) {
+      const cell = this.cellOf[p];
+      if (cell && !this.core[p]) this.label(p, this.borderLabel(p, this.neighboursOf(cell)), changed);
+    }
+    for (const q of promoted) {
+      const cell = this.cellOf[q]!;
+      for (const other of this.neighboursOf(cell)) {
+        if (other.coreCount === other.points.length || !this.reaches(q, other)) continue;
+        for (const p of other.points) {
+          if (this.core[p] || !this.near(p, q)) continue;
+          const d = (this.xs[p]! - this.xs[q]!) ** 2 + (this.ys[p]! - this.ys[q]!) ** 2;
+          if (d < this.nearest[p]!) {
+            this.nearest[p] = d;
+            this.label(p, cell.component, changed);
+          }
+        }
+      }
     }
     return { changed, removed };
   }

@@ -49,9 +49,11 @@ export interface SweepResult {
   cellCore: Int32Array;
   /** The cluster (1 … clusters) of the cell's core points; 0 when it has none. */
   cellCluster: Int32Array;
-  /** By position in `order`: core or not, and the cluster (0: noise). */
+  /** By position in `order`: core or not, the cluster (0: noise), and a non-core point's squared distance to its
+   *  nearest core neighbour (Infinity: none; 0 for core points), with room up to `capacity`. */
   core: Uint8Array;
   label: Int32Array;
+  nearest: Float64Array;
   clusters: number;
 }
 
@@ -287,6 +289,7 @@ export function sweepClusters(input: SweepInput): SweepResult {
 
   // Labels: core points their cell's cluster, border points their nearest core point's, the rest none.
   const label = new Int32Array(n);
+  const nearest = new Float64Array(xs.length);
   slice = -1;
   for (let c = 0; c < cells; c++) {
     const from = cellStart[c]!;
@@ -315,6 +318,7 @@ export function sweepClusters(input: SweepInput): SweepResult {
           }
         }
       }
+      nearest[i] = best;
     }
   }
   return {
@@ -331,6 +335,7 @@ export function sweepClusters(input: SweepInput): SweepResult {
     cellCluster,
     core,
     label,
+    nearest,
     clusters,
   };
 }
