@@ -372,7 +372,11 @@ export class Clusterer {
         const summary = withdraw(state.summary, left, windowMs);
         if (summary) {
           const places = new Map(state.places);
-          for (const tag of left.tags) if (tag !== 0) places.set(tag, places.get(tag)! - 1);
+          for (const tag of left.tags) {
+            const n = (places.get(tag) ?? 0) - 1;
+            if (n > 0) places.set(tag, n);
+            else places.delete(tag);
+          }
           from = { summary, places };
         }
       }
