@@ -355,7 +355,7 @@ export class Clusterer {
     for (const { cluster, size, first } of clusters) {
       const prior = priors.get(cluster);
       const state = prior === undefined ? undefined : this.states.get(prior);
-      const changes = state ? index.changesOf(cluster) : null;
+      const changes = prior === undefined ? null : index.changesOf(cluster);
       // Grown (or a few border tickets traded with a neighbour): planned from the state of the hot spot it was,
       // less the tickets that left, plus the newcomers — only those are read.
       let from: HotSpotState | null = null;
@@ -422,7 +422,7 @@ export class Clusterer {
       // those that left it in this settle, or, when the counts say there are others, found by a scan.
       let removed: number[] = [];
       if (keep !== null) {
-        if (from) for (const slot of changes!.left) removed.push(index.ticketOfSlot(slot));
+        if (changes) for (const slot of changes.left) removed.push(index.ticketOfSlot(slot));
         removed = removed.filter((id) => this.hotSpotOfTicket.get(id) === keep);
         if (size - added.length !== this.memberCount.get(keep)! - removed.length)
           removed = this.hotSpotOfTicket.others(keep, index.ticketsOf(cluster));
