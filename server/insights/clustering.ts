@@ -371,6 +371,7 @@ export class StClusterIndex {
   /** `upsert` of one ticket, without an object for it (a full run files a million). */
   upsertOne(id: number, x: number, y: number, t: number, family: number, tag: number) {
     if (!(Number.isInteger(id) && id >= 1)) throw new RangeError(`ticket id must be a positive integer: ${id}`);
+    if (this.settled) this.fileCells();
     let slot = this.slotOf.get(id) - 1;
     if (slot < 0) {
       slot = this.free.pop() ?? this.size++;
@@ -379,7 +380,6 @@ export class StClusterIndex {
       this.marks[slot] = 0;
       this.live++;
     } else if (this.settled) {
-      this.fileCells();
       // Most ticket events (accepted, replied, closed) leave the position, time and category as they were.
       const unchanged =
         this.xs[slot] === x && this.ys[slot] === y && this.ts[slot] === t && this.families[slot] === family;
@@ -401,7 +401,6 @@ export class StClusterIndex {
       this.gridOf(y, x);
       return;
     }
-    this.fileCells();
     const cell = this.cellFor(family, x, y, t);
     this.core[slot] = 0;
     this.labels[slot] = 0;

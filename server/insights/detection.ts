@@ -132,6 +132,21 @@ export interface ClustererOptions {
   parallelFrom?: number;
 }
 
+/**
+ * Reads clusters' columns (or some of their slots') into one set of arrays,
+ * grown to the largest read so far: clusters reach 200,000 tickets, and a
+ * run reads thousands of them one after another. Each read is valid until
+ * the next.
+ */
+function columnReader(index: StClusterIndex) {
+  let scratch: ClusterColumns | undefined;
+  return (cluster: number, slots?: readonly number[]): ClusterColumns => {
+    const columns = slots ? index.columnsOfSlots(slots, scratch) : index.columnsOf(cluster, scratch);
+    if (!scratch || columns.ids.length > scratch.ids.length) scratch = columns;
+    return columns;
+  };
+}
+
 /** Below this a second thread costs more to start than it saves. */
 const PARALLEL_FROM = 100_000;
 
@@ -345,13 +360,7 @@ export class Clusterer {
     const claimed = new Set<number>();
     const items: PlanItem[] = [];
     const states: HotSpotState[] = [];
-    // The biggest cluster comes first: its columns are allocated once and reused for the rest.
-    let scratch: ClusterColumns | undefined;
-    const columnsOf = (slots: readonly number[] | null, cluster: number) => {
-      const columns = slots ? index.columnsOfSlots(slots, scratch) : index.columnsOf(cluster, scratch);
-      if (!scratch || columns.ids.length > scratch.ids.length) scratch = columns;
-      return columns;
-    };
+    const columnsOf = columnReader(index);
     for (const { cluster, size, first } of clusters) {
       const prior = priors.get(cluster);
       const state = prior === undefined ? undefined : this.states.get(prior);
@@ -380,11 +389,11 @@ export class Clusterer {
           from = { summary, places };
         }
       }
-      let columns = columnsOf(from ? changes!.joined : null, cluster);
+      let columns = columnsOf(cluster, from ? changes!.joined : undefined);
       let keep = this.vote(columns.marks, candidates, claimed, from ? [prior!, size - changes!.joined.length] : null);
       if (from && keep !== prior) {
         // The newcomers outvote the hot spot it was (a big merge): planned from all its tickets.
-        columns = columnsOf(null, cluster);
+        columns = columnsOf(cluster);
         keep = this.vote(columns.marks, candidates, claimed, null);
         from = null;
       }
@@ -477,12 +486,9 @@ export class Clusterer {
    */
   afterPlan() {
     this.index?.fileCells();
-    let scratch: ClusterColumns | undefined;
-    for (const [cluster, state] of this.unfinished) {
-      const columns = this.index!.columnsOf(cluster, scratch);
-      if (!scratch || columns.ids.length > scratch.ids.length) scratch = columns;
-      completeHull(state, columns);
-    }
+    if (this.unfinished.length === 0) return;
+    const columnsOf = columnReader(this.index!);
+    for (const [cluster, state] of this.unfinished) completeHull(state, columnsOf(cluster));
     this.unfinished = [];
   }
 

@@ -75,6 +75,10 @@ export interface SummaryState {
   hull: Float64Array | null;
 }
 
+/** A call's weight in the score: 2^(−age / window), as e^(k · age) with k = −ln 2 / window (Math.exp costs a
+ *  fraction of a general power); a call dated after `now` counts whole. */
+const freshness = (age: number, windowMs: number) => Math.exp((-Math.LN2 / windowMs) * Math.max(0, age));
+
 const cross = (ox: number, oy: number, ax: number, ay: number, bx: number, by: number) =>
   (ax - ox) * (by - oy) - (ay - oy) * (bx - ox);
 
@@ -132,14 +136,14 @@ export function convexHull(xs: ArrayLike<number>, ys: ArrayLike<number>, n: numb
     extreme(6, -x, i);
     extreme(7, -x - y, i);
   }
-  // The octagon's edges as a corner and a direction, counter-clockwise (corners repeated give no edge).
+  // The octagon's edges as their two corners, counter-clockwise (corners repeated give no edge).
   const lines: number[] = [];
   for (let d = 0; d < 8; d++) {
     const ax = xs[at[d]!]!;
     const ay = ys[at[d]!]!;
     const bx = xs[at[(d + 1) % 8]!]!;
     const by = ys[at[(d + 1) % 8]!]!;
-    if (ax !== bx || ay !== by) lines.push(ax, ay, bx - ax, by - ay);
+    if (ax !== bx || ay !== by) lines.push(ax, ay, bx, by);
   }
   const edges = Float64Array.from(lines);
   const kept: number[] = [];
@@ -149,7 +153,7 @@ export function convexHull(xs: ArrayLike<number>, ys: ArrayLike<number>, n: numb
     // Strictly left of every edge is inside (a corner gives exactly 0); with no edge, every point is in one place.
     let inside = edges.length > 0;
     for (let e = 0; e < edges.length && inside; e += 4)
-      if (edges[e + 2]! * (y - edges[e + 1]!) - edges[e + 3]! * (x - edges[e]!) <= 0) inside = false;
+      if (cross(edges[e]!, edges[e + 1]!, edges[e + 2]!, edges[e + 3]!, x, y) <= 0) inside = false;
     if (!inside) kept.push(x, y);
   }
   return monotoneChain(Float64Array.from(kept));
@@ -161,8 +165,9 @@ export function convexHull(xs: ArrayLike<number>, ys: ArrayLike<number>, n: numb
  * call): what remains must then be summarised whole.
  */
 export function withdraw(state: SummaryState, gone: SummaryColumns, windowMs: number): SummaryState | null {
-  const k = -Math.LN2 / windowMs;
   const { hull } = state;
+  // Without its hull a state cannot tell whether a leaver was a corner.
+  if (!hull) return null;
   let { count, sx, sy, score } = state;
   const recentTimes = Array.from(state.recentTimes);
   for (let i = 0; i < gone.xs.length; i++) {
@@ -171,12 +176,11 @@ export function withdraw(state: SummaryState, gone: SummaryColumns, windowMs: nu
     const t = gone.ts[i]!;
     if (x === state.minX || x === state.maxX || y === state.minY || y === state.maxY) return null;
     if (t === state.firstAt || t === state.lastAt) return null;
-    if (!hull) return null;
     for (let h = 0; h < hull.length; h += 2) if (hull[h] === x && hull[h + 1] === y) return null;
     count--;
     sx -= x;
     sy -= y;
-    score -= Math.exp(k * Math.max(0, state.asOf - t));
+    score -= freshness(state.asOf - t, windowMs);
     const at = recentTimes.lastIndexOf(t);
     if (at >= 0) {
       recentTimes[at] = recentTimes[recentTimes.length - 1]!;
@@ -198,8 +202,6 @@ export function summarise(
 ): { summary: HotSpotSummary; state: SummaryState } {
   const { xs, ys, ts } = columns;
   const n = xs.length;
-  // 2^(−age / window) as e^(k · age): Math.exp costs a fraction of a general power.
-  const k = -Math.LN2 / windowMs;
   let sx = from?.sx ?? 0;
   let sy = from?.sy ?? 0;
   let minX = from?.minX ?? Infinity;
@@ -209,7 +211,7 @@ export function summarise(
   let firstAt = from?.firstAt ?? Infinity;
   let lastAt = from?.lastAt ?? -Infinity;
   // Every ticket of the state was at or before its asOf: its score decays as a whole.
-  let score = from ? from.score * Math.exp(k * (now - from.asOf)) : 0;
+  let score = from ? from.score * freshness(now - from.asOf, windowMs) : 0;
   const horizon = now - 2 * windowMs;
   const recentTimes: number[] = [];
   if (from) for (const t of from.recentTimes) if (t > horizon) recentTimes.push(t);
@@ -226,7 +228,7 @@ export function summarise(
     if (t < firstAt) firstAt = t;
     if (t > lastAt) lastAt = t;
     if (t > horizon) recentTimes.push(t);
-    score += Math.exp(k * Math.max(0, now - t));
+    score += freshness(now - t, windowMs);
   }
   const count = (from?.count ?? 0) + n;
   const cx = sx / count;
@@ -235,11 +237,14 @@ export function summarise(
   let hull: Float64Array | null = null;
   let r2 = 0;
   if (from) {
-    // The old corners and the newcomers: a few hundred points at most.
-    const corners = from.hull!.length / 2;
-    const hxs = [...Array.from({ length: corners }, (_, i) => from.hull![2 * i]!), ...Array.from(xs)];
-    const hys = [...Array.from({ length: corners }, (_, i) => from.hull![2 * i + 1]!), ...Array.from(ys)];
-    hull = convexHull(hxs, hys, hxs.length);
+    // The old corners and the newcomers: a few hundred points at most, no octagon needed.
+    const points = new Float64Array(from.hull!.length + 2 * n);
+    points.set(from.hull!);
+    for (let i = 0; i < n; i++) {
+      points[from.hull!.length + 2 * i] = xs[i]!;
+      points[from.hull!.length + 2 * i + 1] = ys[i]!;
+    }
+    hull = monotoneChain(points);
     for (let i = 0; i < hull.length; i += 2) r2 = Math.max(r2, (hull[i]! - cx) ** 2 + (hull[i + 1]! - cy) ** 2);
   } else {
     for (let i = 0; i < n; i++) r2 = Math.max(r2, (xs[i]! - cx) ** 2 + (ys[i]! - cy) ** 2);
