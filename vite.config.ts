@@ -1,10 +1,28 @@
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
+import { precompressFiles } from "./server/http/static-files";
 
 declare module "@remix-run/node" {
   interface Future {
     v3_singleFetch: true;
   }
+}
+
+/** Compressed copies of the browser's files, made once here instead of per request (decision 0024). */
+function precompress(): Plugin {
+  let outDir = "";
+  let ssr = false;
+  return {
+    name: "roundtable-precompress",
+    apply: "build",
+    configResolved(config) {
+      outDir = config.build.outDir;
+      ssr = !!config.build.ssr;
+    },
+    closeBundle() {
+      if (!ssr) precompressFiles(outDir);
+    },
+  };
 }
 
 export default defineConfig({
@@ -20,6 +38,7 @@ export default defineConfig({
         v3_lazyRouteDiscovery: true,
       },
     }),
+    precompress(),
   ],
   resolve: {
     alias: { "~": new URL("./app", import.meta.url).pathname },

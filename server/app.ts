@@ -12,6 +12,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { staticFiles } from "./http/static-files";
 import { openDatabase, type Database } from "../db/client";
 import { seedDemo } from "../db/seed/demo";
 import { seedDemoCouncils } from "../db/seed/demo-councils";
@@ -115,8 +116,8 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   } else {
     const buildDir = resolve(options.buildDir ?? process.env.ROUNDTABLE_BUILD_DIR ?? "build");
     // Fingerprinted assets never change; everything else (public/) may.
-    app.use("/assets", express.static(resolve(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
-    app.use(express.static(resolve(buildDir, "client"), { maxAge: "1h" }));
+    app.use("/assets", staticFiles(resolve(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(staticFiles(resolve(buildDir, "client"), { maxAge: "1h" }));
     build = (await import(pathToFileURL(resolve(buildDir, "server/index.js")).href)) as ServerBuild;
   }
 

@@ -2,7 +2,7 @@
  * The server as a whole: health, static files, the 404 page, the realtime
  * door, and the process's boot and graceful shutdown.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { request } from "node:http";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,7 +14,7 @@ import { t } from "~/i18n";
 import { sessions } from "../../db/schema";
 import { userId } from "../helpers/database";
 import { get } from "../helpers/http";
-import { signIn, startPortal, type TestPortal } from "../helpers/portal";
+import { BUILD_DIR, signIn, startPortal, type TestPortal } from "../helpers/portal";
 import { freePort, spawnPortal, type PortalProcess } from "../helpers/process";
 
 describe("HTTP", () => {
@@ -46,6 +46,18 @@ describe("HTTP", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
     expect(await res.text()).toBe(readFileSync("public/favicon.svg", "utf8"));
+  });
+
+  it("serves the build's scripts as the brotli copies the build made, not compressed per request", async () => {
+    const html = await (await get(`${p.url}/login`)).text();
+    const script = /(\/assets\/[\w-]+\.js)/.exec(html)![1]!;
+    const res = await get(`${p.url}${script}`, { "accept-encoding": "gzip, deflate, br" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-encoding")).toBe("br");
+    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    // What fetch decoded is the file itself, and the copy is what the build wrote.
+    expect(await res.text()).toBe(readFileSync(join(BUILD_DIR, "client", script), "utf8"));
+    expect(Number(res.headers.get("content-length"))).toBe(statSync(join(BUILD_DIR, "client", `${script}.br`)).size);
   });
 
   it("does not announce Express", async () => {

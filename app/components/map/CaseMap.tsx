@@ -177,6 +177,9 @@ export function CaseMap(props: {
           attributionControl: false,
           dragRotate: false,
           pitchWithRotate: false,
+          // Nothing of ours fades in: every drawn frame costs ~50 ms of software rendering on a
+          // machine without a GPU, and a fade is several of them.
+          fadeDuration: 0,
         });
         mapRef.current = map;
         // A handle for the browser console and the browser tests, which check what is drawn.
@@ -185,8 +188,10 @@ export function CaseMap(props: {
         map.addControl(new mapboxgl.NavigationControl({ showCompass: false }), "top-right");
         map.getCanvas().setAttribute("aria-label", T.region);
         map.on("error", () => undefined);
-        // The first data is fetched while the style loads, not after: `load` waits for both.
-        const styled = new Promise<void>((resolve) => map!.once("load", () => resolve()));
+        // The first data is fetched while the style loads, not after. Our sources join the style as soon
+        // as it is parsed (`style.load`), not once its own sources have loaded (`load`): all of them then
+        // load together, and fewer frames are drawn before everything is there.
+        const styled = new Promise<void>((resolve) => map!.once("style.load", () => resolve()));
 
         const load = async () => {
           const m = map;
@@ -227,8 +232,9 @@ export function CaseMap(props: {
         };
         refresh.current = () => void load();
 
-        map.on("load", () => {
+        void styled.then(() => {
           const m = map!;
+          if (cancelled) return;
           whenStyled(m);
           // Hot spots under everything else (decision 0014): a disc as wide as the hot spot on the ground.
           m.addSource("hot-spots", { type: "geojson", data: hotSpotsUrl(latest.current.query) });

@@ -44,8 +44,8 @@ const districtSource = { type: "geojson", data: "/geo/beijing-districts.geojson"
 
 /**
  * The style to create a map with: the configured style URL, or our own style
- * (offline, or over the configured raster tiles). Call `whenStyled` on the
- * map's load to add the district layers a style URL does not have.
+ * (offline, or over the configured raster tiles). Call `whenStyled` once the
+ * style has loaded to add the district layers a style URL does not have.
  */
 export function styleFor(base: MapBase): Style | string {
   if (base.styleUrl) return base.styleUrl;
@@ -76,6 +76,8 @@ export function whenStyled(map: MapboxMap) {
 function baseStyle(): Style {
   return {
     version: 8,
+    // No easing between paint values: it only adds frames (see CaseMap's fadeDuration).
+    transition: { duration: 0, delay: 0 },
     sources: { districts: districtSource },
     layers: [
       { id: "background", type: "background", paint: { "background-color": "#e9edf1" } },
