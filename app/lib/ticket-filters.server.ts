@@ -1,7 +1,7 @@
 import type { Database } from "../../db/client";
 import { listRegions, type RegionRow } from "../../server/regions";
 import { leafCategories } from "../../server/tickets";
-import type { CategoryOption } from "~/components/tickets/TicketFilterFields";
+import type { CategoryOption, FilterChoices } from "~/components/tickets/TicketFilterFields";
 import { t } from "~/i18n";
 import { regionGroups } from "~/lib/region-options";
 
@@ -30,21 +30,41 @@ function areaChoices(database: Database) {
   return areas;
 }
 
+const categoryOptions = async (database: Database) =>
+  (await leafCategories(database)).map((c): CategoryOption => ({
+    id: c.id,
+    top: c.path[0] ?? "",
+    label: c.path.slice(1).join(" › "),
+  }));
+
 /**
  * The choices of the shared ticket filters (TicketFilterFields): leaf categories by class, areas by
- * district. A caller that has the regions already passes them in.
+ * district. Served by /tickets/filter-choices; pages carry only `selectedFilterChoices`.
  */
-export async function ticketFilterChoices(database: Database, loaded?: RegionRow[]) {
+export async function ticketFilterChoices(database: Database): Promise<FilterChoices> {
+  const [categories, regions] = await Promise.all([categoryOptions(database), areaChoices(database)]);
+  return { categories, regions };
+}
+
+/**
+ * Only the choices the page's filters have selected, in the same shape: what the filter fields show
+ * until (or, without JavaScript, instead of) the full lists.
+ */
+export async function selectedFilterChoices(
+  database: Database,
+  filters: { categoryId?: string; regionCode?: string },
+): Promise<FilterChoices> {
   const [categories, regions] = await Promise.all([
-    leafCategories(database),
-    loaded ? areaGroups(loaded) : areaChoices(database),
+    filters.categoryId
+      ? categoryOptions(database).then((all) => all.filter((c) => String(c.id) === filters.categoryId))
+      : [],
+    filters.regionCode
+      ? areaChoices(database).then((groups) =>
+          groups
+            .map((g) => ({ ...g, options: g.options.filter((o) => o.code === filters.regionCode) }))
+            .filter((g) => g.options.length),
+        )
+      : [],
   ]);
-  return {
-    categories: categories.map((c): CategoryOption => ({
-      id: c.id,
-      top: c.path[0] ?? "",
-      label: c.path.slice(1).join(" › "),
-    })),
-    regions,
-  };
+  return { categories, regions };
 }

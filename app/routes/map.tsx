@@ -14,7 +14,7 @@ import { TicketFilterFields } from "~/components/tickets/TicketFilterFields";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { keysOf } from "~/lib/keys";
-import { ticketFilterChoices } from "~/lib/ticket-filters.server";
+import { selectedFilterChoices } from "~/lib/ticket-filters.server";
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import styles from "~/styles/map.css?url";
 import { mapFilterSchema, MAX_ZOOM } from "../../server/map";
@@ -71,16 +71,15 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     const value = url.searchParams.get(key);
     if (value && mapFilterSchema.shape[key].safeParse(value).success) filters[key] = value;
   }
-  const regions = await listRegions(context.database);
-  const choices = await ticketFilterChoices(context.database, regions);
+  const choices = await selectedFilterChoices(context.database, filters);
   let view = parseView(url.searchParams.get("v"));
-  if (!view && filters.regionCode) view = areaView(regions, filters.regionCode);
+  if (!view && filters.regionCode) view = areaView(await listRegions(context.database), filters.regionCode);
   return {
     filters,
     query: new URLSearchParams(filters).toString(),
     view: view ?? CITY_VIEW,
     heatmap: url.searchParams.get("heat") === "1",
-    ...choices,
+    choices,
   };
 }
 
@@ -275,12 +274,7 @@ export default function MapPage() {
         <Form method="get" className="filter-form">
           <input type="hidden" name="v" value={viewText(view)} />
           {data.filters.stage ? <input type="hidden" name="stage" value={data.filters.stage} /> : null}
-          <TicketFilterFields
-            idPrefix="map"
-            filters={data.filters}
-            categories={data.categories}
-            regions={data.regions}
-          />
+          <TicketFilterFields idPrefix="map" filters={data.filters} selected={data.choices} />
           <SelectField name="status" id="map-status" label={T.status} defaultValue={data.filters.status}>
             <option value="">{T.anyStatus}</option>
             {keysOf(t.tickets.statuses).map((s) => (

@@ -7,7 +7,7 @@ import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { loadOrThrow } from "~/lib/forms.server";
 import { keysOf } from "~/lib/keys";
-import { ticketFilterChoices } from "~/lib/ticket-filters.server";
+import { selectedFilterChoices } from "~/lib/ticket-filters.server";
 import { can } from "../../server/identity";
 import { listTickets, type Queue } from "../../server/tickets";
 
@@ -45,7 +45,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
         cursor,
       }),
     ),
-    staff ? ticketFilterChoices(context.database) : Promise.resolve({ categories: [], regions: [] }),
+    staff ? selectedFilterChoices(context.database, filters) : Promise.resolve({ categories: [], regions: [] }),
   ]);
   return {
     queue,
@@ -55,7 +55,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     paged: !!cursor,
     rows: result.rows,
     nextCursor: result.nextCursor,
-    ...choices,
+    choices,
     canCreate: can(actor, "create:ticket"),
     canImport: can(actor, "import:ticket"),
   };
@@ -134,12 +134,7 @@ export default function TicketQueue() {
           </SelectField>
           {staff ? (
             <>
-              <TicketFilterFields
-                idPrefix="filter"
-                filters={filters}
-                categories={data.categories}
-                regions={data.regions}
-              />
+              <TicketFilterFields idPrefix="filter" filters={filters} selected={data.choices} />
               <SelectField name="urgency" id="filter-urgency" label={T.list.urgency} defaultValue={filters.urgency}>
                 <option value="">{T.list.anyUrgency}</option>
                 {keysOf(T.urgencies).map((v) => (

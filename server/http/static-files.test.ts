@@ -109,6 +109,14 @@ describe("precompressed static files", () => {
     expect(missing.status).toBe(404);
   });
 
+  it("passes anything it did not list at start on to the next handler, without looking at the disk", async () => {
+    writeFileSync(join(dir, "assets", "late.js"), script);
+    expect((await getRaw(`${base}/assets/late.js`)).status).toBe(404);
+    // A page's path is not a file either: the portal's routes answer it.
+    expect((await getRaw(`${base}/tickets`)).status).toBe(404);
+    expect((await getRaw(`${base}/geo`)).status).toBe(404);
+  });
+
   it("serves a precompressed public file with its own type", async () => {
     const app = express();
     app.use(staticFiles(dir, { maxAge: "1h" }));

@@ -47,13 +47,16 @@ export function precompressFiles(dir: string): number {
 
 /**
  * `express.static` over `dir` that answers with the precompressed copy the
- * browser accepts, if the build made one. The copies present are listed once,
- * at start, so a request costs no extra file-system lookup; a file without
- * copies (a build without the step, an image) is served as it is and the
- * compression middleware decides as before.
+ * browser accepts, if the build made one; a file without copies (an image)
+ * is served as it is and the compression middleware decides as before.
+ *
+ * The build's files are listed once, at start: a built client never changes
+ * while the portal runs. So a request for anything else — every page and API
+ * call passes through here first — goes on at once instead of costing a
+ * failed `stat` and the error object that reports it.
  */
 export function staticFiles(dir: string, options: { maxAge: string; immutable?: boolean }): RequestHandler {
-  const copies = new Set(filesUnder(dir).map((path) => `/${relative(dir, path).split(sep).join("/")}`));
+  const files = new Set(filesUnder(dir).map((path) => `/${relative(dir, path).split(sep).join("/")}`));
   const serve = express.static(dir, {
     ...options,
     setHeaders(res, path) {
@@ -66,12 +69,11 @@ export function staticFiles(dir: string, options: { maxAge: string; immutable?: 
     },
   });
   return (req, res, next) => {
-    if (req.method === "GET" || req.method === "HEAD") {
-      // The smallest copy the browser takes: Accept-Encoding's order is not a preference.
-      const encoding = ENCODINGS.find((e) => req.acceptsEncodings(e.name) === e.name && copies.has(req.path + e.suffix));
-      res.vary("Accept-Encoding");
-      if (encoding) req.url = req.url.replace(req.path, req.path + encoding.suffix);
-    }
+    if ((req.method !== "GET" && req.method !== "HEAD") || !files.has(req.path)) return next();
+    // The smallest copy the browser takes: Accept-Encoding's order is not a preference.
+    const encoding = ENCODINGS.find((e) => req.acceptsEncodings(e.name) === e.name && files.has(req.path + e.suffix));
+    res.vary("Accept-Encoding");
+    if (encoding) req.url = req.url.replace(req.path, req.path + encoding.suffix);
     serve(req, res, next);
   };
 }

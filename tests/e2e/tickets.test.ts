@@ -269,6 +269,45 @@ describe("the intake map", () => {
   });
 });
 
+describe("the queue's filters", () => {
+  it("fetch their category and area lists when the panel opens, and keep a chosen one across a reload", async () => {
+    const { context, page, problems } = await signedIn(env, "operator");
+    const fetched: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/tickets/filter-choices")) fetched.push(r.url());
+    });
+    await page.goto(`${env.portal.url}/tickets?queue=all`);
+    const category = page.locator("#filter-category");
+    // The page carries no lists: only 'any'.
+    expect(await category.locator("option").count()).toBe(1);
+    expect(await page.locator("#filter-region option").count()).toBe(1);
+    expect(fetched).toEqual([]);
+
+    await page.locator("details.filters summary").click();
+    await expect.poll(() => category.locator("option").count()).toBeGreaterThan(100);
+    expect(await page.locator("#filter-region option").count()).toBeGreaterThan(100);
+    expect(fetched).toHaveLength(1);
+    const parking = category.locator("option", { hasText: "占道停车" });
+    const label = (await parking.textContent())!;
+    await category.selectOption({ label });
+    await page.locator("#filter-region").selectOption({ label: "大栅栏街道 › 西河沿社区" });
+    await page.getByRole("button", { name: T.list.apply }).click();
+    await page.waitForURL(/categoryId=\d+.*regionCode=110102013901|regionCode=110102013901.*categoryId=\d+/);
+    const rows = page.locator("table.ticket-table tbody tr");
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    for (const text of await rows.allTextContents()) expect(text).toContain("占道停车");
+
+    // A fresh load shows the chosen ones from the page itself (the panel is open: the lists follow).
+    await page.reload();
+    expect(await category.locator("option:checked").textContent()).toBe(label);
+    expect(await page.locator("#filter-region option:checked").textContent()).toBe("大栅栏街道 › 西河沿社区");
+    await expect.poll(() => category.locator("option").count()).toBeGreaterThan(100);
+    expect(await category.locator("option:checked").textContent()).toBe(label);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
 describe("a step the ticket has moved past", () => {
   it("shows the service's reason at the top and keeps what was typed", async () => {
     const database = env.portal.portal.database;

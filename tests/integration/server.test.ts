@@ -60,6 +60,18 @@ describe("HTTP", () => {
     expect(Number(res.headers.get("content-length"))).toBe(statSync(join(BUILD_DIR, "client", `${script}.br`)).size);
   });
 
+  it("answers the ticket filters' choices to a signed-in user only, cacheable by that browser", async () => {
+    const signedOut = await get(`${p.url}/tickets/filter-choices`);
+    expect(signedOut.status).toBe(302);
+    expect(signedOut.headers.get("location")).toMatch(/^\/login/);
+    const res = await get(`${p.url}/tickets/filter-choices`, { cookie: await signIn(p.url, "operator") });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("private, max-age=300");
+    const body = (await res.json()) as { categories: unknown[]; regions: unknown[] };
+    expect(body.categories.length).toBeGreaterThan(100);
+    expect(body.regions.length).toBeGreaterThan(10);
+  });
+
   it("does not announce Express", async () => {
     const res = await get(`${p.url}/healthz`);
     expect(res.headers.get("x-powered-by")).toBeNull();

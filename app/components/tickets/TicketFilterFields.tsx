@@ -1,3 +1,4 @@
+import { useCallback, useEffect, useState } from "react";
 import { Field, SelectField } from "~/components/Field";
 import { t } from "~/i18n";
 import { keysOf } from "~/lib/keys";
@@ -10,6 +11,49 @@ export interface CategoryOption {
   /** The level-1 class: options are grouped under it. */
   top: string;
   label: string;
+}
+
+/** The category and area options of the filters: all of them, or only the selected ones. */
+export interface FilterChoices {
+  categories: CategoryOption[];
+  regions: RegionGroup[];
+}
+
+/** Where the full lists come from (app/routes/tickets.filter-choices.ts). */
+const CHOICES_URL = "/tickets/filter-choices";
+
+/** One request per page lifetime, shared by every filter form; a failed one is tried again next time. */
+let pending: Promise<FilterChoices> | null = null;
+
+function fetchChoices(): Promise<FilterChoices> {
+  pending ??= fetch(CHOICES_URL).then((res) => {
+    if (!res.ok) throw new Error(`${CHOICES_URL}: ${res.status}`);
+    return res.json() as Promise<FilterChoices>;
+  });
+  pending.catch(() => (pending = null));
+  return pending;
+}
+
+/**
+ * The full lists, fetched when the filters are first wanted: at once if the
+ * panel around them is open, else when it opens or a list gets focus. Until
+ * then (and without JavaScript) the lists hold the selected options only.
+ */
+function useFilterChoices(idPrefix: string, selected: FilterChoices) {
+  const [all, setAll] = useState<FilterChoices | null>(null);
+  const load = useCallback(() => {
+    fetchChoices().then(setAll, () => undefined);
+  }, []);
+  useEffect(() => {
+    const panel = document.getElementById(`${idPrefix}-category`)?.closest("details");
+    if (!panel || panel.open) {
+      load();
+      return;
+    }
+    panel.addEventListener("toggle", load, { once: true });
+    return () => panel.removeEventListener("toggle", load);
+  }, [idPrefix, load]);
+  return { choices: all ?? selected, load };
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): [string, T[]][] {
@@ -26,10 +70,11 @@ function groupBy<T>(items: T[], key: (item: T) => string): [string, T[]][] {
 export function TicketFilterFields(props: {
   idPrefix: string;
   filters: Record<string, string | undefined>;
-  categories: CategoryOption[];
-  regions: RegionGroup[];
+  /** The selected options (`selectedFilterChoices`); the rest are fetched when needed. */
+  selected: FilterChoices;
 }) {
   const { idPrefix, filters } = props;
+  const { choices, load } = useFilterChoices(idPrefix, props.selected);
   return (
     <>
       <SelectField name="type" id={`${idPrefix}-type`} label={T.type} defaultValue={filters.type}>
@@ -40,9 +85,16 @@ export function TicketFilterFields(props: {
           </option>
         ))}
       </SelectField>
-      <SelectField name="categoryId" id={`${idPrefix}-category`} label={T.category} defaultValue={filters.categoryId}>
+      <SelectField
+        name="categoryId"
+        id={`${idPrefix}-category`}
+        label={T.category}
+        defaultValue={filters.categoryId}
+        onFocus={load}
+        onPointerDown={load}
+      >
         <option value="">{T.anyCategory}</option>
-        {groupBy(props.categories, (c) => c.top).map(([top, items]) => (
+        {groupBy(choices.categories, (c) => c.top).map(([top, items]) => (
           <optgroup key={top} label={top}>
             {items.map((c) => (
               <option key={c.id} value={c.id}>
@@ -52,9 +104,16 @@ export function TicketFilterFields(props: {
           </optgroup>
         ))}
       </SelectField>
-      <SelectField name="regionCode" id={`${idPrefix}-region`} label={T.region} defaultValue={filters.regionCode}>
+      <SelectField
+        name="regionCode"
+        id={`${idPrefix}-region`}
+        label={T.region}
+        defaultValue={filters.regionCode}
+        onFocus={load}
+        onPointerDown={load}
+      >
         <option value="">{T.anyRegion}</option>
-        {props.regions.map((g) => (
+        {choices.regions.map((g) => (
           <optgroup key={g.label} label={g.label}>
             {g.options.map((o) => (
               <option key={o.code} value={o.code}>
