@@ -243,6 +243,8 @@ function synced(provider: WebsocketProvider): Promise<void> {
  */
 async function providersLatency(servers: Server[], name: string, n: number, edits: number, perSecond: number) {
   const docs = Array.from({ length: n }, () => new Y.Doc());
+  // Each provider listens for the process's exit until destroyed (tests/helpers/realtime.ts says why).
+  process.setMaxListeners(process.getMaxListeners() + n);
   const providers = docs.map((doc, i) => {
     const server = servers[i % servers.length]!;
     const Polyfill = cookieWebSocket(server.cookie) as unknown as typeof globalThis.WebSocket;
@@ -266,6 +268,7 @@ async function providersLatency(servers: Server[], name: string, n: number, edit
   await waitFor(() => received >= edits * (n - 1), 10_000);
   for (const p of providers) p.destroy();
   for (const d of docs) d.destroy();
+  process.setMaxListeners(process.getMaxListeners() - n);
   // The first edits warm both sides up.
   return { p50: percentile(samples.slice(n * 5), 50), p99: percentile(samples.slice(n * 5), 99) };
 }

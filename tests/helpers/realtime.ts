@@ -53,6 +53,10 @@ export interface TestClient {
 }
 
 export function connectClient(port: number, name: string, cookie: string | null, doc = new Y.Doc()): TestClient {
+  // In Node, each provider listens for the process's exit until it is destroyed (y-websocket, to say
+  // goodbye to its peers). A test with a dozen clients open passes Node's default of ten listeners
+  // and prints a leak warning for what is not a leak: the limit follows the clients open.
+  process.setMaxListeners(process.getMaxListeners() + 1);
   const provider = new WebsocketProvider(`ws://127.0.0.1:${port}/realtime`, name, doc, {
     WebSocketPolyfill: cookieWebSocket(cookie) as unknown as typeof globalThis.WebSocket,
     disableBc: true,
@@ -74,6 +78,7 @@ export function connectClient(port: number, name: string, cookie: string | null,
     destroy() {
       provider.destroy();
       doc.destroy();
+      process.setMaxListeners(process.getMaxListeners() - 1);
     },
   };
 }
