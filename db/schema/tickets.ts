@@ -233,8 +233,11 @@ export const tickets = sqliteTable(
     index("tickets_reporter_idx").on(t.reporterUserId),
     // The integration API's sync reads in this order (updated since, then id): without it every page sorted the table.
     index("tickets_updated_idx").on(t.updatedAt, t.id),
+    // Open tickets by deadline. The lead unit and supervision count ride along so the centre's overdue
+    // table (overdueByUnit) groups the overdue from the index alone: at a million tickets with 128,000
+    // overdue, reading each row from the table took 340 ms.
     index("tickets_open_deadline_idx")
-      .on(t.deadlineAt)
+      .on(t.deadlineAt, t.leadOrgId, t.supervisionCount)
       .where(sql`${t.status} in ('accepted', 'in_progress')`),
   ],
 );
