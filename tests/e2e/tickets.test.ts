@@ -293,9 +293,12 @@ describe("the queue's filters", () => {
     await page.locator("#filter-region").selectOption({ label: "大栅栏街道 › 西河沿社区" });
     await page.getByRole("button", { name: T.list.apply }).click();
     await page.waitForURL(/categoryId=\d+.*regionCode=110102013901|regionCode=110102013901.*categoryId=\d+/);
+    // The URL changes as the navigation commits; the filtered rows replace the old ones a render later.
     const rows = page.locator("table.ticket-table tbody tr");
-    await expect.poll(() => rows.count()).toBeGreaterThan(0);
-    for (const text of await rows.allTextContents()) expect(text).toContain("占道停车");
+    const texts = () => rows.allTextContents();
+    await expect
+      .poll(async () => (await texts()).length > 0 && (await texts()).every((r) => r.includes("占道停车")))
+      .toBe(true);
 
     // A fresh load shows the chosen ones from the page itself (the panel is open: the lists follow).
     await page.reload();
