@@ -6,7 +6,7 @@
  * brotli at its best level is far too slow to run per request but makes
  * the files a fifth smaller than gzip (decision 0024).
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import express, { type RequestHandler } from "express";
@@ -21,9 +21,9 @@ const ENCODINGS = [
 ] as const;
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .map((name) => join(dir, name))
-    .filter((path) => statSync(path).isFile());
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 /** Writes `file.br` and `file.gz` beside every compressible file of `dir` (the build step). */

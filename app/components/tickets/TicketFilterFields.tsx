@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { Field, SelectField } from "~/components/Field";
 import { t } from "~/i18n";
 import { keysOf } from "~/lib/keys";
@@ -53,7 +53,9 @@ function useFilterChoices(idPrefix: string, selected: FilterChoices) {
     panel.addEventListener("toggle", load, { once: true });
     return () => panel.removeEventListener("toggle", load);
   }, [idPrefix, load]);
-  return { choices: all ?? selected, load };
+  // What a list does when someone reaches for it.
+  const wanted = useMemo(() => ({ onFocus: load, onPointerDown: load }), [load]);
+  return { choices: all ?? selected, wanted };
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): [string, T[]][] {
@@ -74,7 +76,7 @@ export function TicketFilterFields(props: {
   selected: FilterChoices;
 }) {
   const { idPrefix, filters } = props;
-  const { choices, load } = useFilterChoices(idPrefix, props.selected);
+  const { choices, wanted } = useFilterChoices(idPrefix, props.selected);
   return (
     <>
       <SelectField name="type" id={`${idPrefix}-type`} label={T.type} defaultValue={filters.type}>
@@ -90,8 +92,7 @@ export function TicketFilterFields(props: {
         id={`${idPrefix}-category`}
         label={T.category}
         defaultValue={filters.categoryId}
-        onFocus={load}
-        onPointerDown={load}
+        {...wanted}
       >
         <option value="">{T.anyCategory}</option>
         {groupBy(choices.categories, (c) => c.top).map(([top, items]) => (
@@ -109,8 +110,7 @@ export function TicketFilterFields(props: {
         id={`${idPrefix}-region`}
         label={T.region}
         defaultValue={filters.regionCode}
-        onFocus={load}
-        onPointerDown={load}
+        {...wanted}
       >
         <option value="">{T.anyRegion}</option>
         {choices.regions.map((g) => (
