@@ -1,0 +1,70 @@
+/**
+ * Route matching with the patch of decision 0026: @remix-run/router flattens
+ * and ranks a route tree once and compiles each path's matcher once, instead
+ * of on every match. The server loads the package's CommonJS build (Node has
+ * no `exports` map to pick the ES one), so that is the file tested here.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type * as Router from "@remix-run/router";
+import { describe, expect, it } from "vitest";
+
+const require = createRequire(import.meta.url);
+const routerPath = require.resolve("@remix-run/router");
+const { matchPath, matchRoutes } = require(routerPath) as typeof Router;
+
+const ids = (matches: ReturnType<typeof matchRoutes>) => matches?.map((m) => m.route.id) ?? null;
+
+describe("route matching, patched to reuse its work (decision 0026)", () => {
+  it("is the patched build that Node loads", () => {
+    const source = readFileSync(routerPath, "utf8");
+    expect(source).toContain("rankedBranchesCache");
+    expect(source).toContain("compiledPaths");
+  });
+
+  it("answers the same, with the most specific route first, however often a tree is matched", () => {
+    const tree = [
+      {
+        id: "root",
+        path: "/",
+        children: [
+          { id: "tickets", path: "tickets" },
+          { id: "ticket", path: "tickets/:ticketId" },
+          { id: "new", path: "tickets/new" },
+          { id: "rest", path: "*" },
+        ],
+      },
+    ];
+    for (let i = 0; i < 3; i++) {
+      expect(ids(matchRoutes(tree, "/tickets"))).toEqual(["root", "tickets"]);
+      expect(ids(matchRoutes(tree, "/tickets/new"))).toEqual(["root", "new"]);
+      expect(matchRoutes(tree, "/tickets/42")?.at(-1)?.params).toEqual({ ticketId: "42" });
+      expect(ids(matchRoutes(tree, "/elsewhere"))).toEqual(["root", "rest"]);
+    }
+  });
+
+  it("keeps each tree's ranking to itself", () => {
+    const one = [{ id: "a", path: "/plans/:planId" }];
+    const two = [
+      { id: "b", path: "/plans/:planId" },
+      { id: "c", path: "/plans/print" },
+    ];
+    expect(ids(matchRoutes(one, "/plans/print"))).toEqual(["a"]);
+    expect(ids(matchRoutes(two, "/plans/print"))).toEqual(["c"]);
+    expect(ids(matchRoutes(one, "/plans/print"))).toEqual(["a"]);
+  });
+
+  it("compiles a path apart for each case sensitivity and end", () => {
+    expect(matchPath({ path: "/Map", caseSensitive: true }, "/map")).toBeNull();
+    expect(matchPath({ path: "/Map", caseSensitive: false }, "/map")).not.toBeNull();
+    expect(matchPath({ path: "/Map", caseSensitive: true }, "/Map")).not.toBeNull();
+    expect(matchPath({ path: "/map", end: true }, "/map/points")).toBeNull();
+    expect(matchPath({ path: "/map", end: false }, "/map/points")?.pathnameBase).toBe("/map");
+    expect(matchPath({ path: "/map", end: true }, "/map/points")).toBeNull();
+  });
+
+  it("still matches after more patterns than it keeps compiled", () => {
+    for (let i = 0; i < 1_200; i++) expect(matchPath(`/n${i}/:x`, `/n${i}/y`)?.params).toEqual({ x: "y" });
+    expect(matchPath("/n0/:x", "/n0/z")?.params).toEqual({ x: "z" });
+  });
+});
