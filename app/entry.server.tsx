@@ -25,6 +25,9 @@ export default function handleRequest(
   const whole = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
+    // Cleared once everything is written: fired later, React's abort would end the finished
+    // stream again and make (and drop) an error for every page served.
+    const abortLate = setTimeout(() => abort(), ABORT_DELAY);
     const ready = () => {
       shellRendered = true;
       const body = new PassThrough();
@@ -40,8 +43,15 @@ export default function handleRequest(
       </NonceContext.Provider>,
       {
         nonce,
-        ...(whole ? { onAllReady: ready } : { onShellReady: ready }),
-        onShellError: reject,
+        onShellReady: whole ? undefined : ready,
+        onAllReady() {
+          clearTimeout(abortLate);
+          if (whole) ready();
+        },
+        onShellError(error: unknown) {
+          clearTimeout(abortLate);
+          reject(error);
+        },
         onError(error: unknown) {
           responseStatusCode = 500;
           // Errors before the shell reject and are logged by Remix; later ones only here.
@@ -49,6 +59,5 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
   });
 }

@@ -72,6 +72,16 @@ describe("HTTP", () => {
     expect(body.regions.length).toBeGreaterThan(10);
   });
 
+  it("leaves no timer of its own behind a page it finished serving", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    await (await get(`${p.url}/login`)).text();
+    const before = timers();
+    for (let i = 0; i < 20; i++) await (await get(`${p.url}/login`)).text();
+    // Remix keeps one per page until it fires (its single-fetch stream timeout, 4.95 s, cleared
+    // only when a request is aborted); our render's abort timer must not add a second.
+    expect(timers() - before).toBeLessThanOrEqual(20);
+  });
+
   it("does not announce Express", async () => {
     const res = await get(`${p.url}/healthz`);
     expect(res.headers.get("x-powered-by")).toBeNull();
