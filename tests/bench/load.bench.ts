@@ -13,6 +13,14 @@
  * query, on a bare node:http server in its own process (load-baseline.tsx).
  * Targets: the queue page at least half the baseline's throughput, p99 ≤ 20 ms.
  *
+ * Throughput is measured with CONNECTIONS clients, each sending its next
+ * request as soon as the last is answered: the server is never idle, and a
+ * request's latency there is mostly waiting behind the others (at four
+ * connections, p50 ≈ 4 ÷ throughput, for the baseline too). The p99 target is
+ * therefore judged with one connection — each request alone with the server,
+ * its own service time — and the p99 at CONNECTIONS is reported beside it
+ * (decision 0026).
+ *
  * Every run is bounded by a request count and a time limit, whichever comes
  * first. The untimed first request of each endpoint must answer 200 (a
  * redirect to the sign-in page would be fast and meaningless); requests that
@@ -197,6 +205,8 @@ export default defineBench({
         `${CONNECTIONS} connections, ${r.requests.toLocaleString()} answered requests; p50 ${r.p50.toFixed(1)} ms` +
         (r.failures ? `; **${r.failures} failed** (${r.timeouts} timed out after 10 s)` : "");
 
+      const alone = (base: string, e: { path: string; headers: Record<string, string> }) =>
+        hit(`${base}${e.path}`, { headers: e.headers, amount: Math.round(amount / 3), maxSeconds, connections: 1 });
       for (const e of endpoints) {
         const ours = await measure(portal.base, e);
         const bare = e.baselinePath ? await measure(baseline.base, { path: e.baselinePath, headers: {} }) : null;
@@ -215,14 +225,27 @@ export default defineBench({
             targets: [{ ratioAtLeast: 0.5 }],
             note: runNote(ours),
           });
+          const [oursAlone, bareAlone] = [await alone(portal.base, e), await alone(baseline.base, { path: e.baselinePath!, headers: {} })];
+          ctx.log(
+            `${e.metric}, one connection: p50 ${oursAlone.p50.toFixed(1)} p99 ${oursAlone.p99.toFixed(1)} ms; ` +
+              `bare render p50 ${bareAlone.p50.toFixed(1)} p99 ${bareAlone.p99.toFixed(1)} ms`,
+          );
           out.push({
-            metric: `${e.metric}: p99 latency`,
+            metric: `${e.metric}: p99 latency, one connection`,
+            value: oursAlone.p99,
+            unit: "ms",
+            baseline: bareAlone.p99,
+            baselineLabel: label,
+            targets: [{ atMost: 20 }],
+            note: `each request alone with the server; p50 ${oursAlone.p50.toFixed(1)} ms (bare ${bareAlone.p50.toFixed(1)} ms)`,
+          });
+          out.push({
+            metric: `${e.metric}: p99 latency, ${CONNECTIONS} connections`,
             value: ours.p99,
             unit: "ms",
             baseline: bare.p99,
             baselineLabel: label,
-            targets: [{ atMost: 20 }],
-            note: `p50 ${ours.p50.toFixed(1)} ms (bare ${bare.p50.toFixed(1)} ms)`,
+            note: `information: mostly queueing behind the other connections; p50 ${ours.p50.toFixed(1)} ms (bare ${bare.p50.toFixed(1)} ms)`,
           });
         } else {
           const why = "no bare equivalent to compare with; information (re-measured on a quiet machine)";
