@@ -25,8 +25,8 @@ export default function handleRequest(
   const whole = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
-    // Cleared once everything is written: fired later, React's abort would end the finished
-    // stream again and make (and drop) an error for every page served.
+    // Cleared once the whole page has rendered: fired later, React's abort would end the
+    // finished stream again and make (and drop) an error for every page served.
     const abortLate = setTimeout(() => abort(), ABORT_DELAY);
     const ready = () => {
       shellRendered = true;
