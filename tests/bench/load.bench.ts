@@ -27,6 +27,7 @@
  * fail or time out under load are not counted as throughput and are named in
  * the row's note.
  */
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { listTickets } from "../../server/tickets";
 import { newApiKey } from "../helpers/api";
@@ -100,6 +101,15 @@ interface Endpoint {
   headers: Record<string, string>;
   /** The baseline server's path for the same rows. */
   baselinePath?: string;
+}
+
+/** Linux's clock ticks per second for /proc's CPU times (`getconf CLK_TCK`; 100 on every kernel we run). */
+const CLOCK_TICKS = 100;
+
+/** CPU time a process has used so far (user + system, all its threads), in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
 async function startProcess(env: Record<string, string>, entry: string | undefined, ready: RegExp) {
@@ -192,27 +202,35 @@ export default defineBench({
         { metric: "Open311 GET requests.json", path: "/api/open311/v2/requests.json", headers: bearer },
       ];
 
-      const measure = async (base: string, e: { path: string; headers: Record<string, string> }) => {
+      // The server's CPU per request is given beside each run: steadier than requests per second on a
+      // shared machine, where another tenant's work slows a run without costing the server anything.
+      const measure = async (server: { base: string; proc: PortalProcess }, e: { path: string; headers: Record<string, string> }) => {
+        const url = `${server.base}${e.path}`;
         // Untimed first: a route's first render, the map's tickets into memory, the JIT.
-        const first = await fetch(`${base}${e.path}`, { headers: e.headers, redirect: "manual" });
+        const first = await fetch(url, { headers: e.headers, redirect: "manual" });
         if (first.status !== 200) throw new Error(`${e.path}: ${first.status} before the run`);
         await first.arrayBuffer();
-        await hit(`${base}${e.path}`, { headers: e.headers, amount: Math.round(amount / 5), maxSeconds });
-        return hit(`${base}${e.path}`, { headers: e.headers, amount, maxSeconds });
+        await hit(url, { headers: e.headers, amount: Math.round(amount / 5), maxSeconds });
+        const cpuBefore = cpuMs(server.proc.child.pid!);
+        const run = await hit(url, { headers: e.headers, amount, maxSeconds });
+        return { ...run, cpuPerRequest: (cpuMs(server.proc.child.pid!) - cpuBefore) / Math.max(1, run.requests + run.failures) };
       };
       // Failures are reported, not thrown: one slow page must not lose the other rows.
-      const runNote = (r: LoadResult) =>
-        `${CONNECTIONS} connections, ${r.requests.toLocaleString()} answered requests; p50 ${r.p50.toFixed(1)} ms` +
+      const runNote = (r: Awaited<ReturnType<typeof measure>>, bare?: Awaited<ReturnType<typeof measure>>) =>
+        `${CONNECTIONS} connections, ${r.requests.toLocaleString()} answered requests; p50 ${r.p50.toFixed(1)} ms; ` +
+        `server CPU ${r.cpuPerRequest.toFixed(1)} ms per request${bare ? ` (bare ${bare.cpuPerRequest.toFixed(1)} ms)` : ""}` +
         (r.failures ? `; **${r.failures} failed** (${r.timeouts} timed out after 10 s)` : "");
 
       const alone = (base: string, e: { path: string; headers: Record<string, string> }) =>
         hit(`${base}${e.path}`, { headers: e.headers, amount: Math.round(amount / 3), maxSeconds, connections: 1 });
       for (const e of endpoints) {
-        const ours = await measure(portal.base, e);
-        const bare = e.baselinePath ? await measure(baseline.base, { path: e.baselinePath, headers: {} }) : null;
+        const ours = await measure(portal, e);
+        const bare = e.baselinePath ? await measure(baseline, { path: e.baselinePath, headers: {} }) : null;
         ctx.log(
-          `${e.metric}: ${Math.round(ours.perSecond)} req/s, p50 ${ours.p50.toFixed(1)} p99 ${ours.p99.toFixed(1)} ms` +
-            (bare ? `; bare render ${Math.round(bare.perSecond)} req/s, p50 ${bare.p50.toFixed(1)} p99 ${bare.p99.toFixed(1)} ms` : ""),
+          `${e.metric}: ${Math.round(ours.perSecond)} req/s, p50 ${ours.p50.toFixed(1)} p99 ${ours.p99.toFixed(1)} ms, CPU ${ours.cpuPerRequest.toFixed(1)} ms/req` +
+            (bare
+              ? `; bare render ${Math.round(bare.perSecond)} req/s, p50 ${bare.p50.toFixed(1)} p99 ${bare.p99.toFixed(1)} ms, CPU ${bare.cpuPerRequest.toFixed(1)} ms/req`
+              : ""),
         );
         if (bare) {
           const label = "bare React render of the same rows, same query";
@@ -223,7 +241,7 @@ export default defineBench({
             baseline: bare.perSecond,
             baselineLabel: label,
             targets: [{ ratioAtLeast: 0.5 }],
-            note: runNote(ours),
+            note: runNote(ours, bare),
           });
           const [oursAlone, bareAlone] = [await alone(portal.base, e), await alone(baseline.base, { path: e.baselinePath!, headers: {} })];
           ctx.log(
