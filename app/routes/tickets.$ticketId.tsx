@@ -22,7 +22,7 @@ import {
   requestAppeal,
   revealContact,
   reviewAppeal,
-  suggestUnits,
+  unitCandidates,
   type ActionKind,
 } from "../../server/tickets";
 
@@ -44,7 +44,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const now = new Date();
   const detail = await loadOrThrow(() => getTicket(context.database, actor, id, now));
   const units = detail.actions.some((k) => unitKinds.includes(k))
-    ? await loadOrThrow(() => suggestUnits(context.database, actor, id))
+    ? await loadOrThrow(() => unitCandidates(context.database, detail.ticket))
     : null;
   const { ticket } = detail;
   // The unit the actor coordinates this ticket through (lead or first receiver), for 首接负责's choices.

@@ -29,6 +29,7 @@ export {
   queues,
   revealContact,
   suggestUnits,
+  unitCandidates,
   visibility,
   type ListInput,
   type Queue,

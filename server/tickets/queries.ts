@@ -27,7 +27,7 @@ import { suitsCategory } from "./catalogue";
 import { allowedFrom, isApplicable, type ActionKind } from "./lifecycle";
 import { maskName, maskPhone } from "./masking";
 import { matchExpression } from "./search";
-import { loadTicket, stateOf, ticketTarget } from "./state";
+import { loadTicket, stateOf, ticketTarget, type TicketRow } from "./state";
 import { forReporter } from "./tracking";
 import { mayAct } from "./workflow";
 
@@ -374,18 +374,16 @@ export async function getTicket(database: Database, actor: Actor, ticketId: numb
   };
 }
 
+/** The category's path from its top level down, in one statement (the tree is three levels deep). */
 async function categoryPath(database: Database, categoryId: number) {
-  const path: { id: number; name: string; code: string }[] = [];
-  let id: number | null = categoryId;
-  while (id != null) {
-    const c: typeof categories.$inferSelect | undefined = await database.db.query.categories.findFirst({
-      where: eq(categories.id, id),
-    });
-    if (!c) break;
-    path.unshift({ id: c.id, name: c.name, code: c.code });
-    id = c.parentId;
-  }
-  return path;
+  const rows = await database.db.all<{ id: number; name: string; code: string }>(sql`
+    with recursive up(id, parent_id, name, code, depth) as (
+      select id, parent_id, name, code, 0 from categories where id = ${categoryId}
+      union all
+      select c.id, c.parent_id, c.name, c.code, up.depth + 1 from categories c join up on c.id = up.parent_id
+    )
+    select id, name, code from up order by depth desc`);
+  return rows.map((r) => ({ id: Number(r.id), name: r.name, code: r.code }));
 }
 
 async function regionNames(database: Database, codes: (string | null)[]) {
@@ -433,7 +431,18 @@ export async function suggestUnits(database: Database, actor: Actor, ticketId: n
   if (!loaded || !can(actor, "read:ticket", ticketTarget(loaded.row, loaded.coOrgIds, "all"))) {
     throw new NotFoundError("工单不存在");
   }
-  const { row } = loaded;
+  return unitCandidates(database, loaded.row);
+}
+
+/**
+ * suggestUnits for a ticket the caller has already loaded and may read: the
+ * ticket page has it from getTicket, and loading it again cost two statements
+ * per page view.
+ */
+export async function unitCandidates(
+  database: Database,
+  row: Pick<TicketRow, "categoryId" | "districtCode" | "streetCode" | "communityCode">,
+) {
   const category = await database.db.query.categories.findFirst({ where: eq(categories.id, row.categoryId) });
   const all = await database.db
     .select({

@@ -76,6 +76,10 @@ describe("the whole loop, unit by unit", () => {
 
     const suggestions = await suggestUnits(t.database, actors.operator!, id);
     expect(suggestions.suggested.map((s) => s.id)).toEqual([dashilar]);
+    // The page's category, from the top of the tree down to the leaf.
+    const { category } = await getTicket(t.database, actors.operator!, id);
+    expect(category.map((c) => c.name)).toEqual(["交通管理", "停车管理", "占道停车"]);
+    expect(category.at(-1)!.id).toBe(leafId);
 
     await act(t.database, actors.operator!, id, { kind: "dispatch", orgId: dashilar }, at("2025-03-03T09:10:00"));
     const queue = await listTickets(t.database, actors.street!, { queue: "to_accept" });
