@@ -444,25 +444,20 @@ export async function unitCandidates(
   row: Pick<TicketRow, "categoryId" | "districtCode" | "streetCode" | "communityCode">,
 ) {
   const category = await database.db.query.categories.findFirst({ where: eq(categories.id, row.categoryId) });
-  const all = await database.db
-    .select({
-      id: organisations.id,
-      name: organisations.name,
-      kind: organisations.kind,
-      regionCode: organisations.regionCode,
-      functionKey: organisations.functionKey,
-    })
-    .from(organisations)
-    .where(
-      inArray(organisations.kind, [
-        "street_office",
-        "community_committee",
-        "department",
-        "property_company",
-        "utility_company",
-      ]),
-    )
-    .orderBy(asc(organisations.name));
+  // Every unit, as one JSON value: the ticket page reads them all on each view, and the driver's
+  // cost per row and column was most of that page's reading (decision 0026).
+  const [list] = await database.db.all<{ units: string }>(sql`
+    select json_group_array(
+      json_object('id', id, 'name', name, 'kind', kind, 'regionCode', region_code, 'functionKey', function_key)
+      order by name
+    ) as units
+    from ${organisations}
+    where ${inArray(organisations.kind, ["street_office", "community_committee", "department", "property_company", "utility_company"])}`);
+  // An aggregate answers one row even over no rows ('[]').
+  const all = JSON.parse(list!.units) as Pick<
+    typeof organisations.$inferSelect,
+    "id" | "name" | "kind" | "regionCode" | "functionKey"
+  >[];
   const place = { districtCode: row.districtCode, streetCode: row.streetCode, communityCode: row.communityCode };
   const entry = category ? { handlerKind: category.handlerKind, handlerFunction: category.handlerFunction } : null;
   const ranked = all.map((o) => ({ ...o, suggested: suitsCategory(entry, place, o) }));
