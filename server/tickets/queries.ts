@@ -374,13 +374,17 @@ export async function getTicket(database: Database, actor: Actor, ticketId: numb
   };
 }
 
-/** The category's path from its top level down, in one statement (the tree is three levels deep). */
+/**
+ * The category's path from its top level down, in one statement rather than one per level. The depth
+ * bound keeps a parent cycle, should the rules admin ever make one, from running forever.
+ */
 async function categoryPath(database: Database, categoryId: number) {
   const rows = await database.db.all<{ id: number; name: string; code: string }>(sql`
     with recursive up(id, parent_id, name, code, depth) as (
       select id, parent_id, name, code, 0 from categories where id = ${categoryId}
       union all
       select c.id, c.parent_id, c.name, c.code, up.depth + 1 from categories c join up on c.id = up.parent_id
+      where up.depth < 10
     )
     select id, name, code from up order by depth desc`);
   return rows.map((r) => ({ id: Number(r.id), name: r.name, code: r.code }));
