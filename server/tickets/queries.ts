@@ -449,19 +449,22 @@ export async function unitCandidates(
 ) {
   const category = await database.db.query.categories.findFirst({ where: eq(categories.id, row.categoryId) });
   // Every unit, as one JSON value: the ticket page reads them all on each view, and the driver's
-  // cost per row and column was most of that page's reading (decision 0026).
+  // cost per row and column was most of that page's reading (decision 0026). Sorted here: the
+  // libsql server's SQLite predates ORDER BY inside an aggregate, and JavaScript compares names as
+  // SQLite's binary collation does for every character outside the astral planes.
   const [list] = await database.db.all<{ units: string }>(sql`
     select json_group_array(
       json_object('id', id, 'name', name, 'kind', kind, 'regionCode', region_code, 'functionKey', function_key)
-      order by name
     ) as units
     from ${organisations}
     where ${inArray(organisations.kind, ["street_office", "community_committee", "department", "property_company", "utility_company"])}`);
   // An aggregate answers one row even over no rows ('[]').
-  const all = JSON.parse(list!.units) as Pick<
-    typeof organisations.$inferSelect,
-    "id" | "name" | "kind" | "regionCode" | "functionKey"
-  >[];
+  const all = (
+    JSON.parse(list!.units) as Pick<
+      typeof organisations.$inferSelect,
+      "id" | "name" | "kind" | "regionCode" | "functionKey"
+    >[]
+  ).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const place = { districtCode: row.districtCode, streetCode: row.streetCode, communityCode: row.communityCode };
   const entry = category ? { handlerKind: category.handlerKind, handlerFunction: category.handlerFunction } : null;
   const ranked = all.map((o) => ({ ...o, suggested: suitsCategory(entry, place, o) }));
