@@ -295,10 +295,11 @@ describe("the queue's filters", () => {
     await page.waitForURL(/categoryId=\d+.*regionCode=110102013901|regionCode=110102013901.*categoryId=\d+/);
     // The URL changes as the navigation commits; the filtered rows replace the old ones a render later.
     const rows = page.locator("table.ticket-table tbody tr");
-    const texts = () => rows.allTextContents();
-    await expect
-      .poll(async () => (await texts()).length > 0 && (await texts()).every((r) => r.includes("占道停车")))
-      .toBe(true);
+    const filtered = async () => {
+      const texts = await rows.allTextContents();
+      return texts.length > 0 && texts.every((r) => r.includes("占道停车"));
+    };
+    await expect.poll(filtered).toBe(true);
 
     // A fresh load shows the chosen ones from the page itself (the panel is open: the lists follow).
     await page.reload();
