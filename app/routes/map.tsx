@@ -17,7 +17,7 @@ import { keysOf } from "~/lib/keys";
 import { selectedFilterChoices } from "~/lib/ticket-filters.server";
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import styles from "~/styles/map.css?url";
-import { mapFilterSchema, MAX_ZOOM } from "../../server/map";
+import { firstClusters, mapCases, mapFilterSchema, MAX_ZOOM } from "../../server/map";
 import { listRegions } from "../../server/regions";
 
 const T = t.map;
@@ -63,7 +63,7 @@ function areaView(regions: { code: string; lon: number | null; lat: number | nul
 const viewText = (v: MapView) => `${v.lon.toFixed(5)},${v.lat.toFixed(5)},${v.zoom.toFixed(2)}`;
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  requirePermission(context, request, "read:map");
+  const actor = requirePermission(context, request, "read:map");
   const url = new URL(request.url);
   // A filter the form could not have produced is dropped rather than failing the page.
   const filters: Record<string, string> = {};
@@ -71,15 +71,24 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     const value = url.searchParams.get(key);
     if (value && mapFilterSchema.shape[key].safeParse(value).success) filters[key] = value;
   }
-  const choices = await selectedFilterChoices(context.database, filters);
   let view = parseView(url.searchParams.get("v"));
   if (!view && filters.regionCode) view = areaView(await listRegions(context.database), filters.regionCode);
+  view ??= CITY_VIEW;
+  // The flow and the first view's clusters come with the page: fetched after hydration, their answers
+  // waited behind the map's first frames, and each arrival cost more frames (decision 0013).
+  const [choices, flow, first] = await Promise.all([
+    selectedFilterChoices(context.database, filters),
+    mapCases(context.database, actor, filters),
+    firstClusters(context.database, actor, filters, view),
+  ]);
   return {
     filters,
     query: new URLSearchParams(filters).toString(),
-    view: view ?? CITY_VIEW,
+    view,
     heatmap: url.searchParams.get("heat") === "1",
     choices,
+    flow,
+    first,
   };
 }
 
@@ -231,18 +240,8 @@ export default function MapPage() {
   const [selection, setSelection] = useState<MapSelection | null>(null);
   const [view, setView] = useState(data.view);
   const [heatmap, setHeatmap] = useState(data.heatmap);
-  const [flow, setFlow] = useState<{ stages: Record<string, number>; cases: MapCaseMarker[] } | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    fetch(`/map/cases?${data.query}`, { signal: controller.signal })
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
-      .then((body: { stages: Record<string, number>; cases: MapCaseMarker[] }) => setFlow(body))
-      .catch((error: Error) => {
-        if (error.name !== "AbortError") setFlow(null);
-      });
-    return () => controller.abort();
-  }, [data.query]);
-  const cases = flow?.cases ?? [];
+  const { flow } = data;
+  const cases = flow.cases;
   // A stage in the band toggles the `stage` filter; the view stays where it is.
   const stageHref = (stage: string) => {
     const params = new URLSearchParams({ ...data.filters, v: viewText(view) });
@@ -307,7 +306,7 @@ export default function MapPage() {
                 preventScrollReset
               >
                 <span className="stage-dot" style={{ background: STAGE_COLOURS[stage] }} aria-hidden="true" />
-                {T.flow.stages[stage]} <strong>{flow ? flow.stages[stage] : "…"}</strong>
+                {T.flow.stages[stage]} <strong>{flow.stages[stage as keyof typeof flow.stages]}</strong>
               </Link>
             </li>
           ))}
@@ -335,6 +334,7 @@ export default function MapPage() {
           cases={cases}
           selectedCase={selection?.kind === "case" ? selection.key : null}
           view={data.view}
+          first={data.first}
           heatmap={heatmap}
           onSelect={setSelection}
           onTotal={setTotal}

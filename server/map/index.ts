@@ -2,4 +2,12 @@
 export { mapCases, type CaseMarker } from "./cases";
 export { mapFilterSchema, type MapFilters } from "./filters";
 export { pointsOf } from "./points";
-export { MAX_ZOOM, viewportClusters, viewportSchema, type ViewportResult } from "./viewport";
+export {
+  firstClusters,
+  MAX_ZOOM,
+  viewportClusters,
+  viewportSchema,
+  type Bounds,
+  type ClusterFeature,
+  type ViewportResult,
+} from "./viewport";

@@ -10,7 +10,8 @@ import { actorOf, openTestDatabase, orgId, type TestDatabase } from "../../tests
 import { ForbiddenError, ValidationError } from "../errors";
 import type { Actor } from "../identity/permissions";
 import { act, createTicket } from "../tickets";
-import { pointsOf, viewportClusters, type ViewportResult } from ".";
+import { firstClusters, pointsOf, viewportClusters, type ViewportResult } from ".";
+import { boundsAround, FIRST_SCREEN } from "./viewport";
 
 let t: TestDatabase;
 const actors: Record<string, Actor> = {};
@@ -153,6 +154,39 @@ describe("viewport clusters", () => {
     });
     await pointsOf(t.database, { force: true });
     expect(singles(await viewportClusters(t.database, actors.resident!, XIHEYAN))).toEqual([own.id]);
+  });
+
+  it("starts a page with the clusters of a large screen around its view, for the actor and the filters", async () => {
+    const view = { lon: 116.4, lat: 40.1, zoom: 8 };
+    // 1,280 pixels at zoom 8 are 1,280 / (512 × 2⁸) of the world's 360°.
+    const b = boundsAround(view, { width: 1280, height: 900 });
+    expect(b.east - b.west).toBeCloseTo((1280 / (512 * 2 ** 8)) * 360, 6);
+    expect((b.east + b.west) / 2).toBeCloseTo(view.lon, 6);
+    expect(b.north).toBeGreaterThan(view.lat);
+    expect(b.south).toBeLessThan(view.lat);
+    // Mercator: the north half of the screen spans fewer degrees than the south half.
+    expect(b.north - view.lat).toBeLessThan(view.lat - b.south);
+    const screen = boundsAround(view, FIRST_SCREEN);
+    expect(screen.west).toBeLessThan(b.west);
+    expect(screen.north).toBeGreaterThan(b.north);
+
+    // What a viewport of that screen would answer, less its total (it would count what no one sees).
+    for (const [actor, filters] of [
+      [actors.operator!, {}],
+      [actors.street!, {}],
+      [actors.operator!, { type: "report" }],
+    ] as const) {
+      const first = await firstClusters(t.database, actor, filters, view);
+      const whole = await viewportClusters(t.database, actor, { ...filters, ...screen, zoom: 8 });
+      expect(first).toEqual({ ...screen, zoom: 8, features: whole.features });
+    }
+    const sum = async (actor: Actor, filters: Record<string, string> = {}) =>
+      (await firstClusters(t.database, actor, filters, view)).features.reduce((n, f) => n + f.properties.count, 0);
+    expect(await sum(actors.operator!)).toBe((await viewportClusters(t.database, actors.operator!, CITY)).total);
+    // The street office sees only its own street; a filter applies as it does to any viewport.
+    expect(await sum(actors.street!)).toBe((await viewportClusters(t.database, actors.street!, CITY)).total);
+    expect(await sum(actors.street!)).toBeLessThan(await sum(actors.operator!));
+    expect(await sum(actors.operator!, { type: "report" })).toBe(1);
   });
 
   it("refuses a malformed viewport with field errors", async () => {

@@ -339,6 +339,47 @@ export async function viewportClusters(database: Database, actor: Actor, input: 
   return clustersOf(points, source, v);
 }
 
+/** A screen this large (CSS pixels) or smaller is covered by the clusters a map page starts with. */
+export const FIRST_SCREEN = { width: 2560, height: 1600 };
+
+export interface Bounds {
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+}
+
+/** What a screen of `width` × `height` CSS pixels shows around a view: mapbox-gl's 512-pixel world at zoom 0. */
+export function boundsAround(view: { lon: number; lat: number; zoom: number }, screen: typeof FIRST_SCREEN): Bounds {
+  const half = { x: screen.width / 2 / (512 * 2 ** view.zoom), y: screen.height / 2 / (512 * 2 ** view.zoom) };
+  const x = mercatorX(view.lon);
+  const y = mercatorY(view.lat);
+  const clamp = (n: number, limit: number) => Math.max(-limit, Math.min(limit, n));
+  return {
+    west: clamp(longitudeOf(x - half.x), 180),
+    east: clamp(longitudeOf(x + half.x), 180),
+    north: clamp(latitudeOf(y - half.y), 85),
+    south: clamp(latitudeOf(y + half.y), 85),
+  };
+}
+
+/**
+ * The clusters a map page starts with: those of a FIRST_SCREEN around the page's view, sent with the
+ * page so that its first map needs no request of its own (decision 0013, "First render"). The browser
+ * keeps what falls inside its own view; the screen's total would count tickets it cannot see, so it is
+ * left out.
+ */
+export async function firstClusters(
+  database: Database,
+  actor: Actor,
+  filters: Record<string, string>,
+  view: { lon: number; lat: number; zoom: number },
+): Promise<Bounds & { zoom: number; features: ClusterFeature[] }> {
+  const bounds = boundsAround(view, FIRST_SCREEN);
+  const { features } = await viewportClusters(database, actor, { ...filters, ...bounds, zoom: view.zoom });
+  return { ...bounds, zoom: view.zoom, features };
+}
+
 /** The clusters and single tickets of one viewport, counted from `source`. */
 export function clustersOf(
   points: TicketPoints,

@@ -196,7 +196,7 @@ export default defineBench({
           path: "/map/points?west=115.4&south=39.4&east=117.5&north=41.1&zoom=9",
           headers: as("operator"),
         },
-        { metric: "map cases JSON, centre", path: "/map/cases", headers: as("operator") },
+        { metric: "map page (flow and first clusters), centre", path: "/map", headers: as("operator") },
         { metric: "insights page, centre", path: "/insights", headers: as("operator") },
         { metric: "integration API GET /api/v1/tickets", path: "/api/v1/tickets", headers: bearer },
         { metric: "Open311 GET requests.json", path: "/api/open311/v2/requests.json", headers: bearer },

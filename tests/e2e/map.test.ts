@@ -39,6 +39,15 @@ async function openMap(page: Page, query = "") {
   });
 }
 
+/** The viewport requests (`/map/points`) the page makes from now on. */
+function watchViewportRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname === "/map/points") seen.push(r.url());
+  });
+  return seen;
+}
+
 const totalShown = async (page: Page) =>
   Number((await page.getByTestId("map-total").textContent())!.replace(/\D/g, ""));
 
@@ -62,7 +71,10 @@ describe("the case map", () => {
     // The map draws hot spots as last detected; the portal's first run may still be going.
     await detectHotSpots(env.portal.portal.database);
     const { context, page, problems, outside } = await signedInWatching("operator");
+    const viewports = watchViewportRequests(page);
     await openMap(page);
+    // The first view's clusters and the flow came with the page: no request of their own.
+    expect(viewports).toEqual([]);
     const canvas = page.locator(".case-map canvas.mapboxgl-canvas");
     await expect.poll(() => distinctColours(page, canvas), { timeout: 15_000 }).toBeGreaterThan(10);
 
@@ -87,6 +99,8 @@ describe("the case map", () => {
     const before = await zoomOf(page);
     await page.mouse.click(box.x + biggest.x, box.y + biggest.y);
     await expect.poll(() => zoomOf(page), { timeout: 10_000 }).toBeGreaterThan(before + 1);
+    // A moved view asks for its own.
+    await expect.poll(() => viewports.length).toBeGreaterThan(0);
     await expect
       .poll(
         async () => (await rendered(page, "ticket-clusters")).length + (await rendered(page, "ticket-points")).length,
@@ -148,12 +162,15 @@ describe("the case map", () => {
     await page.getByLabel(T.heatmap).uncheck();
     expect(await visibility()).toBe("none");
 
+    const viewports = watchViewportRequests(page);
     await page.locator("details.filters summary").click();
     await page.locator("#map-status").selectOption("closed");
     await page.getByRole("button", { name: T.apply }).click();
     await page.waitForURL(/status=closed/);
     await expect.poll(() => totalShown(page), { timeout: 10_000 }).toBeLessThan(all);
     expect(await totalShown(page)).toBeGreaterThan(0);
+    // The filtered clusters came with the navigation's data, for the view the form carried.
+    expect(viewports).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -99,6 +99,8 @@ const partyLines = (c: MapCaseMarker | undefined) => ({
     })),
 });
 
+const selectedCase = (cases: MapCaseMarker[], key: string | null) => cases.find((c) => c.key === key);
+
 /** Where a party stands matters while the case waits on it: reporting to a whistle, signing the plan. */
 export const statusMatters = (stage: string) => stage === "whistle" || stage === "plan";
 
@@ -108,7 +110,45 @@ type Feature = {
   properties: { cluster: boolean; count: number; expansionZoom?: number; stacked?: boolean; ticketId?: number };
 };
 
-const EMPTY = { type: "FeatureCollection", features: [] } as const;
+const collection = (features: Feature[]) => ({ type: "FeatureCollection", features });
+
+/** The clusters a page starts with (server/map firstClusters): those of a screen around its view. */
+export interface FirstView {
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+  zoom: number;
+  features: Feature[];
+}
+
+/** The tickets drawn in one view and how many there are. */
+interface InView {
+  features: Feature[];
+  total: number;
+}
+
+/**
+ * The first clusters inside the map's view, or null when they were counted at another zoom or do not
+ * cover the view (a larger screen, a view moved since): then the view's own are fetched. Clusters are
+ * kept by their centre, so the total is what the clusters drawn add up to.
+ */
+function firstInView(first: FirstView | null, m: MapboxMap): InView | null {
+  if (!first || Math.floor(first.zoom) !== Math.floor(m.getZoom())) return null;
+  const b = m.getBounds();
+  const [west, south, east, north] = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+  if (west < first.west || east > first.east || south < first.south || north > first.north) return null;
+  const features = first.features.filter(
+    ({
+      geometry: {
+        coordinates: [lon, lat],
+      },
+    }) => {
+      return lon >= west && lon <= east && lat >= south && lat <= north;
+    },
+  );
+  return { features, total: features.reduce((n, f) => n + f.properties.count, 0) };
+}
 const OPEN = "#0b5cad";
 const CLOSED = "#6b7785";
 const CLUSTER = "#b3261e";
@@ -138,6 +178,7 @@ export function CaseMap(props: {
   cases: MapCaseMarker[];
   selectedCase: string | null;
   view: MapView;
+  first: FirstView | null;
   heatmap: boolean;
   onSelect: (selection: MapSelection) => void;
   onTotal: (total: number | null) => void;
@@ -148,7 +189,7 @@ export function CaseMap(props: {
   const [state, setState] = useState<"loading" | "ready" | "unavailable" | "failed">("loading");
   const latest = useRef(props);
   latest.current = props;
-  const refresh = useRef<() => void>(() => undefined);
+  const reload = useRef<() => void>(() => undefined);
   const base = useMapBase();
 
   useEffect(() => {
@@ -193,6 +234,22 @@ export function CaseMap(props: {
         // load together, and fewer frames are drawn before everything is there.
         const styled = new Promise<void>((resolve) => map!.once("style.load", () => resolve()));
 
+        /** Draws a viewport's tickets: the source, the clusters' counts, the total in view. */
+        const show = (m: MapboxMap, data: InView, setSource: boolean) => {
+          if (setSource) (m.getSource("tickets") as GeoJSONSource).setData(collection(data.features) as never);
+          for (const marker of countMarkers.splice(0)) marker.remove();
+          for (const f of data.features) {
+            if (!f.properties.cluster) continue;
+            const label = document.createElement("span");
+            label.className = "cluster-count";
+            label.textContent = shortCount(f.properties.count);
+            label.setAttribute("aria-hidden", "true");
+            countMarkers.push(new mapboxgl.Marker({ element: label }).setLngLat(f.geometry.coordinates).addTo(m));
+          }
+          latest.current.onTotal(data.total);
+          setState("ready");
+        };
+
         const load = async () => {
           const m = map;
           if (!m || cancelled) return;
@@ -209,28 +266,26 @@ export function CaseMap(props: {
           try {
             const response = await fetch(`/map/points?${params}`, { signal: controller.signal });
             if (!response.ok) throw new Error(String(response.status));
-            const data = (await response.json()) as { features: Feature[]; total: number };
+            const data = (await response.json()) as InView;
             await styled;
             if (controller.signal.aborted || cancelled) return;
-            (m.getSource("tickets") as GeoJSONSource).setData(data as never);
-            for (const marker of countMarkers.splice(0)) marker.remove();
-            for (const f of data.features) {
-              if (!f.properties.cluster) continue;
-              const label = document.createElement("span");
-              label.className = "cluster-count";
-              label.textContent = shortCount(f.properties.count);
-              label.setAttribute("aria-hidden", "true");
-              countMarkers.push(new mapboxgl.Marker({ element: label }).setLngLat(f.geometry.coordinates).addTo(m));
-            }
-            latest.current.onTotal(data.total);
-            setState("ready");
+            show(m, data, true);
           } catch (error) {
             if ((error as Error).name === "AbortError" || cancelled) return;
             latest.current.onTotal(null);
             setState("failed");
           }
         };
-        refresh.current = () => void load();
+        // A new page's first clusters (the filters changed) are drawn when they cover the view; otherwise,
+        // and after every move, the view's own are fetched.
+        reload.current = () => {
+          const m = map;
+          const data = m && m.getSource("tickets") ? firstInView(latest.current.first, m) : null;
+          if (data) {
+            inflight?.abort();
+            show(m!, data, true);
+          } else void load();
+        };
 
         void styled.then(() => {
           const m = map!;
@@ -274,7 +329,9 @@ export function CaseMap(props: {
               link: String(p.link),
             });
           });
-          m.addSource("tickets", { type: "geojson", data: EMPTY as never });
+          // The page's first clusters join the style with the other sources when they cover the view.
+          const first = firstInView(latest.current.first, m);
+          m.addSource("tickets", { type: "geojson", data: collection(first?.features ?? []) as never });
           m.addLayer({
             id: "ticket-heat",
             type: "heatmap",
@@ -299,7 +356,10 @@ export function CaseMap(props: {
               "circle-stroke-width": 2,
             },
           });
-          m.addSource("party-lines", { type: "geojson", data: partyLines(undefined) as never });
+          m.addSource("party-lines", {
+            type: "geojson",
+            data: partyLines(selectedCase(latest.current.cases, latest.current.selectedCase)) as never,
+          });
           m.addLayer({
             id: "party-lines",
             type: "line",
@@ -376,8 +436,9 @@ export function CaseMap(props: {
             clearTimeout(timer);
             timer = setTimeout(() => void load(), 100);
           });
+          if (first) show(m, first, false);
+          else void load();
         });
-        void load();
 
         // District names as HTML: the style ships no glyphs.
         try {
@@ -414,7 +475,10 @@ export function CaseMap(props: {
   }, []);
 
   useEffect(() => {
-    refresh.current();
+    reload.current();
+  }, [props.first]);
+
+  useEffect(() => {
     (mapRef.current?.getSource("hot-spots") as GeoJSONSource | undefined)?.setData(hotSpotsUrl(props.query));
   }, [props.query]);
 
@@ -423,18 +487,19 @@ export function CaseMap(props: {
     (mapRef.current?.getSource("meetings") as GeoJSONSource | undefined)?.setData(
       meetingsGeoJson(props.cases) as never,
     );
-  }, [props.cases, state]);
+  }, [props.cases]);
 
   useEffect(() => {
-    const selected = props.cases.find((c) => c.key === props.selectedCase);
-    (mapRef.current?.getSource("party-lines") as GeoJSONSource | undefined)?.setData(partyLines(selected) as never);
-  }, [props.cases, props.selectedCase, state]);
+    (mapRef.current?.getSource("party-lines") as GeoJSONSource | undefined)?.setData(
+      partyLines(selectedCase(props.cases, props.selectedCase)) as never,
+    );
+  }, [props.cases, props.selectedCase]);
 
   useEffect(() => {
     const map = mapRef.current;
     if (map?.getLayer("ticket-heat"))
       map.setLayoutProperty("ticket-heat", "visibility", props.heatmap ? "visible" : "none");
-  }, [props.heatmap, state]);
+  }, [props.heatmap]);
 
   return (
     <div
