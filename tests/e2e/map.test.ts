@@ -11,7 +11,7 @@ import type { Map as MapboxMap } from "mapbox-gl";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
-import { distinctColours, pixelAt, watchPageErrors } from "../helpers/browser";
+import { distinctColours, launchBrowser, pixelAt, watchPageErrors } from "../helpers/browser";
 import { signedIn, signInAs, useBrowserAndPortal } from "../helpers/e2e";
 import { startPortal } from "../helpers/portal";
 import { detectHotSpots } from "../../server/insights";
@@ -253,6 +253,32 @@ describe("the case map", () => {
     expect(Math.round(sheet.y + sheet.height)).toBe(844);
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it("says so where the browser cannot draw a map (no WebGL), and the rest of each page still works", async () => {
+    const browser = await launchBrowser(["--disable-webgl"]);
+    try {
+      const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      const problems = watchPageErrors(page);
+      await signInAs(page, env.portal.url, "operator");
+      await page.goto(`${env.portal.url}/map`);
+      await page.locator('.case-map[data-state="unavailable"]').waitFor({ timeout: 20_000 });
+      expect(await page.locator(".case-map .map-status").textContent()).toBe(T.unavailable);
+      expect(await page.locator(".case-map .map-canvas").isVisible()).toBe(false);
+      // The flow band came with the page and still counts the cases.
+      const band = page.getByRole("navigation", { name: T.flow.label });
+      expect(await band.locator('a[data-stage="review"] strong').textContent()).toBe("1");
+      // Intake's map pick falls back to the area fields.
+      await page.goto(`${env.portal.url}/tickets/new`);
+      await page.locator('.map-frame[data-state="unavailable"]').waitFor({ timeout: 20_000 });
+      expect(await page.locator(".map-frame .map-status").textContent()).toBe(zhCN.tickets.map.unavailable);
+      // mapbox-gl reports the failed context on the console itself; nothing else went wrong.
+      expect(problems.filter((p) => !p.includes("Failed to initialize WebGL"))).toEqual([]);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
   });
 });
 

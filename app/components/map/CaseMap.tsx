@@ -1,7 +1,7 @@
 import type * as MapboxGl from "mapbox-gl";
 import type { GeoJSONSource, Map as MapboxMap, Marker } from "mapbox-gl";
 import { useEffect, useRef, useState } from "react";
-import { loadMapbox, styleFor, useMapBase, whenStyled } from "~/components/map/base";
+import { createMap, loadMapbox, styleFor, useMapBase, whenStyled } from "~/components/map/base";
 import preloadedMapbox from "~/components/map/mapbox.client";
 import { t } from "~/i18n";
 
@@ -201,14 +201,10 @@ export function CaseMap(props: {
     let timer: ReturnType<typeof setTimeout> | undefined;
 
     loadMapbox(base, preloadedMapbox)
-      .then(async (mapboxgl: typeof MapboxGl | null) => {
+      .then(async (mapboxgl: typeof MapboxGl) => {
         if (cancelled || !container.current) return;
-        if (!mapboxgl) {
-          setState("unavailable");
-          return;
-        }
         const { view } = latest.current;
-        map = new mapboxgl.Map({
+        map = createMap(mapboxgl, {
           container: container.current,
           style: styleFor(base),
           center: [view.lon, view.lat],
@@ -222,6 +218,10 @@ export function CaseMap(props: {
           // machine without a GPU, and a fade is several of them.
           fadeDuration: 0,
         });
+        if (!map) {
+          setState("unavailable");
+          return;
+        }
         mapRef.current = map;
         // A handle for the browser console and the browser tests, which check what is drawn.
         (window as unknown as { roundtableMap?: MapboxMap }).roundtableMap = map;

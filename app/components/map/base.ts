@@ -1,6 +1,6 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import type * as MapboxGl from "mapbox-gl";
-import type { AnyLayer, Map as MapboxMap, Style } from "mapbox-gl";
+import type { AnyLayer, Map as MapboxMap, MapboxOptions, Style } from "mapbox-gl";
 import type { Config } from "../../../server/config";
 
 /** Which base the maps draw on (config: MAPBOX_ACCESS_TOKEN, MAP_STYLE_URL, MAP_TILE_URL). */
@@ -114,17 +114,29 @@ function baseStyle(): Style {
 export const BEIJING: [number, number] = [116.4, 40.1];
 
 /**
- * mapbox-gl, loaded in the browser only (it touches `window` on import), or
- * null where it cannot draw (no WebGL). Callers show a plain-HTML fallback.
- * A page that imported it already (mapbox.client.ts) passes it in.
+ * mapbox-gl, loaded in the browser only (it touches `window` on import). A
+ * page that imported it already (mapbox.client.ts) passes it in.
  */
-export async function loadMapbox(base: MapBase, loaded?: typeof MapboxGl): Promise<typeof MapboxGl | null> {
+export async function loadMapbox(base: MapBase, loaded?: typeof MapboxGl): Promise<typeof MapboxGl> {
   let mapboxgl = loaded;
   if (!mapboxgl) {
     const module = await import("mapbox-gl");
     mapboxgl = (module as unknown as { default?: typeof module }).default ?? module;
   }
-  if (!mapboxgl.supported()) return null;
   if (base.token) mapboxgl.accessToken = base.token;
   return mapboxgl;
+}
+
+/**
+ * A map, or null where mapbox-gl cannot draw (no WebGL: its constructor throws); callers show a
+ * plain-HTML fallback. Asking `mapboxgl.supported()` first would create a throwaway WebGL context and
+ * compile a shader in it: ~13 ms of a map page's main thread on a machine without a GPU.
+ */
+export function createMap(mapboxgl: typeof MapboxGl, options: MapboxOptions): MapboxMap | null {
+  try {
+    return new mapboxgl.Map(options);
+  } catch (error) {
+    if (error instanceof Error && /WebGL/.test(error.message)) return null;
+    throw error;
+  }
 }

@@ -8,6 +8,6 @@
  */
 import mapboxgl from "mapbox-gl";
 
-if (mapboxgl.supported()) mapboxgl.prewarm();
+mapboxgl.prewarm();
 
 export default mapboxgl;

@@ -1,7 +1,7 @@
 import type * as MapboxGl from "mapbox-gl";
 import type { Map as MapboxMap, Marker } from "mapbox-gl";
 import { useEffect, useRef, useState } from "react";
-import { BEIJING, loadMapbox, styleFor, useMapBase, whenStyled } from "~/components/map/base";
+import { BEIJING, createMap, loadMapbox, styleFor, useMapBase, whenStyled } from "~/components/map/base";
 import { t } from "~/i18n";
 
 const T = t.tickets.map;
@@ -42,12 +42,8 @@ export function MapPick(props: {
     loadMapbox(base)
       .then((mapboxgl) => {
         if (cancelled || !container.current) return;
-        if (!mapboxgl) {
-          setState("unavailable");
-          return;
-        }
         libRef.current = mapboxgl;
-        map = new mapboxgl.Map({
+        map = createMap(mapboxgl, {
           container: container.current,
           style: styleFor(base),
           center: BEIJING,
@@ -58,6 +54,10 @@ export function MapPick(props: {
           dragRotate: false,
           pitchWithRotate: false,
         });
+        if (!map) {
+          setState("unavailable");
+          return;
+        }
         mapRef.current = map;
         map.touchZoomRotate.disableRotation();
         map.addControl(new mapboxgl.NavigationControl({ showCompass: false }), "top-right");
