@@ -467,8 +467,8 @@ export async function scorecardMonths(database: Database, actor: Actor, now: Dat
  */
 export async function overdueByUnit(database: Database, actor: Actor, now: Date = new Date()) {
   if (!can(actor, "supervise:ticket", {})) throw new ForbiddenError();
-  // Only overdue rows are read: the partial index holds open tickets by deadline, so the range
-  // "deadline < now" is the overdue ones (the planner, without statistics, would pick the status index).
+  // Read from the partial index of open tickets by lead unit and deadline alone, already grouped by
+  // unit (the planner, without statistics, would pick the status index and read every row).
   const rows = await database.db.all<{
     orgId: number | null;
     name: string | null;
@@ -481,7 +481,7 @@ export async function overdueByUnit(database: Database, actor: Actor, now: Date 
       t.oldest as oldestDeadline, t.supervised as supervised
     from (
       select lead_org_id, count(*) as overdue, min(deadline_at) as oldest, sum(supervision_count > 0) as supervised
-      from tickets indexed by tickets_open_deadline_idx
+      from tickets indexed by tickets_open_lead_deadline_idx
       where status in ('accepted', 'in_progress') and deadline_at < ${now.getTime()}
       group by lead_org_id
     ) as t

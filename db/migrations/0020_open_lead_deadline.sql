@@ -1,0 +1,2 @@
+DROP INDEX `tickets_open_deadline_idx`;--> statement-breakpoint
+CREATE INDEX `tickets_open_lead_deadline_idx` ON `tickets` (`lead_org_id`,`deadline_at`,`supervision_count`) WHERE "tickets"."status" in ('accepted', 'in_progress');
