@@ -13,6 +13,7 @@ import {
 import { TicketFilterFields } from "~/components/tickets/TicketFilterFields";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
+import { loadOrThrow } from "~/lib/forms.server";
 import { keysOf } from "~/lib/keys";
 import { selectedFilterChoices } from "~/lib/ticket-filters.server";
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
@@ -76,11 +77,13 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   view ??= CITY_VIEW;
   // The flow and the first view's clusters come with the page: fetched after hydration, their answers
   // waited behind the map's first frames, and each arrival cost more frames (decision 0013).
-  const [choices, flow, first] = await Promise.all([
-    selectedFilterChoices(context.database, filters),
-    mapCases(context.database, actor, filters),
-    firstClusters(context.database, actor, filters, view),
-  ]);
+  const [choices, flow, first] = await loadOrThrow(() =>
+    Promise.all([
+      selectedFilterChoices(context.database, filters),
+      mapCases(context.database, actor, filters),
+      firstClusters(context.database, actor, filters, view),
+    ]),
+  );
   return {
     filters,
     query: new URLSearchParams(filters).toString(),

@@ -138,17 +138,13 @@ function firstInView(first: FirstView | null, m: MapboxMap): InView | null {
   const b = m.getBounds();
   const [west, south, east, north] = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
   if (west < first.west || east > first.east || south < first.south || north > first.north) return null;
-  const features = first.features.filter(
-    ({
-      geometry: {
-        coordinates: [lon, lat],
-      },
-    }) => {
-      return lon >= west && lon <= east && lat >= south && lat <= north;
-    },
-  );
+  const features = first.features.filter((f) => {
+    const [lon, lat] = f.geometry.coordinates;
+    return lon >= west && lon <= east && lat >= south && lat <= north;
+  });
   return { features, total: features.reduce((n, f) => n + f.properties.count, 0) };
 }
+
 const OPEN = "#0b5cad";
 const CLOSED = "#6b7785";
 const CLUSTER = "#b3261e";
@@ -229,9 +225,9 @@ export function CaseMap(props: {
         map.addControl(new mapboxgl.NavigationControl({ showCompass: false }), "top-right");
         map.getCanvas().setAttribute("aria-label", T.region);
         map.on("error", () => undefined);
-        // The first data is fetched while the style loads, not after. Our sources join the style as soon
-        // as it is parsed (`style.load`), not once its own sources have loaded (`load`): all of them then
-        // load together, and fewer frames are drawn before everything is there.
+        // Our sources, with the data that came with the page, join the style as soon as it is parsed
+        // (`style.load`), not once its own sources have loaded (`load`): all of them then load together,
+        // and fewer frames are drawn before everything is there (decision 0013, "First render").
         const styled = new Promise<void>((resolve) => map!.once("style.load", () => resolve()));
 
         /** Draws a viewport's tickets: the source, the clusters' counts, the total in view. */
