@@ -41,7 +41,8 @@ describe("parseClientMessage reads what the stock provider sends", () => {
         syncProtocol.writeSyncStep2(e, doc, new Uint8Array([0]));
       }),
     );
-    expect(step2.type).toBe("update");
+    // A sync step 2 is an update to apply, but not a live edit (it repeats the sender's delete set).
+    expect(step2).toMatchObject({ type: "update", edit: false });
     const copy = new Y.Doc();
     Y.applyUpdate(copy, (step2 as { update: Uint8Array }).update);
     expect(copy.getText("t").toString()).toBe("一方案三清单");
@@ -54,7 +55,7 @@ describe("parseClientMessage reads what the stock provider sends", () => {
           syncProtocol.writeUpdate(e, update);
         }),
       ),
-    ).toEqual({ type: "update", update });
+    ).toEqual({ type: "update", update, edit: true });
   });
 
   it("awareness and awareness queries; our awareness encoding reads back", () => {

@@ -26,8 +26,12 @@ export interface AwarenessEntry {
 
 export type ClientMessage =
   | { type: "sync-step-1"; stateVector: Uint8Array }
-  /** Sync step 2 and incremental updates are the same thing to the server: an update to apply. */
-  | { type: "update"; update: Uint8Array }
+  /**
+   * Sync step 2 and incremental updates are both an update to apply; `edit` marks the incremental
+   * ones (a client's live change), which carry only that change. A sync step 2 also repeats the
+   * sender's whole delete set.
+   */
+  | { type: "update"; update: Uint8Array; edit: boolean }
   | { type: "awareness"; entries: AwarenessEntry[] }
   | { type: "query-awareness" };
 
@@ -72,7 +76,7 @@ export function parseClientMessage(frame: Uint8Array): ClientMessage {
         // before it reads the delete set, so a corrupt tail would otherwise
         // leave half an update in the document.
         Y.decodeUpdate(payload);
-        message = { type: "update", update: payload };
+        message = { type: "update", update: payload, edit: step === SYNC_UPDATE };
       } else {
         throw new MalformedMessage(`unknown sync step ${step}`);
       }

@@ -96,6 +96,32 @@ describe("clients converge", () => {
     expect(late.doc.getArray("rows").toJSON()).toEqual(first);
   });
 
+  it("stores and sends on an edit that arrives before the one it builds on; once that one arrives all is whole", async () => {
+    const name = `test:${xiheyan}:out-of-order`;
+    const peer = client(name, "secretary");
+    await peer.synced();
+    // Two edits by one writer, sent the wrong way round: the second continues the first's text.
+    const writer = new Y.Doc();
+    const edits: Uint8Array[] = [];
+    writer.on("update", (u: Uint8Array) => edits.push(u));
+    writer.getText("t").insert(0, "一方案");
+    writer.getText("t").insert(3, "三清单");
+    const raw = new WebSocket(`ws://127.0.0.1:${p.port}/realtime/${name}`, { headers: { cookie: cookies.secretary! } });
+    await new Promise((r) => raw.once("open", r));
+    raw.send(encodeUpdate(edits[1]!));
+    // Held pending by the server and the peer alike, and already stored: the edit that completes it
+    // will not carry it again.
+    await eventually(async () => (await storedUpdates(name)).length === 1);
+    expect(peer.doc.getText("t").toString()).toBe("");
+    raw.send(encodeUpdate(edits[0]!));
+    await until(peer.doc, () => peer.doc.getText("t").toString() === "一方案三清单");
+    raw.close();
+    await eventually(async () => (await storedUpdates(name)).length === 2);
+    const rebuilt = new Y.Doc();
+    for (const u of await storedUpdates(name)) Y.applyUpdate(rebuilt, u);
+    expect(rebuilt.getText("t").toString()).toBe("一方案三清单");
+  });
+
   it("awareness flows between clients and is withdrawn when one leaves", async () => {
     const name = `test:${xiheyan}`;
     const a = client(name, "secretary");
