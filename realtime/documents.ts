@@ -234,11 +234,7 @@ export function createDocumentServer(
       },
       LOADING,
     );
-    const onUpdate = (update: Uint8Array, origin: unknown) => {
-      if (origin === REMOTE) broadcast(loaded, encodeUpdate(update), null);
-      else if (origin !== LOADING) accept(loaded, update, origin as Connection | undefined);
-    };
-    room = {
+    const loaded: Room = {
       name,
       id: stored.id,
       doc,
@@ -251,10 +247,13 @@ export function createDocumentServer(
       compaction: "none",
       // Idle until its first connection joins: one that closed while it loaded leaves it idle.
       idleSince: Date.now(),
-      onUpdate,
+      onUpdate: (update, origin) => {
+        if (origin === REMOTE) broadcast(loaded, encodeUpdate(update), null);
+        else if (origin !== LOADING) accept(loaded, update, origin as Connection | undefined);
+      },
     };
-    const loaded = room;
-    doc.on("update", onUpdate);
+    room = loaded;
+    doc.on("update", loaded.onUpdate);
     rooms.set(name, room);
     for (const message of early) received(room, message);
     counters.documentsLoaded++;

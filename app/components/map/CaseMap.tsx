@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { createMap, loadMapbox, styleFor, useMapBase, whenStyled } from "~/components/map/base";
 import preloadedMapbox from "~/components/map/mapbox.client";
 import { t } from "~/i18n";
+import type { Bounds } from "../../../server/map";
 
 const T = t.map;
 
@@ -113,14 +114,7 @@ type Feature = {
 const collection = (features: Feature[]) => ({ type: "FeatureCollection", features });
 
 /** The clusters a page starts with (server/map firstClusters): those of a screen around its view. */
-export interface FirstView {
-  west: number;
-  south: number;
-  east: number;
-  north: number;
-  zoom: number;
-  features: Feature[];
-}
+export type FirstView = Bounds & { zoom: number; features: Feature[] };
 
 /** The tickets drawn in one view and how many there are. */
 interface InView {
