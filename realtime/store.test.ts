@@ -131,4 +131,9 @@ it("loads from the snapshot plus later rows; truncation keeps those rows; log id
   await store.truncate();
   expect(await logCount()).toBe(0);
   expect(await store.head()).toBe(30);
+
+  // A document opened now starts at the head: its first load has no earlier row to scan.
+  const c = await store.load("c");
+  expect(c.snapshotThrough).toBe(30);
+  expect(c.snapshot).toBeNull();
 });

@@ -10,6 +10,7 @@
  * `database.write` (decision 0004), so appends, compactions and the rest of
  * the portal's writes never interleave.
  */
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { and, eq, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Database } from "../db/client";
@@ -52,7 +53,13 @@ export function createDocumentStore(database: Database) {
     async load(name: string): Promise<StoredDocument> {
       let doc = await database.db.query.realtimeDocuments.findFirst({ where: eq(realtimeDocuments.name, name) });
       if (!doc) {
-        await database.write((tx) => tx.insert(realtimeDocuments).values({ name }).onConflictDoNothing());
+        // Born at the log's head: no earlier row can be its, so its first load scans none of them.
+        await database.write((tx) =>
+          tx
+            .insert(realtimeDocuments)
+            .values({ name, snapshotThrough: sql.raw(`(${HEAD_SQL})`) })
+            .onConflictDoNothing(),
+        );
         doc = await database.db.query.realtimeDocuments.findFirst({ where: eq(realtimeDocuments.name, name) });
         if (!doc) throw new Error(`realtime document ${name} could not be created`);
       }
@@ -135,6 +142,8 @@ export function createDocumentStore(database: Database) {
     async truncate(): Promise<number> {
       let total = 0;
       for (;;) {
+        // A chunk per loop turn: the embedded driver resolves at once, so the loop would not run between them.
+        await yieldToEventLoop();
         const deleted = await database.write(async (tx) => {
           const result = await tx.run(
             sql`DELETE FROM realtime_updates WHERE id IN (
