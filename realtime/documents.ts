@@ -30,7 +30,7 @@ import {
   type AwarenessEntry,
 } from "./protocol";
 import type { Fanout, FanoutMessage } from "./fanout";
-import { createJournal, type DocumentStore, type Journal } from "./store";
+import { applyStored, createJournal, type DocumentStore, type Journal, type StoredDocument } from "./store";
 
 /** Close codes: the standard ones where they fit, 44xx (HTTP-like) for ours. */
 export const CloseCode = {
@@ -226,16 +226,26 @@ export function createDocumentServer(
       fanout?.unsubscribe(name).catch(() => undefined);
       throw error;
     }
+    room = createRoom(name, stored);
+    rooms.set(name, room);
+    for (const message of early) received(room, message);
+    early.length = 0;
+    counters.documentsLoaded++;
+    counters.lastLoadMs = performance.now() - started;
+    counters.slowestLoadMs = Math.max(counters.slowestLoadMs, counters.lastLoadMs);
+    if (dueForCompaction(room)) void scheduleCompaction(room);
+    return room;
+  }
+
+  /**
+   * The room of a document read from the database. Its own function, so the `update` listener's
+   * closure holds the room alone: made inside `loadRoom`, it kept that function's scope alive, the
+   * rows read from the log included, for as long as the document stayed in memory.
+   */
+  function createRoom(name: string, stored: StoredDocument): Room {
     const doc = new Y.Doc();
-    Y.transact(
-      doc,
-      () => {
-        if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-        for (const row of stored.updates) Y.applyUpdate(doc, row.update);
-      },
-      LOADING,
-    );
-    const loaded: Room = {
+    applyStored(doc, stored, LOADING);
+    const room: Room = {
       name,
       id: stored.id,
       doc,
@@ -249,18 +259,11 @@ export function createDocumentServer(
       // Idle until its first connection joins: one that closed while it loaded leaves it idle.
       idleSince: Date.now(),
       onUpdate: (update, origin) => {
-        if (origin === REMOTE) broadcast(loaded, encodeUpdate(update), null);
-        else if (origin !== LOADING) accept(loaded, update, origin as Connection | undefined);
+        if (origin === REMOTE) broadcast(room, encodeUpdate(update), null);
+        else if (origin !== LOADING) accept(room, update, origin as Connection | undefined);
       },
     };
-    room = loaded;
-    doc.on("update", loaded.onUpdate);
-    rooms.set(name, room);
-    for (const message of early) received(room, message);
-    counters.documentsLoaded++;
-    counters.lastLoadMs = performance.now() - started;
-    counters.slowestLoadMs = Math.max(counters.slowestLoadMs, counters.lastLoadMs);
-    if (dueForCompaction(room)) void scheduleCompaction(room);
+    doc.on("update", room.onUpdate);
     return room;
   }
 
@@ -343,14 +346,7 @@ export function createDocumentServer(
     try {
       const stored = await store.load(room.name);
       if (rooms.get(room.name) !== room) return;
-      Y.transact(
-        room.doc,
-        () => {
-          if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot);
-          for (const row of stored.updates) Y.applyUpdate(room.doc, row.update);
-        },
-        REMOTE,
-      );
+      applyStored(room.doc, stored, REMOTE);
       const last = stored.updates.at(-1)?.id;
       if (last !== undefined) newestId = Math.max(newestId, last);
     } catch (error) {

@@ -25,6 +25,18 @@ export interface StoredDocument {
   updates: { id: number; update: Uint8Array }[];
 }
 
+/** Applies a stored document (its snapshot, then its later rows) to `doc` in one transaction. */
+export function applyStored(doc: Y.Doc, stored: StoredDocument, origin: unknown = null) {
+  Y.transact(
+    doc,
+    () => {
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const row of stored.updates) Y.applyUpdate(doc, row.update);
+    },
+    origin,
+  );
+}
+
 export interface LogRow {
   documentId: number;
   update: Uint8Array;
@@ -171,10 +183,7 @@ export function createDocumentStore(database: Database) {
       const through = stored.updates.at(-1)?.id;
       if (through === undefined) return null;
       const doc = new Y.Doc();
-      Y.transact(doc, () => {
-        if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-        for (const row of stored.updates) Y.applyUpdate(doc, row.update);
-      });
+      applyStored(doc, stored);
       const state = Y.encodeStateAsUpdate(doc);
       doc.destroy();
       const result = await database.write((tx) =>
