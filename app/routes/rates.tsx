@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import type { EChartsCoreOption } from "echarts/core";
 import { useMemo } from "react";
 import { WhistleScores } from "~/components/councils/WhistleScores";
@@ -23,7 +23,9 @@ import {
   shiftMonth,
   streetRanking,
   trend,
+  unitTable,
 } from "../../server/tickets";
+import { keysOf } from "~/lib/keys";
 import { whistleScorecards } from "../../server/councils";
 import { MonthSelect } from "~/components/MonthSelect";
 
@@ -31,8 +33,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 export const meta: MetaFunction = () => [{ title: `${t.rates.title} · ${t.app.name}` }];
 
-/** At most this many unit rows on the page; the workbook has them all. */
-const UNIT_ROWS = 500;
+/** Unit rows per page of the centre's table; the workbook has them all. */
+const UNIT_ROWS = 50;
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requirePermission(context, request, "read:scorecard");
@@ -68,8 +70,19 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     bottom: Number(bottom ?? DEFAULT_BOTTOM),
     kinds: centre ? scoredOrgKinds : [],
     currentMonth: range.current,
-    scorecards: { ...scorecards, units: scorecards.units.slice(0, UNIT_ROWS) },
-    unitCount: scorecards.units.length,
+    // The centre pages through every unit; a unit sees its own few.
+    scorecards: { ...scorecards, units: centre ? [] : scorecards.units },
+    units: centre
+      ? unitTable(
+          scorecards.units,
+          {
+            order: url.searchParams.get("order"),
+            query: url.searchParams.get("unit"),
+            page: url.searchParams.get("page"),
+          },
+          UNIT_ROWS,
+        )
+      : null,
     ranking,
     history,
     appeals,
@@ -253,11 +266,103 @@ function RateCards({ total }: { total: Data["scorecards"]["total"] }) {
   );
 }
 
+function UnitTable(props: { table: NonNullable<Data["units"]>; month: string; pageHref: (page: number) => string }) {
+  const { table, month } = props;
+  const U = t.rates.units;
+  return (
+    <section aria-labelledby="units-heading">
+      <h2 id="units-heading">{U.heading}</h2>
+      {table.total === 0 ? (
+        <p className="muted">{table.query ? U.noMatch(table.query) : U.empty}</p>
+      ) : (
+        <>
+          <div className="table-wrap scroll-wrap">
+            <table className="rates-table" id="units-table">
+              <caption className="visually-hidden">{U.caption(monthLabel(month), U.orders[table.order])}</caption>
+              <thead>
+                <tr>
+                  <th scope="col" className="num">
+                    {U.rank}
+                  </th>
+                  <th scope="col">{U.unit}</th>
+                  <th scope="col">{U.kind}</th>
+                  <th scope="col" className="num">
+                    {U.dispatched}
+                  </th>
+                  <th scope="col" className="num">
+                    {U.excluded}
+                  </th>
+                  <th scope="col" className="num">
+                    {U.callbacks}
+                  </th>
+                  <th scope="col" className="num">
+                    {U.response}
+                  </th>
+                  <th scope="col" className="num">
+                    {U.resolution}
+                  </th>
+                  <th scope="col" className="num">
+                    {U.satisfaction}
+                  </th>
+                  <th scope="col" className="num">
+                    {U.composite}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {table.rows.map((u) => (
+                  <tr key={u.orgId}>
+                    <td className="num">{u.rank}</td>
+                    <th scope="row">{u.name}</th>
+                    <td className="nowrap">{t.orgKinds[u.kind]}</td>
+                    <td className="num">{u.counts.dispatched}</td>
+                    <td className="num">{u.counts.excluded}</td>
+                    <td className="num">{u.counts.callbacks}</td>
+                    <td className="num">{percent(u.rates.response)}</td>
+                    <td className="num">{percent(u.rates.resolution)}</td>
+                    <td className="num">{percent(u.rates.satisfaction)}</td>
+                    <td className="num strong">
+                      {points(u.rates.composite)}
+                      {u.rates.partial ? (
+                        <span className="partial-mark" title={U.partialMark}>
+                          *<span className="visually-hidden">{U.partialMark}</span>
+                        </span>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav className="pagination" aria-label={U.pages}>
+            {table.page > 1 ? (
+              <Link to={props.pageHref(table.page - 1)} rel="prev">
+                {U.prev}
+              </Link>
+            ) : (
+              <span />
+            )}
+            <span className="muted">{U.pageOf(table.page, table.pages, table.total)}</span>
+            {table.page < table.pages ? (
+              <Link to={props.pageHref(table.page + 1)} rel="next">
+                {U.next}
+              </Link>
+            ) : (
+              <span />
+            )}
+          </nav>
+        </>
+      )}
+    </section>
+  );
+}
+
 export default function Rates() {
   const data = useLoaderData<typeof loader>();
   const { month, months, centre, scorecards, ranking, history, appeals, overdue } = data;
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  const { search } = useLocation();
   const R = t.rates;
   const w = scorecards.weights;
   const trendChart = useMemo(() => trendOption(history), [history]);
@@ -266,6 +371,11 @@ export default function Rates() {
   const bottomStreets = ranking.streets.filter((s) => s.bottom);
   const failureFor = (appealId: number) =>
     result && !result.ok && result.appealId === String(appealId) ? result.message : undefined;
+  const pageHref = (page: number) => {
+    const params = new URLSearchParams(search);
+    params.set("page", String(page));
+    return `?${params}#units-heading`;
+  };
   const exportHref = `/rates/export.xlsx?${new URLSearchParams({ month, ...(data.kind ? { kind: data.kind } : {}), bottom: String(data.bottom) })}`;
 
   return (
@@ -286,6 +396,24 @@ export default function Rates() {
               ))}
             </select>
           </div>
+        ) : null}
+        {data.units ? (
+          <>
+            <div className="field">
+              <label htmlFor="rates-order">{R.units.order}</label>
+              <select id="rates-order" name="order" defaultValue={data.units.order}>
+                {keysOf(R.units.orders).map((o) => (
+                  <option key={o} value={o}>
+                    {R.units.orders[o]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="rates-unit">{R.units.search}</label>
+              <input id="rates-unit" name="unit" type="search" maxLength={50} defaultValue={data.units.query} />
+            </div>
+          </>
         ) : null}
         <div className="field">
           <label htmlFor="rates-bottom">{R.ranking.bottomCount}</label>
@@ -334,72 +462,7 @@ export default function Rates() {
         </section>
       </div>
 
-      {centre ? (
-        <section aria-labelledby="units-heading">
-          <h2 id="units-heading">{R.units.heading}</h2>
-          {scorecards.units.length === 0 ? (
-            <p className="muted">{R.units.empty}</p>
-          ) : (
-            <div className="table-wrap scroll-wrap">
-              <table className="rates-table">
-                <caption className="visually-hidden">{R.units.caption(monthLabel(month))}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{R.units.unit}</th>
-                    <th scope="col">{R.units.kind}</th>
-                    <th scope="col" className="num">
-                      {R.units.dispatched}
-                    </th>
-                    <th scope="col" className="num">
-                      {R.units.excluded}
-                    </th>
-                    <th scope="col" className="num">
-                      {R.units.callbacks}
-                    </th>
-                    <th scope="col" className="num">
-                      {R.units.response}
-                    </th>
-                    <th scope="col" className="num">
-                      {R.units.resolution}
-                    </th>
-                    <th scope="col" className="num">
-                      {R.units.satisfaction}
-                    </th>
-                    <th scope="col" className="num">
-                      {R.units.composite}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {scorecards.units.map((u) => (
-                    <tr key={u.orgId}>
-                      <th scope="row">{u.name}</th>
-                      <td className="nowrap">{t.orgKinds[u.kind]}</td>
-                      <td className="num">{u.counts.dispatched}</td>
-                      <td className="num">{u.counts.excluded}</td>
-                      <td className="num">{u.counts.callbacks}</td>
-                      <td className="num">{percent(u.rates.response)}</td>
-                      <td className="num">{percent(u.rates.resolution)}</td>
-                      <td className="num">{percent(u.rates.satisfaction)}</td>
-                      <td className="num strong">
-                        {points(u.rates.composite)}
-                        {u.rates.partial ? (
-                          <span className="partial-mark" title={R.units.partialMark}>
-                            *<span className="visually-hidden">{R.units.partialMark}</span>
-                          </span>
-                        ) : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          {data.unitCount > scorecards.units.length ? (
-            <p className="muted small">{R.units.truncated(scorecards.units.length, data.unitCount)}</p>
-          ) : null}
-        </section>
-      ) : null}
+      {data.units ? <UnitTable table={data.units} month={month} pageHref={pageHref} /> : null}
 
       <WhistleScores
         rows={data.whistleScores}

@@ -67,6 +67,8 @@ export {
   shiftMonth,
   streetRanking,
   trend,
+  unitOrders,
+  unitTable,
   weightsFor,
   type RateCounts,
   type Rates,

@@ -253,6 +253,46 @@ export async function monthlyScorecards(database: Database, actor: Actor, input:
   };
 }
 
+export const unitOrders = ["best", "worst", "volume"] as const;
+export type UnitOrder = (typeof unitOrders)[number];
+
+export const unitTableSchema = z.object({
+  order: z.enum(unitOrders).catch("best"),
+  /** Part of a unit's name. */
+  query: z.string().trim().max(50).catch(""),
+  page: z.coerce.number().int().min(1).catch(1),
+});
+
+/**
+ * One page of the centre's unit table: each unit with its rank among all of them (best composite
+ * first), narrowed to the names that contain `query`, in `order` — so the worst units, or one unit
+ * among thousands of communities, are a click away rather than past the end of a long list. A page
+ * past the last shows the last.
+ */
+export function unitTable<T extends { name: string; rates: Rates; counts: RateCounts }>(
+  ranked: T[],
+  input: { order?: string | null; query?: string | null; page?: string | number | null },
+  size: number,
+) {
+  const { order, query, page } = unitTableSchema.parse(input);
+  const rows = ranked.map((unit, i) => ({ ...unit, rank: i + 1 }));
+  const matching = query ? rows.filter((u) => u.name.includes(query)) : rows;
+  // Units with no score yet (all their tickets excluded) are nobody's worst: last either way.
+  const unscored = (u: T) => Number(u.rates.composite == null);
+  if (order === "worst") matching.sort((a, b) => unscored(a) - unscored(b) || b.rank - a.rank);
+  else if (order === "volume") matching.sort((a, b) => b.counts.dispatched - a.counts.dispatched || a.rank - b.rank);
+  const pages = Math.max(1, Math.ceil(matching.length / size));
+  const shown = Math.min(page, pages);
+  return {
+    order,
+    query,
+    page: shown,
+    pages,
+    total: matching.length,
+    rows: matching.slice((shown - 1) * size, shown * size),
+  };
+}
+
 /** Higher composite first; then satisfaction, resolution, response, volume (callers add a stable key). */
 function byScore<T extends { rates: Rates; counts: RateCounts }>(a: T, b: T): number {
   const v = (x: number | null) => (x == null ? -1 : x);

@@ -65,6 +65,26 @@ describe("the 三率 dashboard", () => {
     expect(await noData.first().textContent()).toContain(R.noData);
     expect(await noData.first().textContent()).not.toContain("0.0%");
 
+    // Every unit, a page at a time, each with its rank; the worst a click away; one found by name.
+    const unitRows = page.locator("#units-table tbody tr");
+    const pager = page.getByRole("navigation", { name: R.units.pages });
+    const total = Number(/共 (\d+) 个单位/.exec((await pager.textContent()) ?? "")?.[1]);
+    expect(total).toBeGreaterThan(50);
+    expect(await unitRows.count()).toBe(50);
+    expect(await unitRows.first().locator("td").first().textContent()).toBe("1");
+    await pager.getByRole("link", { name: R.units.next }).click();
+    await expect.poll(() => unitRows.first().locator("td").first().textContent()).toBe("51");
+    expect(await pager.textContent()).toContain(R.units.pageOf(2, Math.ceil(total / 50), total));
+    await page.locator("#rates-order").selectOption("worst");
+    await page.getByRole("button", { name: R.show }).click();
+    await expect.poll(() => unitRows.first().locator("td").first().textContent()).toBe(String(total));
+    const worstName = (await unitRows.first().locator("th").textContent())!;
+    await page.locator("#rates-unit").fill(worstName);
+    await page.getByRole("button", { name: R.show }).click();
+    await expect.poll(() => unitRows.count()).toBe(1);
+    expect(await unitRows.first().locator("td").first().textContent()).toBe(String(total));
+    expect(await pager.textContent()).toContain(R.units.pageOf(1, 1, 1));
+
     // The supervision queues.
     expect(await page.locator("#overdue-heading").textContent()).toBe(R.overdue.heading);
     const overdueLink = page.getByRole("link", { name: /^查看.+的超期工单$/ }).first();
