@@ -1,6 +1,8 @@
 import type { OrgKind } from "../../../db/schema/identity";
-import { SelectField } from "~/components/Field";
+import { FilterListbox } from "~/components/FilterListbox";
 import { t } from "~/i18n";
+
+const D = t.tickets.detail;
 
 export interface UnitOption {
   id: number;
@@ -9,8 +11,9 @@ export interface UnitOption {
 }
 
 /**
- * A unit picker: the dispatch catalogue's suggestions first, then every
- * other unit grouped by kind (街道办事处, 社区居委会, 职能部门 …).
+ * A unit picker: the dispatch catalogue's suggestions first, then every other unit grouped by kind
+ * (街道办事处, 社区居委会, 职能部门 …), narrowed by typing part of a name — a city has hundreds of
+ * units, too many to scroll through in a drop-down.
  */
 export function UnitSelect(props: {
   name?: string;
@@ -20,38 +23,29 @@ export function UnitSelect(props: {
   others: UnitOption[];
   errors?: string[];
   required?: boolean;
-  defaultValue?: string;
 }) {
-  const byKind = new Map<OrgKind, UnitOption[]>();
-  for (const u of props.others) byKind.set(u.kind, [...(byKind.get(u.kind) ?? []), u]);
+  const option = (u: UnitOption, group: string) => ({
+    value: String(u.id),
+    label: u.name,
+    group,
+    keywords: t.orgKinds[u.kind],
+  });
   return (
-    <SelectField
-      name={props.name ?? "orgId"}
+    <FilterListbox
       id={props.id}
+      name={props.name ?? "orgId"}
       label={props.label}
-      errors={props.errors}
+      filterLabel={D.unitFilter}
+      filterHint={D.unitFilterHint}
+      matchesText={D.unitMatches}
+      noneText={D.unitNone}
       required={props.required}
-      defaultValue={props.defaultValue ?? ""}
-    >
-      <option value="">{t.tickets.detail.choose}</option>
-      {props.suggested.length ? (
-        <optgroup label={t.tickets.detail.suggested}>
-          {props.suggested.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
-            </option>
-          ))}
-        </optgroup>
-      ) : null}
-      {[...byKind.entries()].map(([kind, units]) => (
-        <optgroup key={kind} label={t.orgKinds[kind]}>
-          {units.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
-            </option>
-          ))}
-        </optgroup>
-      ))}
-    </SelectField>
+      size={6}
+      options={[
+        ...props.suggested.map((u) => option(u, D.suggested)),
+        ...props.others.map((u) => option(u, t.orgKinds[u.kind])),
+      ]}
+      errors={props.errors}
+    />
   );
 }
