@@ -11,7 +11,7 @@
  * the portal's writes never interleave.
  */
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import * as Y from "yjs";
 import type { Database } from "../db/client";
 import { realtimeDocuments } from "../db/schema";
@@ -50,8 +50,19 @@ export interface LogRow {
 const HEAD_SQL =
   "SELECT max(coalesce((SELECT max(id) FROM realtime_updates), 0), coalesce((SELECT max(snapshot_through) FROM realtime_documents), 0)) AS head";
 
+/** Log rows from one blob of updates end to end and a JSON index of [id, document, offset, length]. */
+const APPEND_SQL = `INSERT INTO realtime_updates (id, document_id, "update")
+  SELECT value->>0, value->>1, substr(?, value->>2, value->>3) FROM json_each(?)`;
+
+/** `text` with its `?` placeholders bound to `params`, as drizzle runs it. */
+function withParams(text: string, params: unknown[]): SQL {
+  return sql.join(
+    text.split("?").flatMap((part, i) => (i === 0 ? [sql.raw(part)] : [sql.param(params[i - 1]), sql.raw(part)])),
+  );
+}
+
 /** Rows the truncation deletes per transaction, so appends waiting behind it wait little. */
-const TRUNCATE_CHUNK = 5_000;
+const TRUNCATE_CHUNK = 1_000;
 
 export function createDocumentStore(database: Database) {
   const store = {
@@ -119,19 +130,26 @@ export function createDocumentStore(database: Database) {
       // updates end to end in one blob, and each row's id, document, offset
       // and length as JSON — cheaper than binding three parameters per row.
       const blob = Buffer.concat(rows.map((r) => r.update));
+      const index = (first: number) => {
+        const entries: number[][] = [];
+        let offset = 1; // substr() counts from 1
+        for (const [i, r] of rows.entries()) {
+          entries.push([first + i, r.documentId, offset, r.update.byteLength]);
+          offset += r.update.byteLength;
+        }
+        return JSON.stringify(entries);
+      };
+      if (database.writeStatements) {
+        return database.writeStatements((statement) => {
+          const first = Number((statement(HEAD_SQL).get() as { head: number }).head) + 1;
+          statement(APPEND_SQL).run(blob, index(first));
+          return first;
+        });
+      }
       return database.write(async (tx) => {
         const head = await tx.all<{ head: number }>(sql.raw(HEAD_SQL));
         const first = Number(head[0]!.head) + 1;
-        const index: number[][] = [];
-        let offset = 1; // substr() counts from 1
-        for (const [i, r] of rows.entries()) {
-          index.push([first + i, r.documentId, offset, r.update.byteLength]);
-          offset += r.update.byteLength;
-        }
-        await tx.run(
-          sql`INSERT INTO realtime_updates (id, document_id, "update")
-              SELECT value->>0, value->>1, substr(${blob}, value->>2, value->>3) FROM json_each(${JSON.stringify(index)})`,
-        );
+        await tx.run(withParams(APPEND_SQL, [blob, index(first)]));
         return first;
       });
     },
