@@ -286,27 +286,13 @@ function UnitTable(props: { table: NonNullable<Data["units"]>; month: string; pa
                   </th>
                   <th scope="col">{U.unit}</th>
                   <th scope="col">{U.kind}</th>
-                  <th scope="col" className="num">
-                    {U.dispatched}
-                  </th>
-                  <th scope="col" className="num">
-                    {U.excluded}
-                  </th>
-                  <th scope="col" className="num">
-                    {U.callbacks}
-                  </th>
-                  <th scope="col" className="num">
-                    {U.response}
-                  </th>
-                  <th scope="col" className="num">
-                    {U.resolution}
-                  </th>
-                  <th scope="col" className="num">
-                    {U.satisfaction}
-                  </th>
-                  <th scope="col" className="num">
-                    {U.composite}
-                  </th>
+                  {[U.dispatched, U.excluded, U.callbacks, U.response, U.resolution, U.satisfaction, U.composite].map(
+                    (label) => (
+                      <th key={label} scope="col" className="num">
+                        {label}
+                      </th>
+                    ),
+                  )}
                 </tr>
               </thead>
               <tbody>
