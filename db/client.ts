@@ -95,10 +95,9 @@ export async function openDatabase(
   { replica, migrate: migrating = true }: OpenOptions = {},
 ): Promise<Database> {
   const embedded = url.startsWith("file:") || url === ":memory:";
-  if (url.startsWith("file:")) {
-    const path = url.slice("file:".length).split("?")[0]!;
-    if (path !== ":memory:" && path !== "") mkdirSync(dirname(resolve(path)), { recursive: true });
-  }
+  /** The file of a `file:` URL (also what the native connection below opens). */
+  const path = url.startsWith("file:") ? url.slice("file:".length).split("?")[0]! : null;
+  if (path && path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const client = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS, fetch: fetchWithTimeout, ...replica });
   if (replica) {
     // The replica's file is libsql's to manage, and its schema is the server's (migrated by the portal there).
@@ -146,7 +145,7 @@ export async function openDatabase(
   let native: { db: InstanceType<typeof NativeDatabase>; statements: Map<string, NativeStatement> } | null = null;
   const nativeConnection = () => {
     if (!native) {
-      const db = new NativeDatabase(url.slice("file:".length).split("?")[0]!, { timeout: BUSY_TIMEOUT_MS });
+      const db = new NativeDatabase(path!, { timeout: BUSY_TIMEOUT_MS });
       // Its own connection: set once, these hold for every transaction on it.
       db.exec("PRAGMA synchronous=NORMAL");
       db.exec("PRAGMA foreign_keys=ON");

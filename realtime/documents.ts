@@ -271,11 +271,11 @@ export function createDocumentServer(
    * A client's live edit is stored and sent on as the client encoded it — its very frame, which the
    * strict parse left nothing to add to — not as Yjs encodes it again for the document's `update`
    * event: that encoding was ~10 % of the server's work at 25,000 edits/s (decision 0012), so the
-   * listener is off while the edit applies. The bytes hold exactly
-   * the edit; one Yjs keeps pending (an earlier edit has not arrived) is stored and sent too, and
-   * integrates, on reload and at every peer, once the earlier one does. Should applying fail half
-   * way (the parse beforehand makes that unexpected), what did integrate is stored as the
-   * document's whole state, so the database never lacks what the document holds.
+   * listener is off while the edit applies. The bytes hold exactly the edit; one Yjs keeps pending
+   * (an earlier edit has not arrived) is stored and sent too, and integrates, on reload and at every
+   * peer, once the earlier one does. Should applying fail half way (the parse beforehand makes that
+   * unexpected), what did integrate is stored as the document's whole state, so the database never
+   * lacks what the document holds.
    */
   function applyEdit(room: Room, frame: Uint8Array, update: Uint8Array, conn: Connection) {
     if (isEmptyUpdate(update)) return;
