@@ -112,12 +112,15 @@ export async function openDatabase(
   const db = drizzle(client, { schema });
   if (!replica && migrating) await migrate(db, { migrationsFolder });
 
+  /** The one write queue: each job starts once the one before it has settled. */
   let tail: Promise<unknown> = Promise.resolve();
-  const serialised = <T>(on: () => Promise<Db>, fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    const run = tail.then(async () => (await on()).transaction(fn));
+  const queued = <T>(job: () => T | Promise<T>): Promise<T> => {
+    const run = tail.then(job);
     tail = run.catch(() => undefined);
     return run;
   };
+  const serialised = <T>(on: () => Promise<Db>, fn: (tx: Tx) => Promise<T>): Promise<T> =>
+    queued(async () => (await on()).transaction(fn));
   const write = <T>(fn: (tx: Tx) => Promise<T>) =>
     serialised(async () => {
       // The client pools connections, and `synchronous` is per connection and
@@ -142,32 +145,30 @@ export async function openDatabase(
   };
   const separateConnection = url.startsWith("file:") && !url.includes(":memory:") && !replica;
 
-  let native: { db: InstanceType<typeof NativeDatabase>; statements: Map<string, NativeStatement> } | null = null;
+  let native: { db: InstanceType<typeof NativeDatabase>; statement: (sql: string) => NativeStatement } | null = null;
   const nativeConnection = () => {
     if (!native) {
       const db = new NativeDatabase(path!, { timeout: BUSY_TIMEOUT_MS });
       // Its own connection: set once, these hold for every transaction on it.
       db.exec("PRAGMA synchronous=NORMAL");
       db.exec("PRAGMA foreign_keys=ON");
-      native = { db, statements: new Map() };
-    }
-    return native;
-  };
-  const writeStatements = <T>(fn: (statement: (sql: string) => NativeStatement) => T): Promise<T> => {
-    const run = tail.then(() => {
-      const { db, statements } = nativeConnection();
+      const statements = new Map<string, NativeStatement>();
       const statement = (text: string) => {
         let prepared = statements.get(text);
         if (!prepared) statements.set(text, (prepared = db.prepare(text)));
         return prepared;
       };
+      native = { db, statement };
+    }
+    return native;
+  };
+  const writeStatements = <T>(fn: (statement: (sql: string) => NativeStatement) => T): Promise<T> =>
+    queued(() => {
+      const { db, statement } = nativeConnection();
       // IMMEDIATE: take the write lock at BEGIN (waiting up to the busy timeout for another process),
       // not on the first write, where a read-then-write transaction can fail at once instead of waiting.
       return db.transaction(() => fn(statement)).immediate();
     });
-    tail = run.catch(() => undefined);
-    return run;
-  };
   const closeListeners: (() => void)[] = [];
 
   return {
