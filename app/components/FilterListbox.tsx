@@ -1,4 +1,4 @@
-import { useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 
 export interface ListboxOption {
   value: string;
@@ -39,6 +39,10 @@ export function FilterListbox(props: {
   size?: number;
   errors?: string[];
   onChange?: (values: string[]) => void;
+  /** Called when someone reaches for the picker (focus, pointer): the moment to fetch options not yet listed. */
+  onWanted?: () => void;
+  /** More options are on their way; said in place of the match count while filtering. */
+  loadingText?: string;
 }) {
   const base = useId();
   const filterId = `${base}-filter`;
@@ -68,13 +72,26 @@ export function FilterListbox(props: {
     props.onChange?.(next);
   };
 
+  const takeFirstMatch = () => {
+    const first = shown.find((o) => matches(o, terms) && !(props.multiple && values.includes(o.value)));
+    if (first) choose(props.multiple ? [...values, first.value] : [first.value]);
+    select.current?.focus();
+  };
+  // Enter typed before the rest of the options arrived takes the first match once they have.
+  const takeWhenLoaded = useRef(false);
+  const loading = props.loadingText !== undefined;
+  useEffect(() => {
+    if (loading || !takeWhenLoaded.current) return;
+    takeWhenLoaded.current = false;
+    takeFirstMatch();
+  });
+
   const onFilterKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === "Enter") {
       // Enter here means "take this match", not "submit the form".
       e.preventDefault();
-      const first = shown.find((o) => matches(o, terms) && !(props.multiple && values.includes(o.value)));
-      if (first) choose(props.multiple ? [...values, first.value] : [first.value]);
-      select.current?.focus();
+      if (loading) takeWhenLoaded.current = true;
+      else takeFirstMatch();
     } else if (e.key === "ArrowDown") {
       e.preventDefault();
       select.current?.focus();
@@ -85,7 +102,7 @@ export function FilterListbox(props: {
   const chosenLabels = options.filter((o) => values.includes(o.value)).map((o) => o.label);
   const describedBy = [invalid ? errorId : "", props.multiple ? chosenId : ""].filter(Boolean).join(" ");
   return (
-    <div className="category-picker">
+    <div className="category-picker" onFocus={props.onWanted} onPointerDown={props.onWanted}>
       <div className="field">
         <label htmlFor={filterId}>{props.filterLabel}</label>
         <p className="field-hint" id={hintId}>
@@ -102,7 +119,7 @@ export function FilterListbox(props: {
           autoComplete="off"
         />
         <p className="field-hint" id={countId} role="status">
-          {terms.length ? props.matchesText(matchCount) : ""}
+          {terms.length ? (loading ? props.loadingText : props.matchesText(matchCount)) : ""}
         </p>
       </div>
       <div className="field">
@@ -118,6 +135,7 @@ export function FilterListbox(props: {
           required={props.required}
           aria-invalid={invalid || undefined}
           aria-describedby={describedBy || undefined}
+          aria-busy={loading || undefined}
           className="category-list"
         >
           {props.multiple ? null : (

@@ -7,7 +7,7 @@ import { CallbackFields } from "~/components/tickets/CallbackFields";
 import { Countdown } from "~/components/tickets/Deadline";
 import { RadioGroup } from "~/components/tickets/RadioGroup";
 import { eventFacts, Timeline } from "~/components/tickets/Timeline";
-import { UnitSelect, type UnitOption } from "~/components/tickets/UnitSelect";
+import { UnitSelect, type MoreUnits, type UnitOption } from "~/components/tickets/UnitSelect";
 import { formatDateTime, t } from "~/i18n";
 import { requireActor } from "~/lib/auth.server";
 import { formObject, handleForm, loadOrThrow, parseId } from "~/lib/forms.server";
@@ -18,11 +18,11 @@ import { listCommitments } from "../../server/plans";
 import {
   act,
   getTicket,
-  redispatchChoices,
   requestAppeal,
   revealContact,
   reviewAppeal,
-  unitCandidates,
+  UNIT_ACTIONS,
+  unitChoicesFor,
   type ActionKind,
 } from "../../server/tickets";
 
@@ -35,39 +35,25 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? data.ticket.number : T.title} · ${T.title} · ${t.app.name}` },
 ];
 
-const unitKinds: ActionKind[] = ["dispatch", "redispatch", "add_co_unit", "decide_return"];
-
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
   const id = parseId(params.ticketId);
   if (!id) throw new Response("Not Found", { status: 404 });
   const now = new Date();
   const detail = await loadOrThrow(() => getTicket(context.database, actor, id, now));
-  const units = detail.actions.some((k) => unitKinds.includes(k))
-    ? await loadOrThrow(() => unitCandidates(context.database, detail.ticket))
+  // The pickers' suggestions come with the page; every other unit (hundreds, thousands in a city)
+  // is fetched when a picker is used, from a URL that changes whenever the ticket does.
+  const choices = detail.actions.some((k) => UNIT_ACTIONS.includes(k))
+    ? await loadOrThrow(() => unitChoicesFor(context.database, actor, detail.ticket))
     : null;
   const { ticket } = detail;
-  // The unit the actor coordinates this ticket through (lead or first receiver), for 首接负责's choices.
-  const coordinator = actor.grants.find(
-    (g) => g.orgId != null && (g.orgId === ticket.leadOrgId || g.orgId === ticket.firstReceiverOrgId),
-  );
-  const slim = (list: UnitOption[]) => list.map(({ id, name, kind }) => ({ id, name, kind }));
-  const redispatch =
-    units &&
-    redispatchChoices(units, {
-      byCentre: can(actor, "dispatch:ticket", {}),
-      regionCode: coordinator?.regionCode ?? null,
-      leadOrgId: ticket.leadOrgId,
-      communityCode: ticket.communityCode,
-    });
   return {
     ...detail,
-    unitChoices: units
-      ? {
-          dispatch: { suggested: slim(units.suggested), others: slim(units.others) },
-          redispatch: { suggested: slim(redispatch!.suggested), others: slim(redispatch!.others) },
-        }
-      : null,
+    unitChoices: choices && {
+      dispatch: choices.dispatch.suggested,
+      redispatch: choices.redispatch.suggested,
+      othersUrl: `/tickets/${id}/unit-choices?v=${detail.ticket.updatedAt.getTime()}`,
+    },
     serverNow: now.getTime(),
     // What the councils this ticket went to promised, and how far it has got.
     commitments: await listCommitments(context.database, actor, { ticketId: id }, now),
@@ -206,14 +192,14 @@ export default function TicketPage() {
       case "dispatch":
       case "add_co_unit":
       case "redispatch": {
-        const choices = kind === "redispatch" ? unitChoices?.redispatch : unitChoices?.dispatch;
+        const list = kind === "redispatch" ? "redispatch" : "dispatch";
         return (
           <>
             <UnitSelect
               id={id("orgId")}
               label={D.unitSelect}
-              suggested={choices?.suggested ?? []}
-              others={choices?.others ?? []}
+              suggested={unitChoices?.[list] ?? []}
+              more={unitChoices ? { url: unitChoices.othersUrl, list } : undefined}
               errors={errors.orgId}
               required
             />
@@ -248,7 +234,13 @@ export default function TicketPage() {
           </>
         );
       case "decide_return":
-        return <DecideReturnFields errors={errors} choices={unitChoices?.dispatch} />;
+        return (
+          <DecideReturnFields
+            errors={errors}
+            suggested={unitChoices?.dispatch ?? []}
+            more={unitChoices ? { url: unitChoices.othersUrl, list: "dispatch" } : undefined}
+          />
+        );
       case "contact":
         return (
           <TextareaField
@@ -621,7 +613,8 @@ export default function TicketPage() {
 /** 审核退单: keep the unit, or approve and re-dispatch — the unit select only matters for the latter. */
 function DecideReturnFields(props: {
   errors: Record<string, string[]>;
-  choices: { suggested: UnitOption[]; others: UnitOption[] } | undefined;
+  suggested: UnitOption[];
+  more: MoreUnits | undefined;
 }) {
   const [decision, setDecision] = useState("");
   return (
@@ -643,8 +636,8 @@ function DecideReturnFields(props: {
         <UnitSelect
           id="decide_return-orgId"
           label={D.unitSelect}
-          suggested={props.choices?.suggested ?? []}
-          others={props.choices?.others ?? []}
+          suggested={props.suggested}
+          more={props.more}
           errors={props.errors.orgId}
           required
         />

@@ -1,7 +1,7 @@
 /**
  * The dispatch catalogue's matching rule (派单目录), as pure functions: which
  * units suit a category at a place. The server ranks candidates with it
- * (suggestUnits), and the intake form uses the same rule in the browser to
+ * (unitChoicesFor), and the intake form uses the same rule in the browser to
  * put the likely unit first before the ticket exists.
  */
 import type { OrgKind } from "../../db/schema/identity";

@@ -7,13 +7,7 @@ export {
   appealListSchema,
   listAppeals,
 } from "./appeals";
-export {
-  mayReceiveRedispatch,
-  redispatchChoices,
-  suitsCategory,
-  type CandidateUnit,
-  type CatalogueEntry,
-} from "./catalogue";
+export { mayReceiveRedispatch, suitsCategory, type CandidateUnit, type CatalogueEntry } from "./catalogue";
 export { categoryPaths, handlingUnits, leafCategories, type LeafCategory } from "./choices";
 export { addWorkingDays, beijingDate, beijingMonth, isWorkingDay, loadCalendar } from "./calendar";
 export { createTicket, intakeSchema, type IntakeInput } from "./intake";
@@ -28,11 +22,14 @@ export {
   PAGE_SIZE,
   queues,
   revealContact,
-  suggestUnits,
-  unitCandidates,
+  ticketUnitChoices,
+  UNIT_ACTIONS,
+  unitChoicesFor,
   visibility,
   type ListInput,
   type Queue,
+  type UnitChoice,
+  type UnitChoices,
 } from "./queries";
 export { currentRules, deadlineFrom, pickTimeLimit, type TimeLimitRule } from "./rules";
 export {

@@ -19,11 +19,11 @@ import {
   urgencies,
   users,
 } from "../../db/schema";
-import { NotFoundError } from "../errors";
+import { ForbiddenError, NotFoundError } from "../errors";
 import { parseOrThrow } from "../identity/accounts";
 import { audit } from "../identity/audit";
 import { can, scopesFor, type Actor } from "../identity/permissions";
-import { suitsCategory } from "./catalogue";
+import { redispatchChoices, suitsCategory } from "./catalogue";
 import { allowedFrom, isApplicable, type ActionKind } from "./lifecycle";
 import { maskName, maskPhone } from "./masking";
 import { matchExpression } from "./search";
@@ -300,6 +300,14 @@ export async function listTickets(database: Database, actor: Actor, input: unkno
   };
 }
 
+/** What the actor may do next with a ticket: the steps its state allows and the actor's part permits. */
+function actionsOf(actor: Actor, row: TicketRow, coOrgIds: number[]): ActionKind[] {
+  const state = stateOf(row, coOrgIds);
+  return (Object.keys(allowedFrom) as ActionKind[]).filter(
+    (kind) => isApplicable(state, kind) && mayAct(actor, kind, row, coOrgIds),
+  );
+}
+
 /** One ticket with its history, its units and what the actor may do next. */
 export async function getTicket(database: Database, actor: Actor, ticketId: number, now = new Date()) {
   const loaded = await loadTicket(database.db, ticketId);
@@ -341,10 +349,7 @@ export async function getTicket(database: Database, actor: Actor, ticketId: numb
     database.db.select().from(ticketAppeals).where(eq(ticketAppeals.ticketId, ticketId)).orderBy(asc(ticketAppeals.id)),
     regionNames(database, [row.communityCode, row.streetCode, row.districtCode]),
   ]);
-  const state = stateOf(row, coOrgIds);
-  const actions = (Object.keys(allowedFrom) as ActionKind[]).filter(
-    (kind) => isApplicable(state, kind) && mayAct(actor, kind, row, coOrgIds),
-  );
+  const actions = actionsOf(actor, row, coOrgIds);
   const asReporter = !can(actor, "read:ticket", { ...ticketTarget(row, coOrgIds, "all"), ownerUserId: null });
   const leadName = units.find((u) => u.orgId === row.leadOrgId && !u.endedAt)?.name ?? null;
   const firstReceiverName = units.find((u) => u.orgId === row.firstReceiverOrgId)?.name ?? null;
@@ -429,21 +434,12 @@ export async function revealContact(database: Database, actor: Actor, ticketId: 
   return { reporterName: loaded.row.reporterName, reporterPhone: loaded.row.reporterPhone };
 }
 
-/** Candidate units for dispatch (派单目录): the catalogue's kind of unit, matched by place and function. */
-export async function suggestUnits(database: Database, actor: Actor, ticketId: number) {
-  const loaded = await loadTicket(database.db, ticketId);
-  if (!loaded || !can(actor, "read:ticket", ticketTarget(loaded.row, loaded.coOrgIds, "all"))) {
-    throw new NotFoundError("工单不存在");
-  }
-  return unitCandidates(database, loaded.row);
-}
-
 /**
- * suggestUnits for a ticket the caller has already loaded and may read: the
- * ticket page has it from getTicket, and loading it again cost two statements
- * per page view.
+ * Candidate units for dispatch (派单目录) — the catalogue's kind of unit, matched by place and
+ * function — for a ticket the caller has already loaded and may read: the ticket page has it from
+ * getTicket, and loading it again cost two statements per page view.
  */
-export async function unitCandidates(
+async function unitCandidates(
   database: Database,
   row: Pick<TicketRow, "categoryId" | "districtCode" | "streetCode" | "communityCode">,
 ) {
@@ -473,4 +469,68 @@ export async function unitCandidates(
     others: ranked.filter((o) => !o.suggested),
     handlerKind: category?.handlerKind ?? null,
   };
+}
+
+/** The steps whose form picks a unit. */
+export const UNIT_ACTIONS: readonly ActionKind[] = ["dispatch", "redispatch", "add_co_unit", "decide_return"];
+
+export interface UnitChoice {
+  id: number;
+  name: string;
+  kind: (typeof organisations.$inferSelect)["kind"];
+}
+
+/** A unit picker's choices: the dispatch catalogue's suggestions first, then every other unit it may name. */
+export interface UnitChoices {
+  suggested: UnitChoice[];
+  others: UnitChoice[];
+}
+
+/**
+ * The units a ticket's pickers offer the actor: `dispatch` for dispatching,
+ * adding a co-handling unit and re-dispatching a return; `redispatch` for a
+ * unit handing the ticket on (the centre may name any unit but the lead; a
+ * street or community only what 首接负责 lets it).
+ */
+export async function unitChoicesFor(
+  database: Database,
+  actor: Actor,
+  ticket: Pick<
+    TicketRow,
+    "categoryId" | "districtCode" | "streetCode" | "communityCode" | "leadOrgId" | "firstReceiverOrgId"
+  >,
+): Promise<{ dispatch: UnitChoices; redispatch: UnitChoices }> {
+  const units = await unitCandidates(database, ticket);
+  // The unit the actor coordinates this ticket through (lead or first receiver), for 首接负责's choices.
+  const coordinator = actor.grants.find(
+    (g) => g.orgId != null && (g.orgId === ticket.leadOrgId || g.orgId === ticket.firstReceiverOrgId),
+  );
+  const redispatch = redispatchChoices(units, {
+    byCentre: can(actor, "dispatch:ticket", {}),
+    regionCode: coordinator?.regionCode ?? null,
+    leadOrgId: ticket.leadOrgId,
+    communityCode: ticket.communityCode,
+  });
+  const slim = (list: UnitChoice[]) => list.map(({ id, name, kind }) => ({ id, name, kind }));
+  return {
+    dispatch: { suggested: slim(units.suggested), others: slim(units.others) },
+    redispatch: { suggested: slim(redispatch.suggested), others: slim(redispatch.others) },
+  };
+}
+
+/**
+ * A ticket's unit choices on their own (the ticket page carries only the
+ * suggestions and fetches the rest when a picker is used): for someone who
+ * may read the ticket (else not found) and has a step that picks a unit
+ * (else forbidden).
+ */
+export async function ticketUnitChoices(database: Database, actor: Actor, ticketId: number) {
+  const loaded = await loadTicket(database.db, ticketId);
+  if (!loaded || !can(actor, "read:ticket", ticketTarget(loaded.row, loaded.coOrgIds, "all"))) {
+    throw new NotFoundError("工单不存在");
+  }
+  if (!actionsOf(actor, loaded.row, loaded.coOrgIds).some((k) => UNIT_ACTIONS.includes(k))) {
+    throw new ForbiddenError("无权为此工单选择单位");
+  }
+  return unitChoicesFor(database, actor, loaded.row);
 }

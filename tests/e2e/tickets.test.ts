@@ -100,9 +100,25 @@ describe("a ticket through the whole loop", () => {
     expect(await unit.locator(`optgroup[label="${T.detail.suggested}"] option`).allTextContents()).toEqual([
       "大栅栏街道办事处",
     ]);
-    // Hundreds of units: typing part of a name narrows the list, Enter takes the first match.
+    // Hundreds of units: only the suggestion comes with the page, the rest when the picker is first used.
+    // Typing part of a name narrows the list, and Enter takes the first match — also when typed before
+    // the list arrived (held back here), as soon as it has.
+    expect(await unit.locator("option:not([hidden])").count()).toBe(1);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/unit-choices?*", async (route) => {
+      await held;
+      await route.continue();
+    });
     const filter = dispatch.getByLabel(T.detail.unitFilter);
     await filter.fill("白纸坊");
+    await filter.press("Enter");
+    expect(await unit.getAttribute("aria-busy")).toBe("true");
+    release();
+    await expect
+      .poll(() => unit.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent))
+      .toBe("白纸坊街道办事处");
+    expect(await unit.getAttribute("aria-busy")).toBeNull();
     await expect.poll(() => unit.locator("option:not([hidden])").allTextContents()).toEqual(["白纸坊街道办事处"]);
     await filter.fill("大栅栏街道");
     await filter.press("Enter");
@@ -125,7 +141,10 @@ describe("a ticket through the whole loop", () => {
     await expect.poll(() => page.locator(".countdown-value").textContent()).toMatch(/^剩余 /);
     const redispatch = card(page, "redispatch");
     await redispatch.locator("summary").click();
-    const communities = await redispatch.getByLabel(T.detail.unitSelect).locator("option").allTextContents();
+    const handOn = redispatch.getByLabel(T.detail.unitSelect);
+    await handOn.click();
+    await expect.poll(() => handOn.locator("option").count()).toBeGreaterThan(2);
+    const communities = await handOn.locator("option").allTextContents();
     expect(communities).toContain("西河沿社区居委会");
     expect(communities).not.toContain("白纸坊街道办事处"); // 首接负责: never another street
     await redispatch.getByLabel(T.detail.unitSelect).selectOption({ label: "西河沿社区居委会" });

@@ -11,7 +11,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { t } from "~/i18n";
-import { sessions } from "../../db/schema";
+import { sessions, tickets } from "../../db/schema";
 import { userId } from "../helpers/database";
 import { get } from "../helpers/http";
 import { BUILD_DIR, signIn, startPortal, type TestPortal } from "../helpers/portal";
@@ -70,6 +70,33 @@ describe("HTTP", () => {
     const body = (await res.json()) as { categories: unknown[]; regions: unknown[] };
     expect(body.categories.length).toBeGreaterThan(100);
     expect(body.regions.length).toBeGreaterThan(10);
+  });
+
+  it("answers a ticket's unit choices to whoever may pick a unit for it, and leaves them out of the page", async () => {
+    const ticket = await p.portal.database.db.query.tickets.findFirst({ where: eq(tickets.status, "received") });
+    const url = `${p.url}/tickets/${ticket!.id}/unit-choices`;
+    const signedOut = await get(url);
+    expect(signedOut.status).toBe(302);
+    expect(signedOut.headers.get("location")).toMatch(/^\/login/);
+    const operator = await signIn(p.url, "operator");
+    const res = await get(url, { cookie: operator });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("private, max-age=300");
+    const body = (await res.json()) as Record<
+      "dispatch" | "redispatch",
+      { suggested: unknown[]; others: { name: string }[] }
+    >;
+    expect(body.dispatch.suggested.length + body.dispatch.others.length).toBeGreaterThan(100);
+    // The page names the suggestions and where the rest are, not the rest.
+    const page = await (await get(`${p.url}/tickets/${ticket!.id}`, { cookie: operator })).text();
+    expect(page).toContain(`/tickets/${ticket!.id}/unit-choices?v=${ticket!.updatedAt.getTime()}`);
+    const unlisted = body.dispatch.others.filter((u) => !page.includes(u.name));
+    expect(unlisted.length).toBeGreaterThan(body.dispatch.others.length * 0.9);
+    // A resident may not read the ticket: not found, as the page itself.
+    expect((await get(url, { cookie: await signIn(p.url, "resident") })).status).toBe(404);
+    expect((await get(`${p.url}/tickets/${ticket!.id + 1_000_000}/unit-choices`, { cookie: operator })).status).toBe(
+      404,
+    );
   });
 
   it("leaves no timer of its own behind a page it finished serving", async () => {

@@ -7,7 +7,13 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { categories, ticketEvents } from "../../db/schema";
-import { ConflictError, TooManyRequestsError, ValidationError } from "../../server/errors";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  TooManyRequestsError,
+  ValidationError,
+} from "../../server/errors";
 import type { Actor } from "../../server/identity";
 import {
   act,
@@ -16,8 +22,7 @@ import {
   getTicket,
   handlingUnits,
   leafCategories,
-  redispatchChoices,
-  suggestUnits,
+  ticketUnitChoices,
 } from "../../server/tickets";
 import { actorOf, openTestDatabase, orgId, type TestDatabase } from "../helpers/database";
 
@@ -131,18 +136,46 @@ describe("what the forms offer", () => {
   it("offers a street re-dispatching its own ticket only what 首接负责 allows, its community first", async () => {
     const { id } = await createTicket(t.database, actors.operator!, { ...intake, categoryId: leafId });
     await act(t.database, actors.operator!, id, { kind: "dispatch", orgId: dashilar });
-    const units = await suggestUnits(t.database, actors.street!, id);
-    const choices = redispatchChoices(units, {
-      byCentre: false,
-      regionCode: "110102013",
-      leadOrgId: dashilar,
-      communityCode: "110102013901",
-    });
-    expect(choices.suggested.map((u) => u.id)).toEqual([xiheyan]);
-    const all = [...choices.suggested, ...choices.others];
+    const { redispatch } = await ticketUnitChoices(t.database, actors.street!, id);
+    expect(redispatch.suggested.map((u) => u.id)).toEqual([xiheyan]);
+    const all = [...redispatch.suggested, ...redispatch.others];
     expect(all.some((u) => u.kind === "street_office")).toBe(false);
-    expect(all.filter((u) => u.kind === "community_committee").every((u) => u.regionCode.startsWith("110102013"))).toBe(
-      true,
-    );
+    const communities = await t.database.db.query.organisations.findMany({
+      where: (o, { inArray }) =>
+        inArray(
+          o.id,
+          all.map((u) => u.id),
+        ),
+    });
+    expect(
+      communities.filter((o) => o.kind === "community_committee").every((o) => o.regionCode.startsWith("110102013")),
+    ).toBe(true);
+    // What goes to the browser is what a picker shows: id, name and kind.
+    expect(Object.keys(all[0]!).sort()).toEqual(["id", "kind", "name"]);
+  });
+
+  it("offers the centre every unit to dispatch to, the catalogue's suggestion first", async () => {
+    const { id } = await createTicket(t.database, actors.operator!, { ...intake, categoryId: leafId });
+    const { dispatch } = await ticketUnitChoices(t.database, actors.operator!, id);
+    expect(dispatch.suggested.map((u) => u.id)).toEqual([dashilar]);
+    const listed = [...dispatch.suggested, ...dispatch.others].map((u) => u.id);
+    expect(new Set(listed).size).toBe(listed.length);
+    const units = await handlingUnits(t.database, actors.operator!);
+    expect(listed.sort()).toEqual(units.map((u) => u.id).sort());
+  });
+
+  it("gives unit choices only to someone with a step that picks a unit, and hides tickets one may not read", async () => {
+    const { id } = await createTicket(t.database, actors.operator!, { ...intake, categoryId: leafId });
+    // Not yet dispatched: the street reads it (its area) but has nothing to pick; a resident may not read it.
+    await getTicket(t.database, actors.street!, id);
+    await expect(ticketUnitChoices(t.database, actors.street!, id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(ticketUnitChoices(t.database, actors.resident!, id)).rejects.toBeInstanceOf(NotFoundError);
+    await act(t.database, actors.operator!, id, { kind: "dispatch", orgId: dashilar });
+    // The community can read the ticket once it is re-dispatched to it, but picks no unit in 已派单.
+    await act(t.database, actors.street!, id, { kind: "accept" });
+    await act(t.database, actors.street!, id, { kind: "redispatch", orgId: xiheyan, note: "请社区先行处置" });
+    await getTicket(t.database, actors.secretary!, id);
+    await expect(ticketUnitChoices(t.database, actors.secretary!, id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(ticketUnitChoices(t.database, actors.street!, id + 100_000)).rejects.toBeInstanceOf(NotFoundError);
   });
 });

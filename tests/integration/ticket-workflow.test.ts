@@ -16,7 +16,7 @@ import {
   requestAppeal,
   revealContact,
   reviewAppeal,
-  suggestUnits,
+  ticketUnitChoices,
   trackTicket,
 } from "../../server/tickets";
 import { actorOf, openTestDatabase, orgId, type TestDatabase } from "../helpers/database";
@@ -74,8 +74,8 @@ describe("the whole loop, unit by unit", () => {
     expect(status).toBe("received");
     expect(number).toMatch(/^20250303\d{6}$/);
 
-    const suggestions = await suggestUnits(t.database, actors.operator!, id);
-    expect(suggestions.suggested.map((s) => s.id)).toEqual([dashilar]);
+    const choices = await ticketUnitChoices(t.database, actors.operator!, id);
+    expect(choices.dispatch.suggested.map((s) => s.id)).toEqual([dashilar]);
     // The page's category, from the top of the tree down to the leaf.
     const { category } = await getTicket(t.database, actors.operator!, id);
     expect(category.map((c) => c.name)).toEqual(["交通管理", "停车管理", "占道停车"]);

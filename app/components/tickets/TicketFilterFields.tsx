@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Field, SelectField } from "~/components/Field";
 import { t } from "~/i18n";
+import { fetchOnce } from "~/lib/fetch-once";
 import { keysOf } from "~/lib/keys";
 import type { RegionGroup } from "~/lib/region-options";
 
@@ -22,18 +23,6 @@ export interface FilterChoices {
 /** Where the full lists come from (app/routes/tickets.filter-choices.ts). */
 const CHOICES_URL = "/tickets/filter-choices";
 
-/** One request per page lifetime, shared by every filter form; a failed one is tried again next time. */
-let pending: Promise<FilterChoices> | null = null;
-
-function fetchChoices(): Promise<FilterChoices> {
-  pending ??= fetch(CHOICES_URL).then((res) => {
-    if (!res.ok) throw new Error(`${CHOICES_URL}: ${res.status}`);
-    return res.json() as Promise<FilterChoices>;
-  });
-  pending.catch(() => (pending = null));
-  return pending;
-}
-
 /**
  * The full lists, fetched when the filters are first wanted: at once if the
  * panel around them is open, else when it opens or a list gets focus. Until
@@ -42,7 +31,7 @@ function fetchChoices(): Promise<FilterChoices> {
 function useFilterChoices(idPrefix: string, selected: FilterChoices) {
   const [all, setAll] = useState<FilterChoices | null>(null);
   const load = useCallback(() => {
-    fetchChoices().then(setAll, () => undefined);
+    fetchOnce<FilterChoices>(CHOICES_URL).then(setAll, () => undefined);
   }, []);
   useEffect(() => {
     const panel = document.getElementById(`${idPrefix}-category`)?.closest("details");

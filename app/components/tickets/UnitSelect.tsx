@@ -1,6 +1,8 @@
+import { useCallback, useState } from "react";
 import type { OrgKind } from "../../../db/schema/identity";
 import { FilterListbox } from "~/components/FilterListbox";
 import { t } from "~/i18n";
+import { fetchOnce } from "~/lib/fetch-once";
 
 const D = t.tickets.detail;
 
@@ -10,20 +12,54 @@ export interface UnitOption {
   kind: OrgKind;
 }
 
+/** Where a ticket page's pickers find every other unit (app/routes/tickets.$ticketId_.unit-choices.ts). */
+export interface MoreUnits {
+  url: string;
+  list: "dispatch" | "redispatch";
+}
+
+type UnitChoices = Record<MoreUnits["list"], { suggested: UnitOption[]; others: UnitOption[] }>;
+
+/**
+ * The units not yet listed, fetched when the picker is first reached for
+ * (once per page, shared by its pickers). Until then, and without
+ * JavaScript, the picker offers the suggestions only.
+ */
+function useMoreUnits(more: MoreUnits | undefined) {
+  const [state, setState] = useState<"idle" | "loading" | "done">("idle");
+  const [others, setOthers] = useState<UnitOption[]>([]);
+  const want = useCallback(() => {
+    if (!more || state !== "idle") return;
+    setState("loading");
+    fetchOnce<UnitChoices>(more.url).then(
+      (choices) => {
+        setOthers(choices[more.list].others);
+        setState("done");
+      },
+      // Tried again the next time someone reaches for the picker.
+      () => setState("idle"),
+    );
+  }, [more, state]);
+  return { others, loading: state === "loading", want };
+}
+
 /**
  * A unit picker: the dispatch catalogue's suggestions first, then every other unit grouped by kind
  * (街道办事处, 社区居委会, 职能部门 …), narrowed by typing part of a name — a city has hundreds of
- * units, too many to scroll through in a drop-down.
+ * units, too many to scroll through in a drop-down. The others are given (`others`) or fetched
+ * when the picker is first used (`more`).
  */
 export function UnitSelect(props: {
   name?: string;
   id: string;
   label: string;
   suggested: UnitOption[];
-  others: UnitOption[];
+  others?: UnitOption[];
+  more?: MoreUnits;
   errors?: string[];
   required?: boolean;
 }) {
+  const more = useMoreUnits(props.more);
   const option = (u: UnitOption, group: string) => ({
     value: String(u.id),
     label: u.name,
@@ -43,9 +79,11 @@ export function UnitSelect(props: {
       size={6}
       options={[
         ...props.suggested.map((u) => option(u, D.suggested)),
-        ...props.others.map((u) => option(u, t.orgKinds[u.kind])),
+        ...(props.others ?? more.others).map((u) => option(u, t.orgKinds[u.kind])),
       ]}
       errors={props.errors}
+      onWanted={props.more ? more.want : undefined}
+      loadingText={more.loading ? D.unitsLoading : undefined}
     />
   );
 }

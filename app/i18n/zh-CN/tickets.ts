@@ -279,6 +279,7 @@ export const tickets = {
     unitFilterHint: "输入名称的一部分缩小下方列表，回车选中第一项。",
     unitMatches: (n: number) => `找到 ${n} 个单位`,
     unitNone: "请选择单位",
+    unitsLoading: "正在载入其余单位…",
     suggested: "推荐单位（按派单目录）",
     note: "备注（选填）",
     noteRequired: "说明",
