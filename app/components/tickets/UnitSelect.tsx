@@ -23,24 +23,27 @@ type UnitChoices = Record<MoreUnits["list"], { suggested: UnitOption[]; others: 
 /**
  * The units not yet listed, fetched when the picker is first reached for
  * (once per page, shared by its pickers). Until then, and without
- * JavaScript, the picker offers the suggestions only.
+ * JavaScript, the picker offers the suggestions only. A new URL (the ticket
+ * moved on) drops what an older one answered.
  */
 function useMoreUnits(more: MoreUnits | undefined) {
-  const [state, setState] = useState<"idle" | "loading" | "done">("idle");
-  const [others, setOthers] = useState<UnitOption[]>([]);
+  const [loaded, setLoaded] = useState<{ url: string; others: UnitOption[] } | null>(null);
+  const [loading, setLoading] = useState<string | null>(null);
+  const url = more?.url;
+  const list = more?.list;
   const want = useCallback(() => {
-    if (!more || state !== "idle") return;
-    setState("loading");
-    fetchOnce<UnitChoices>(more.url).then(
+    if (!url || !list || loaded?.url === url || loading === url) return;
+    setLoading(url);
+    fetchOnce<UnitChoices>(url).then(
       (choices) => {
-        setOthers(choices[more.list].others);
-        setState("done");
+        setLoaded({ url, others: choices[list].others });
+        setLoading(null);
       },
       // Tried again the next time someone reaches for the picker.
-      () => setState("idle"),
+      () => setLoading(null),
     );
-  }, [more, state]);
-  return { others, loading: state === "loading", want };
+  }, [url, list, loaded, loading]);
+  return { others: loaded && loaded.url === url ? loaded.others : [], loading: !!url && loading === url, want };
 }
 
 /**
