@@ -1,7 +1,8 @@
 /**
- * Route matching with the patch of decision 0026: @remix-run/router flattens
+ * Route matching with the patches of decision 0026: @remix-run/router flattens
  * and ranks a route tree once and compiles each path's matcher once, instead
- * of on every match. The server loads the package's CommonJS build (Node has
+ * of on every match; the render (@remix-run/react, react-router-dom) builds
+ * its route tree once per build, so its matches reuse that work too. The server loads the package's CommonJS build (Node has
  * no `exports` map to pick the ES one), so that is the file tested here.
  */
 import { readFileSync } from "node:fs";
@@ -20,6 +21,14 @@ describe("route matching, patched to reuse its work (decision 0026)", () => {
     const source = readFileSync(routerPath, "utf8");
     expect(source).toContain("rankedBranchesCache");
     expect(source).toContain("compiledPaths");
+  });
+
+  it("is matched against one route tree per build: the render's tree and its data routes are made once", () => {
+    // What the server render loads: Remix's RemixServer, and the static router it builds on.
+    const remixServer = require.resolve("@remix-run/react/dist/server.js");
+    expect(readFileSync(remixServer, "utf8")).toContain("serverRoutesCache");
+    const staticRouter = createRequire(remixServer).resolve("react-router-dom/server");
+    expect(readFileSync(staticRouter, "utf8")).toContain("dataRoutesCache");
   });
 
   it("answers the same, with the most specific route first, however often a tree is matched", () => {
