@@ -1,3 +1,5 @@
+import { useCallback, useState } from "react";
+
 /** Requests in flight or answered, by URL, for this page's lifetime. */
 const answers = new Map<string, Promise<unknown>>();
 
@@ -17,4 +19,27 @@ export function fetchOnce<T>(url: string): Promise<T> {
     answer.catch(() => answers.delete(url));
   }
   return answer;
+}
+
+/**
+ * `fetchOnce` for a component: nothing is fetched until `want()` (a list
+ * reached for, a panel opened); `data` is null until the answer is in. What
+ * an older URL answered is dropped when the URL changes, and after a failure
+ * the next `want()` tries again.
+ */
+export function useWantedJson<T>(url: string | undefined) {
+  const [answer, setAnswer] = useState<{ url: string; data: T } | null>(null);
+  const [loading, setLoading] = useState<string | null>(null);
+  const want = useCallback(() => {
+    if (!url || answer?.url === url || loading === url) return;
+    setLoading(url);
+    fetchOnce<T>(url).then(
+      (data) => {
+        setAnswer({ url, data });
+        setLoading(null);
+      },
+      () => setLoading(null),
+    );
+  }, [url, answer, loading]);
+  return { data: answer && answer.url === url ? answer.data : null, loading: !!url && loading === url, want };
 }

@@ -11,13 +11,14 @@ import { RadioGroup } from "~/components/tickets/RadioGroup";
 import { UnitSelect } from "~/components/tickets/UnitSelect";
 import { t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
+import { useWantedJson } from "~/lib/fetch-once";
 import { formObject, handleForm } from "~/lib/forms.server";
 import { regionGroups } from "~/lib/region-options";
 import { keysOf } from "~/lib/keys";
 import { ValidationError, type FieldErrors } from "../../server/errors";
 import { can, parseOrThrow } from "../../server/identity";
 import { listRegions } from "../../server/regions";
-import { createTicket, handlingUnits, intakeSchema, leafCategories } from "../../server/tickets";
+import { createTicket, intakeSchema, leafCategories, type HandlingUnit } from "../../server/tickets";
 import { suitsCategory } from "../../server/tickets/catalogue";
 
 const T = t.tickets;
@@ -29,6 +30,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.centre ? I.title : I.residentTitle} · ${T.title} · ${t.app.name}` },
 ];
 
+/** Where the units to dispatch to come from (app/routes/tickets.units.ts). */
+const UNITS_URL = "/tickets/units";
+
 /** Channels an operator records; `api` and `import` belong to the integrations. */
 const operatorChannels = keysOf(T.channels).filter((c) => c !== "api" && c !== "import");
 
@@ -36,11 +40,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requirePermission(context, request, "create:ticket");
   // Holding create:ticket in scope "any" is the hotline centre; a resident files for themself.
   const centre = can(actor, "create:ticket", {});
-  const [categories, regions, units] = await Promise.all([
-    leafCategories(context.database),
-    listRegions(context.database),
-    centre && can(actor, "dispatch:ticket", {}) ? handlingUnits(context.database, actor) : Promise.resolve([]),
-  ]);
+  const [categories, regions] = await Promise.all([leafCategories(context.database), listRegions(context.database)]);
   return {
     centre,
     displayName: actor.displayName,
@@ -54,7 +54,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     regions: regionGroups(
       regions.filter((r) => r.level === "district" || r.level === "street" || r.level === "community"),
     ),
-    units,
+    // The units come when dispatching at intake is chosen (app/routes/tickets.units.ts).
+    mayDispatch: centre && can(actor, "dispatch:ticket", {}),
   };
 }
 
@@ -84,7 +85,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 }
 
 export default function NewTicket() {
-  const { centre, displayName, categories, regions, units } = useLoaderData<typeof loader>();
+  const { centre, displayName, categories, regions, mayDispatch } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const failure = result && "ok" in result ? result : undefined;
@@ -106,8 +107,15 @@ export default function NewTicket() {
     [chosenRegion],
   );
 
+  const catalogue = useWantedJson<HandlingUnit[]>(mayDispatch ? UNITS_URL : undefined);
+  const { want: wantUnits } = catalogue;
+  useEffect(() => {
+    if (disposition === "dispatch") wantUnits();
+  }, [disposition, wantUnits]);
   // The dispatch catalogue's suggestion, from the chosen category and place (the service does the same later).
+  const units = catalogue.data;
   const unitChoices = useMemo(() => {
+    if (!units) return { suggested: [], others: [] };
     const category = categories.find((c) => c.id === categoryId) ?? null;
     const place = {
       communityCode: regionCode.length === 12 ? regionCode : null,
@@ -289,6 +297,8 @@ export default function NewTicket() {
                 label={I.dispatchTo}
                 suggested={unitChoices.suggested}
                 others={unitChoices.others}
+                loading={catalogue.loading}
+                onWanted={wantUnits}
                 errors={errors.dispatchOrgId}
               />
             ) : null}

@@ -63,6 +63,8 @@ export async function leafCategories(database: Database): Promise<LeafCategory[]
     }));
 }
 
+export type HandlingUnit = Awaited<ReturnType<typeof handlingUnits>>[number];
+
 /** Units that handle tickets, for dispatching at intake: the centre's choice only. */
 export async function handlingUnits(database: Database, actor: Actor) {
   if (!can(actor, "dispatch:ticket", {})) throw new ForbiddenError();

@@ -8,7 +8,7 @@ export {
   listAppeals,
 } from "./appeals";
 export { mayReceiveRedispatch, suitsCategory, type CandidateUnit, type CatalogueEntry } from "./catalogue";
-export { categoryPaths, handlingUnits, leafCategories, type LeafCategory } from "./choices";
+export { categoryPaths, handlingUnits, leafCategories, type HandlingUnit, type LeafCategory } from "./choices";
 export { addWorkingDays, beijingDate, beijingMonth, isWorkingDay, loadCalendar } from "./calendar";
 export { createTicket, intakeSchema, type IntakeInput } from "./intake";
 export { allowedFrom, decide, handlingKinds, type ActionKind, type TicketAction, type TicketState } from "./lifecycle";

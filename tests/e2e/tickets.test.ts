@@ -295,6 +295,48 @@ describe("the intake map", () => {
   });
 });
 
+describe("dispatching at intake", () => {
+  it("fetches the units when 立即派单 is chosen, suggests by category and place, and dispatches", async () => {
+    const { context, page, problems } = await signedIn(env, "operator");
+    const fetched: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/tickets/units")) fetched.push(r.url());
+    });
+    await page.goto(`${env.portal.url}/tickets/new`);
+    // The page itself names no unit: they come when dispatching is chosen.
+    expect(await page.content()).not.toContain("白纸坊街道办事处");
+    await page.getByRole("radio", { name: T.types.complaint }).check();
+    await page.getByLabel(T.intake.categoryFilter).fill("占道停车");
+    await page.getByLabel(T.intake.categoryFilter).press("Enter");
+    await page.getByLabel(T.intake.region).selectOption({ label: "大栅栏街道 › 西河沿社区" });
+    expect(fetched).toEqual([]);
+    await page.getByRole("radio", { name: T.intake.dispositions.dispatch }).check();
+    const unit = page.getByLabel(T.intake.dispatchTo, { exact: true });
+    await expect
+      .poll(() => unit.locator(`optgroup[label="${T.detail.suggested}"] option`).allTextContents())
+      .toEqual(["大栅栏街道办事处"]);
+    expect(await unit.locator("option").count()).toBeGreaterThan(100);
+    expect(fetched).toHaveLength(1);
+    // The suggestion follows the place.
+    await page.getByLabel(T.intake.region).selectOption({ label: "白纸坊街道" });
+    await expect
+      .poll(() => unit.locator(`optgroup[label="${T.detail.suggested}"] option`).allTextContents())
+      .toEqual(["白纸坊街道办事处"]);
+    await page.getByLabel(T.detail.unitFilter).fill("白纸坊街道");
+    await page.getByLabel(T.detail.unitFilter).press("Enter");
+    await page.getByLabel(T.intake.address).fill("白纸坊街道菜园街1号");
+    await page.getByLabel(T.intake.reporterName).fill("李四");
+    await page.getByLabel(T.intake.reporterPhone).fill("13900005678");
+    await page.getByLabel(T.intake.description).fill("菜园街路口车辆长期占道停放，影响通行。");
+    await page.getByRole("button", { name: T.intake.submit, exact: true }).click();
+    await page.waitForURL(/\/tickets\/\d+$/);
+    await expect.poll(() => statusOf(page)).toBe(T.statuses.dispatched);
+    expect(await page.locator("main").textContent()).toContain("白纸坊街道办事处");
+    expect(unexpected(problems)).toEqual([]);
+    await context.close();
+  });
+});
+
 describe("the queue's filters", () => {
   it("fetch their category and area lists when the panel opens, and keep a chosen one across a reload", async () => {
     const { context, page, problems } = await signedIn(env, "operator");

@@ -99,6 +99,25 @@ describe("HTTP", () => {
     );
   });
 
+  it("answers the units to dispatch to at intake to the centre only, and leaves them out of the intake page", async () => {
+    const signedOut = await get(`${p.url}/tickets/units`);
+    expect(signedOut.status).toBe(302);
+    const operator = await signIn(p.url, "operator");
+    const res = await get(`${p.url}/tickets/units`, { cookie: operator });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("private, max-age=300");
+    const units = (await res.json()) as { name: string; kind: string; regionCode: string }[];
+    expect(units.length).toBeGreaterThan(100);
+    expect(units.find((u) => u.name === "白纸坊街道办事处")).toMatchObject({
+      kind: "street_office",
+      regionCode: "110102019",
+    });
+    const page = await (await get(`${p.url}/tickets/new`, { cookie: operator })).text();
+    expect(page).not.toContain("白纸坊街道办事处");
+    // A street office neither dispatches nor sees the catalogue.
+    expect((await get(`${p.url}/tickets/units`, { cookie: await signIn(p.url, "street") })).status).toBe(403);
+  });
+
   it("leaves no timer of its own behind a page it finished serving", async () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     await (await get(`${p.url}/login`)).text();

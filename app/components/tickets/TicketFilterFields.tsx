@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo } from "react";
 import { Field, SelectField } from "~/components/Field";
 import { t } from "~/i18n";
-import { fetchOnce } from "~/lib/fetch-once";
+import { useWantedJson } from "~/lib/fetch-once";
 import { keysOf } from "~/lib/keys";
 import type { RegionGroup } from "~/lib/region-options";
 
@@ -29,10 +29,7 @@ const CHOICES_URL = "/tickets/filter-choices";
  * then (and without JavaScript) the lists hold the selected options only.
  */
 function useFilterChoices(idPrefix: string, selected: FilterChoices) {
-  const [all, setAll] = useState<FilterChoices | null>(null);
-  const load = useCallback(() => {
-    fetchOnce<FilterChoices>(CHOICES_URL).then(setAll, () => undefined);
-  }, []);
+  const { data: all, want: load } = useWantedJson<FilterChoices>(CHOICES_URL);
   useEffect(() => {
     const panel = document.getElementById(`${idPrefix}-category`)?.closest("details");
     if (!panel || panel.open) {

@@ -1,8 +1,7 @@
-import { useCallback, useState } from "react";
 import type { OrgKind } from "../../../db/schema/identity";
 import { FilterListbox } from "~/components/FilterListbox";
 import { t } from "~/i18n";
-import { fetchOnce } from "~/lib/fetch-once";
+import { useWantedJson } from "~/lib/fetch-once";
 
 const D = t.tickets.detail;
 
@@ -21,36 +20,11 @@ export interface MoreUnits {
 type UnitChoices = Record<MoreUnits["list"], { suggested: UnitOption[]; others: UnitOption[] }>;
 
 /**
- * The units not yet listed, fetched when the picker is first reached for
- * (once per page, shared by its pickers). Until then, and without
- * JavaScript, the picker offers the suggestions only. A new URL (the ticket
- * moved on) drops what an older one answered.
- */
-function useMoreUnits(more: MoreUnits | undefined) {
-  const [loaded, setLoaded] = useState<{ url: string; others: UnitOption[] } | null>(null);
-  const [loading, setLoading] = useState<string | null>(null);
-  const url = more?.url;
-  const list = more?.list;
-  const want = useCallback(() => {
-    if (!url || !list || loaded?.url === url || loading === url) return;
-    setLoading(url);
-    fetchOnce<UnitChoices>(url).then(
-      (choices) => {
-        setLoaded({ url, others: choices[list].others });
-        setLoading(null);
-      },
-      // Tried again the next time someone reaches for the picker.
-      () => setLoading(null),
-    );
-  }, [url, list, loaded, loading]);
-  return { others: loaded && loaded.url === url ? loaded.others : [], loading: !!url && loading === url, want };
-}
-
-/**
  * A unit picker: the dispatch catalogue's suggestions first, then every other unit grouped by kind
  * (街道办事处, 社区居委会, 职能部门 …), narrowed by typing part of a name — a city has hundreds of
- * units, too many to scroll through in a drop-down. The others are given (`others`) or fetched
- * when the picker is first used (`more`).
+ * units, too many to scroll through in a drop-down. The others are given (`others`, with
+ * `loading` and `onWanted` if the caller fetches them) or fetched when the picker is first reached
+ * for (`more`; until then, and without JavaScript, the picker offers the suggestions only).
  */
 export function UnitSelect(props: {
   name?: string;
@@ -59,10 +33,14 @@ export function UnitSelect(props: {
   suggested: UnitOption[];
   others?: UnitOption[];
   more?: MoreUnits;
+  loading?: boolean;
+  onWanted?: () => void;
   errors?: string[];
   required?: boolean;
 }) {
-  const more = useMoreUnits(props.more);
+  const more = useWantedJson<UnitChoices>(props.more?.url);
+  const others = props.others ?? (props.more && more.data?.[props.more.list].others) ?? [];
+  const loading = props.loading ?? more.loading;
   const option = (u: UnitOption, group: string) => ({
     value: String(u.id),
     label: u.name,
@@ -82,11 +60,11 @@ export function UnitSelect(props: {
       size={6}
       options={[
         ...props.suggested.map((u) => option(u, D.suggested)),
-        ...(props.others ?? more.others).map((u) => option(u, t.orgKinds[u.kind])),
+        ...others.map((u) => option(u, t.orgKinds[u.kind])),
       ]}
       errors={props.errors}
-      onWanted={props.more ? more.want : undefined}
-      loadingText={more.loading ? D.unitsLoading : undefined}
+      onWanted={props.onWanted ?? (props.more ? more.want : undefined)}
+      loadingText={loading ? D.unitsLoading : undefined}
     />
   );
 }
