@@ -50,7 +50,14 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts `server/main.ts` (or another `entry`) with `env` on top of this
+ * The V8 flags `npm start` gives the portal (package.json's start script): a
+ * young generation of up to 64 MB a half, so a page's short-lived objects die
+ * in fewer scavenges (decision 0026).
+ */
+export const START_NODE_FLAGS = ["--max-semi-space-size=64"];
+
+/**
+ * Starts `server/main.ts` as `npm start` does (or another `entry`) with `env` on top of this
  * process's environment, minus every variable the portal reads (so the test
  * states them all). `ipc` opens a message channel (child.send / process.send).
  */
@@ -62,7 +69,13 @@ export function spawnPortal(
   for (const key of Object.keys(configSchema.shape)) delete base[key];
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), "--import", "tsx", options.entry ?? "server/main.ts"],
+    [
+      ...(options.nodeArgs ?? []),
+      ...(options.entry ? [] : START_NODE_FLAGS),
+      "--import",
+      "tsx",
+      options.entry ?? "server/main.ts",
+    ],
     {
       cwd: resolve("."),
       env: { ...base, ...env },

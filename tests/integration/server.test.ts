@@ -15,7 +15,7 @@ import { sessions, tickets } from "../../db/schema";
 import { userId } from "../helpers/database";
 import { get } from "../helpers/http";
 import { BUILD_DIR, signIn, startPortal, type TestPortal } from "../helpers/portal";
-import { freePort, spawnPortal, type PortalProcess } from "../helpers/process";
+import { freePort, spawnPortal, START_NODE_FLAGS, type PortalProcess } from "../helpers/process";
 
 describe("HTTP", () => {
   let p: TestPortal;
@@ -268,6 +268,12 @@ describe("the process", () => {
     proc = undefined;
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("is started by the tests with the flags npm start gives it", () => {
+    const start = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts
+      .start!;
+    expect(start).toContain(`node ${START_NODE_FLAGS.join(" ")} --import tsx server/main.ts`);
+  });
 
   it(
     "on SIGTERM stops accepting, finishes the in-flight request, closes the database and exits 0",
