@@ -44,6 +44,15 @@ async function scorecardRow(page: Page, unit: string) {
   return { dispatched: Number(cells[2]), callbacks: Number(cells[4]), cells };
 }
 
+/** The URLs of the page's requests whose address contains `part`, as they are made. */
+function requestsTo(page: Page, part: string): string[] {
+  const seen: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes(part)) seen.push(r.url());
+  });
+  return seen;
+}
+
 describe("a ticket through the whole loop", () => {
   it("operator takes the call and dispatches; street accepts and hands down; community handles; reporter rates; operator closes", async () => {
     const contexts: BrowserContext[] = [];
@@ -298,10 +307,7 @@ describe("the intake map", () => {
 describe("dispatching at intake", () => {
   it("fetches the units when 立即派单 is chosen, suggests by category and place, and dispatches", async () => {
     const { context, page, problems } = await signedIn(env, "operator");
-    const fetched: string[] = [];
-    page.on("request", (r) => {
-      if (r.url().includes("/tickets/units")) fetched.push(r.url());
-    });
+    const fetched = requestsTo(page, "/tickets/units");
     await page.goto(`${env.portal.url}/tickets/new`);
     // The page itself names no unit: they come when dispatching is chosen.
     expect(await page.content()).not.toContain("白纸坊街道办事处");
@@ -340,10 +346,7 @@ describe("dispatching at intake", () => {
 describe("the queue's filters", () => {
   it("fetch their category and area lists when the panel opens, and keep a chosen one across a reload", async () => {
     const { context, page, problems } = await signedIn(env, "operator");
-    const fetched: string[] = [];
-    page.on("request", (r) => {
-      if (r.url().includes("/tickets/filter-choices")) fetched.push(r.url());
-    });
+    const fetched = requestsTo(page, "/tickets/filter-choices");
     await page.goto(`${env.portal.url}/tickets?queue=all`);
     const category = page.locator("#filter-category");
     // The page carries no lists: only 'any'.
