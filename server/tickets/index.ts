@@ -28,7 +28,6 @@ export {
   visibility,
   type ListInput,
   type Queue,
-  type UnitChoice,
   type UnitChoices,
 } from "./queries";
 export { currentRules, deadlineFrom, pickTimeLimit, type TimeLimitRule } from "./rules";

@@ -1,4 +1,5 @@
 import type { OrgKind } from "../../../db/schema/identity";
+import type { UnitChoices } from "../../../server/tickets";
 import { FilterListbox } from "~/components/FilterListbox";
 import { t } from "~/i18n";
 import { useWantedJson } from "~/lib/fetch-once";
@@ -16,8 +17,6 @@ export interface MoreUnits {
   url: string;
   list: "dispatch" | "redispatch";
 }
-
-type UnitChoices = Record<MoreUnits["list"], { suggested: UnitOption[]; others: UnitOption[] }>;
 
 /**
  * A unit picker: the dispatch catalogue's suggestions first, then every other unit grouped by kind
@@ -38,7 +37,7 @@ export function UnitSelect(props: {
   errors?: string[];
   required?: boolean;
 }) {
-  const more = useWantedJson<UnitChoices>(props.more?.url);
+  const more = useWantedJson<Record<MoreUnits["list"], UnitChoices>>(props.more?.url);
   const others = props.others ?? (props.more && more.data?.[props.more.list].others) ?? [];
   const loading = props.loading ?? more.loading;
   const option = (u: UnitOption, group: string) => ({
