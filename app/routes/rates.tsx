@@ -35,6 +35,48 @@ export const meta: MetaFunction = () => [{ title: `${t.rates.title} · ${t.app.n
 
 /** Unit rows per page of the centre's table; the workbook has them all. */
 const UNIT_ROWS = 50;
+/** Units shown in the overdue table until all are asked for (`overdue=all`): the worst first. */
+const OVERDUE_ROWS = 20;
+
+/**
+ * What the page shows of the street ranking: every street, with only the figures its table and chart
+ * draw. The full counters of 349 streets were most of the page's data (~150 KB, serialised on every
+ * view); the workbook export still has them all.
+ */
+function rankingView(ranking: Awaited<ReturnType<typeof streetRanking>>) {
+  const { month, bottomCount, rankedCount, noDataCount } = ranking;
+  return {
+    month,
+    bottomCount,
+    rankedCount,
+    noDataCount,
+    streets: ranking.streets.map(({ code, name, districtName, rank, bottom, counts, rates }) => ({
+      code,
+      name,
+      districtName,
+      rank,
+      bottom,
+      dispatched: counts.dispatched,
+      rates: {
+        response: rates.response,
+        resolution: rates.resolution,
+        satisfaction: rates.satisfaction,
+        composite: rates.composite,
+        partial: rates.partial,
+      },
+    })),
+  };
+}
+
+/** The overdue table: the worst units first, all of them only when asked; totals over all. */
+function overdueView(rows: Awaited<ReturnType<typeof overdueByUnit>>, all: boolean) {
+  return {
+    units: rows.length,
+    tickets: rows.reduce((sum, r) => sum + r.overdue, 0),
+    all,
+    rows: all ? rows : rows.slice(0, OVERDUE_ROWS),
+  };
+}
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requirePermission(context, request, "read:scorecard");
@@ -83,10 +125,10 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
           UNIT_ROWS,
         )
       : null,
-    ranking,
+    ranking: rankingView(ranking),
     history,
     appeals,
-    overdue,
+    overdue: overdue ? overdueView(overdue, url.searchParams.get("overdue") === "all") : null,
     whistleScores,
   };
 }
@@ -362,6 +404,12 @@ export default function Rates() {
     params.set("page", String(page));
     return `?${params}#units-heading`;
   };
+  const overdueHref = (all: boolean) => {
+    const params = new URLSearchParams(search);
+    if (all) params.set("overdue", "all");
+    else params.delete("overdue");
+    return `?${params}#overdue-heading`;
+  };
   const exportHref = `/rates/export.xlsx?${new URLSearchParams({ month, ...(data.kind ? { kind: data.kind } : {}), bottom: String(data.bottom) })}`;
 
   return (
@@ -511,7 +559,7 @@ export default function Rates() {
                   <td className="num">{s.rank ?? "—"}</td>
                   <th scope="row">{s.name}</th>
                   <td className="nowrap">{s.districtName}</td>
-                  <td className="num">{s.counts.dispatched}</td>
+                  <td className="num">{s.dispatched}</td>
                   <td className="num">{percent(s.rates.response)}</td>
                   <td className="num">{percent(s.rates.resolution)}</td>
                   <td className="num">{percent(s.rates.satisfaction)}</td>
@@ -583,40 +631,52 @@ export default function Rates() {
       {overdue ? (
         <section aria-labelledby="overdue-heading">
           <h2 id="overdue-heading">{R.overdue.heading}</h2>
-          {overdue.length === 0 ? (
+          {overdue.units === 0 ? (
             <p className="muted">{R.overdue.empty}</p>
           ) : (
-            <div className="table-wrap scroll-wrap">
-              <table className="rates-table">
-                <caption className="visually-hidden">{R.overdue.caption}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{R.overdue.unit}</th>
-                    <th scope="col" className="num">
-                      {R.overdue.count}
-                    </th>
-                    <th scope="col" className="num">
-                      {R.overdue.supervised}
-                    </th>
-                    <th scope="col">{R.overdue.oldest}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {overdue.map((o) => (
-                    <tr key={o.orgId ?? "none"}>
-                      <th scope="row">
-                        <Link to={o.href} aria-label={R.overdue.viewLabel(o.name ?? R.overdue.noUnit)}>
-                          {o.name ?? R.overdue.noUnit}
-                        </Link>
+            <>
+              <p className="muted">{R.overdue.intro(overdue.units, overdue.tickets)}</p>
+              <div className="table-wrap scroll-wrap">
+                <table className="rates-table" id="overdue-table">
+                  <caption className="visually-hidden">{R.overdue.caption}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{R.overdue.unit}</th>
+                      <th scope="col" className="num">
+                        {R.overdue.count}
                       </th>
-                      <td className="num strong">{o.overdue}</td>
-                      <td className="num">{o.supervised}</td>
-                      <td className="nowrap">{o.oldestDeadline ? formatDateTime(o.oldestDeadline) : ""}</td>
+                      <th scope="col" className="num">
+                        {R.overdue.supervised}
+                      </th>
+                      <th scope="col">{R.overdue.oldest}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                  </thead>
+                  <tbody>
+                    {overdue.rows.map((o) => (
+                      <tr key={o.orgId ?? "none"}>
+                        <th scope="row">
+                          <Link to={o.href} aria-label={R.overdue.viewLabel(o.name ?? R.overdue.noUnit)}>
+                            {o.name ?? R.overdue.noUnit}
+                          </Link>
+                        </th>
+                        <td className="num strong">{o.overdue}</td>
+                        <td className="num">{o.supervised}</td>
+                        <td className="nowrap">{o.oldestDeadline ? formatDateTime(o.oldestDeadline) : ""}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {overdue.rows.length < overdue.units ? (
+                <p>
+                  <Link to={overdueHref(true)}>{R.overdue.showAll(overdue.units)}</Link>
+                </p>
+              ) : overdue.all && overdue.units > OVERDUE_ROWS ? (
+                <p>
+                  <Link to={overdueHref(false)}>{R.overdue.showWorst(OVERDUE_ROWS)}</Link>
+                </p>
+              ) : null}
+            </>
           )}
         </section>
       ) : null}

@@ -85,12 +85,47 @@ describe("the 三率 dashboard", () => {
     expect(await unitRows.first().locator("td").first().textContent()).toBe(String(total));
     expect(await pager.textContent()).toContain(R.units.pageOf(1, 1, 1));
 
-    // The supervision queues.
+    // The supervision queues: the units with the most overdue tickets first, all of them a click away.
     expect(await page.locator("#overdue-heading").textContent()).toBe(R.overdue.heading);
     const overdueLink = page.getByRole("link", { name: /^查看.+的超期工单$/ }).first();
     expect(await overdueLink.getAttribute("href")).toMatch(
       /^\/tickets\?queue=overdue&leadOrgId=\d+&sort=deadline_asc$/,
     );
+    const overdueRows = page.locator("#overdue-table tbody tr");
+    const overdueCounts = async () => (await overdueRows.locator("td.strong").allTextContents()).map(Number);
+    const intro = (await page.locator("#overdue-heading + p").textContent()) ?? "";
+    const [, units, tickets] = /(\d+) 个承办单位共有 (\d+) 件/.exec(intro)!.map(Number);
+    // The demo has more units behind on their tickets than the table shows at first.
+    expect(units).toBeGreaterThan(20);
+    expect(await overdueRows.count()).toBe(20);
+    const worst = await overdueCounts();
+    expect(worst).toEqual([...worst].sort((a, b) => b - a));
+    await page.getByRole("link", { name: R.overdue.showAll(units!) }).click();
+    await expect.poll(() => overdueRows.count()).toBe(units);
+    const all = await overdueCounts();
+    expect(all.slice(0, 20)).toEqual(worst);
+    expect(all.reduce((sum, n) => sum + n, 0)).toBe(tickets);
+    expect(page.url()).toContain("overdue=all");
+    await page.getByRole("link", { name: R.overdue.showWorst(20) }).click();
+    await expect.poll(() => overdueRows.count()).toBe(20);
+    // The page carries the ranking's figures it shows, not every street's counters.
+    const street = await page.evaluate(
+      () =>
+        (
+          window as unknown as {
+            __remixRouter: { state: { loaderData: Record<string, { ranking: { streets: object[] } }> } };
+          }
+        ).__remixRouter.state.loaderData["routes/rates"]!.ranking.streets[0],
+    );
+    expect(Object.keys(street!).sort()).toEqual([
+      "bottom",
+      "code",
+      "dispatched",
+      "districtName",
+      "name",
+      "rank",
+      "rates",
+    ]);
 
     // Leaving the page disposes of the charts.
     await page.locator("#primary-nav").getByRole("link", { name: zhCN.nav.home, exact: true }).click();
