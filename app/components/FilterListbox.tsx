@@ -34,6 +34,8 @@ export function FilterListbox(props: {
   chosenText?: (labels: string[]) => string;
   /** Shown as the empty choice of a single listbox. */
   noneText?: string;
+  /** A single listbox whose choice may be taken back: its empty choice is listed, and chosen clears it. */
+  clearable?: boolean;
   defaultValue?: string | string[];
   required?: boolean;
   size?: number;
@@ -138,7 +140,9 @@ export function FilterListbox(props: {
           aria-busy={loading || undefined}
           className="category-list"
         >
-          {props.multiple ? null : (
+          {props.multiple ? null : props.clearable ? (
+            <option value="">{props.noneText}</option>
+          ) : (
             // Matches the empty value, so React does not fall back to selecting the first option unasked.
             <option value="" disabled hidden>
               {props.noneText}

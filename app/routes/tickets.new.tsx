@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
+import { FilterListbox } from "~/components/FilterListbox";
 import { CategoryPicker } from "~/components/tickets/CategoryPicker";
 import { MapField } from "~/components/MapField";
 import { type PickedPoint } from "~/components/tickets/MapPick";
@@ -100,6 +101,13 @@ export default function NewTicket() {
   const [categoryId, setCategoryId] = useState<number | null>(null);
 
   const regionByCode = useMemo(() => new Map(regions.flatMap((g) => g.options).map((o) => [o.code, o])), [regions]);
+  const regionChoices = useMemo(
+    () =>
+      regions.flatMap((g) =>
+        g.options.map((o) => ({ value: o.code, label: o.label, group: g.label, keywords: o.code })),
+      ),
+    [regions],
+  );
   const chosenRegion = regionCode ? regionByCode.get(regionCode) : undefined;
   const focus = useMemo(
     () =>
@@ -204,25 +212,19 @@ export default function NewTicket() {
               required
               errors={errors.address}
             />
-            <SelectField
+            <FilterListbox
+              id="field-regionCode"
               name="regionCode"
               label={I.region}
-              hint={I.regionHint}
-              value={regionCode}
-              onChange={(e) => setRegionCode(e.target.value)}
+              filterLabel={I.regionFilter}
+              filterHint={I.regionFilterHint}
+              matchesText={I.regionMatches}
+              noneText={I.regionNone}
+              clearable
+              options={regionChoices}
               errors={errors.regionCode}
-            >
-              <option value="">{I.regionNone}</option>
-              {regions.map((g) => (
-                <optgroup key={g.label} label={g.label}>
-                  {g.options.map((o) => (
-                    <option key={o.code} value={o.code}>
-                      {o.label}
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
-            </SelectField>
+              onChange={(values) => setRegionCode(values[0] ?? "")}
+            />
             <MapField
               point={point}
               onChange={setPoint}

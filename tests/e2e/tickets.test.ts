@@ -72,7 +72,18 @@ describe("a ticket through the whole loop", () => {
         .evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent),
     ).toBe("停车管理 › 占道停车");
     await page.getByLabel(T.intake.address).fill("前门西河沿街25号门前");
-    await page.getByLabel(T.intake.region).selectOption({ label: "大栅栏街道 › 西河沿社区" });
+    // The area by its name, from the keyboard: the filter narrows the list, Enter takes the first match.
+    await page.getByLabel(T.intake.regionFilter).fill("西河沿");
+    await expect
+      .poll(() => page.locator(".field-hint[role=status]").allTextContents())
+      .toContain(T.intake.regionMatches(1));
+    await page.getByLabel(T.intake.regionFilter).press("Enter");
+    expect(await page.getByLabel(T.intake.region).inputValue()).toBe("110102013901");
+    // The area is optional, so a choice can be taken back (the map pick then places the ticket), and made again.
+    await page.getByLabel(T.intake.region).selectOption({ label: T.intake.regionNone });
+    expect(await page.getByLabel(T.intake.region).inputValue()).toBe("");
+    await page.getByLabel(T.intake.regionFilter).press("Enter");
+    expect(await page.getByLabel(T.intake.region).inputValue()).toBe("110102013901");
     await page.getByLabel(T.intake.reporterName).fill("张三丰");
     await page.getByLabel(T.intake.reporterPhone).fill("13900001234");
 
