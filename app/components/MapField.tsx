@@ -12,11 +12,14 @@ export function MapField({
   point,
   onChange,
   focus,
+  place,
   errors,
 }: {
   point: PickedPoint | null;
   onChange: (point: PickedPoint | null) => void;
   focus?: { lon: number; lat: number } | null;
+  /** Where the picked point will be placed, said with the pick (the ticket's community or district). */
+  place?: string | null;
   errors?: string[];
 }) {
   return (
@@ -33,6 +36,12 @@ export function MapField({
       <div className="map-picked">
         <p role="status" className="muted">
           {point ? `${T.picked(point.lon, point.lat)}${point.district ? `（${point.district}）` : ""}` : T.none}
+          {point && place ? (
+            <>
+              <br />
+              {place}
+            </>
+          ) : null}
         </p>
         {point ? (
           <button type="button" className="link-button" onClick={() => onChange(null)}>

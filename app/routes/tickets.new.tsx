@@ -19,6 +19,7 @@ import { keysOf } from "~/lib/keys";
 import { ValidationError, type FieldErrors } from "../../server/errors";
 import { can, parseOrThrow } from "../../server/identity";
 import { listRegions } from "../../server/regions";
+import { nearestCommunity } from "../../server/regions/nearest";
 import { createTicket, intakeSchema, leafCategories, type HandlingUnit } from "../../server/tickets";
 import { suitsCategory } from "../../server/tickets/catalogue";
 
@@ -101,6 +102,13 @@ export default function NewTicket() {
   const [categoryId, setCategoryId] = useState<number | null>(null);
 
   const regionByCode = useMemo(() => new Map(regions.flatMap((g) => g.options).map((o) => [o.code, o])), [regions]);
+  // Without a chosen area, the service places the ticket by the map pick: say where, the same way.
+  const communities = useMemo(() => [...regionByCode.values()].filter((o) => o.code.length === 12), [regionByCode]);
+  const pickedPlace = useMemo(() => {
+    if (!point || regionCode) return null;
+    const community = nearestCommunity(communities, point.lon, point.lat);
+    return community ? I.pickedCommunity(community.label) : I.pickedNoCommunity;
+  }, [point, regionCode, communities]);
   const regionChoices = useMemo(
     () =>
       regions.flatMap((g) =>
@@ -229,6 +237,7 @@ export default function NewTicket() {
               point={point}
               onChange={setPoint}
               focus={focus}
+              place={pickedPlace}
               errors={[...(errors.lon ?? []), ...(errors.lat ?? [])]}
             />
           </div>

@@ -47,4 +47,5 @@ export async function regionPath(database: Database, code: string): Promise<Regi
   return rows.sort((a, b) => candidates.indexOf(a.code) - candidates.indexOf(b.code));
 }
 
-export { codesFrom, COMMUNITY_RADIUS_M, districtAt, distanceMetres, locate, type Located } from "./locate";
+export { codesFrom, districtAt, locate, type Located } from "./locate";
+export { nearestCommunity } from "./nearest";

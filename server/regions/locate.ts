@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { and, eq, isNotNull } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
 import { regions } from "../../db/schema";
+import { nearestCommunity } from "./nearest";
 
 type Ring = [number, number][];
 interface DistrictShape {
@@ -49,18 +50,6 @@ export function districtAt(lon: number, lat: number): string | null {
   return null;
 }
 
-/** Great-circle distance in metres (haversine). */
-export function distanceMetres(aLon: number, aLat: number, bLon: number, bLat: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (bLat - aLat) * rad;
-  const dLon = (bLon - aLon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(aLat * rad) * Math.cos(bLat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
-}
-
-/** A community within this distance of its (approximate) centre is taken as the point's community. */
-export const COMMUNITY_RADIUS_M = 800;
-
 export interface Located {
   districtCode: string | null;
   streetCode: string | null;
@@ -81,11 +70,7 @@ export async function locate(db: Queryable, lon: number, lat: number): Promise<L
     .select({ code: regions.code, lon: regions.lon, lat: regions.lat })
     .from(regions)
     .where(and(eq(regions.level, "community"), isNotNull(regions.lon)));
-  let best: { code: string; d: number } | null = null;
-  for (const c of communities) {
-    const d = distanceMetres(lon, lat, c.lon!, c.lat!);
-    if (d <= COMMUNITY_RADIUS_M && (!best || d < best.d)) best = { code: c.code, d };
-  }
-  if (best) return codesFrom(best.code);
+  const nearest = nearestCommunity(communities, lon, lat);
+  if (nearest) return codesFrom(nearest.code);
   return { districtCode: districtAt(lon, lat), streetCode: null, communityCode: null };
 }

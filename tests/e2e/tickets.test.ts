@@ -276,7 +276,7 @@ describe("a ticket through the whole loop", () => {
 });
 
 describe("the intake map", () => {
-  it("draws the district boundaries offline and fills lon/lat from a click", async () => {
+  it("draws the district boundaries offline, fills lon/lat from a click and says where it places the ticket", async () => {
     const { context, page, problems } = await signedIn(env, "operator");
     const outside: string[] = [];
     page.on("request", (r) => {
@@ -303,8 +303,26 @@ describe("the intake map", () => {
     expect(lon).toBeLessThan(117.6);
     expect(lat).toBeGreaterThan(39.4);
     expect(lat).toBeLessThan(41.1);
-    expect(await page.locator(".map-picked [role=status]").textContent()).toContain("已选位置");
+    const status = page.locator(".map-picked [role=status]");
+    expect(await status.textContent()).toContain("已选位置");
     expect(await page.locator(".map-canvas .mapboxgl-marker").count()).toBe(1);
+    // The view's centre is far from every demo community: the ticket would be placed by its district only.
+    expect(await status.textContent()).toContain(T.intake.pickedNoCommunity);
+
+    // A chosen area takes the map there, and it is what counts: the pick is not placed separately.
+    await page.getByLabel(T.intake.regionFilter).fill("西河沿");
+    await page.getByLabel(T.intake.regionFilter).press("Enter");
+    await expect.poll(() => status.textContent()).not.toContain(T.intake.pickedNoCommunity);
+    expect(await status.textContent()).not.toContain(T.intake.pickedCommunity(""));
+    // Without the area, a pick at that community (the map's centre, marked from the keyboard once the map has
+    // arrived there) is placed in it, as the service will place it.
+    await page.getByLabel(T.intake.region).selectOption({ label: T.intake.regionNone });
+    await expect
+      .poll(async () => {
+        await canvas.press("Enter");
+        return status.textContent();
+      })
+      .toContain(T.intake.pickedCommunity("大栅栏街道 › 西河沿社区"));
 
     // Clearing the point empties the inputs again.
     await page.getByRole("button", { name: T.map.clear }).click();

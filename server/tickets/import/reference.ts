@@ -8,14 +8,7 @@ import { asc } from "drizzle-orm";
 import type { Queryable } from "../../../db/client";
 import { categories, organisations, regions, type LimitClass } from "../../../db/schema";
 import type { OrgKind } from "../../../db/schema/identity";
-import {
-  codesFrom,
-  COMMUNITY_RADIUS_M,
-  districtAt,
-  distanceMetres,
-  significantPrefix,
-  type Located,
-} from "../../regions";
+import { codesFrom, districtAt, nearestCommunity, significantPrefix, type Located } from "../../regions";
 import { loadCalendar, type CalendarExceptions } from "../calendar";
 import { handlingKinds, type UnitRef } from "../lifecycle";
 import { currentRules, pickTimeLimit, type TimeLimitRule } from "../rules";
@@ -198,16 +191,12 @@ export class PlaceIndex {
   byPosition(lon: number, lat: number): Located {
     const cx = Math.floor(lon * 100);
     const cy = Math.floor(lat * 100);
-    let best: { code: string; d: number } | null = null;
+    const near: { code: string; lon: number; lat: number }[] = [];
     for (let dx = -1; dx <= 1; dx++) {
-      for (let dy = -1; dy <= 1; dy++) {
-        for (const c of this.grid.get(`${cx + dx}:${cy + dy}`) ?? []) {
-          const d = distanceMetres(lon, lat, c.lon, c.lat);
-          if (d <= COMMUNITY_RADIUS_M && (!best || d < best.d)) best = { code: c.code, d };
-        }
-      }
+      for (let dy = -1; dy <= 1; dy++) near.push(...(this.grid.get(`${cx + dx}:${cy + dy}`) ?? []));
     }
-    if (best) return codesFrom(best.code);
+    const nearest = nearestCommunity(near, lon, lat);
+    if (nearest) return codesFrom(nearest.code);
     return { districtCode: districtAt(lon, lat), streetCode: null, communityCode: null };
   }
 }
