@@ -206,7 +206,6 @@ export const tickets = {
     pickedCommunity: (label: string) => `按选点归入：${label}`,
     pickedNoCommunity: "选点附近没有已知社区，将只按所在区定位；可在上方选择街道或社区。",
     regionNone: "未选择（按地图选点定位）",
-    streetOption: (name: string) => `${name}（全街道）`,
     reporterName: "来电人姓名",
     reporterPhone: "来电号码",
     reporterPhoneHint: "来电人可凭工单编号和号码后四位查询进度。",
