@@ -14,11 +14,10 @@ import { t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { useWantedJson } from "~/lib/fetch-once";
 import { formObject, handleForm } from "~/lib/forms.server";
-import { regionGroups } from "~/lib/region-options";
+import type { RegionGroup } from "~/lib/region-options";
 import { keysOf } from "~/lib/keys";
 import { ValidationError, type FieldErrors } from "../../server/errors";
 import { can, parseOrThrow } from "../../server/identity";
-import { listRegions } from "../../server/regions";
 import { nearestCommunity } from "../../server/regions/nearest";
 import { createTicket, intakeSchema, leafCategories, type HandlingUnit } from "../../server/tickets";
 import { suitsCategory } from "../../server/tickets/catalogue";
@@ -34,6 +33,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 /** Where the units to dispatch to come from (app/routes/tickets.units.ts). */
 const UNITS_URL = "/tickets/units";
+/** Where the areas to place a ticket in come from (app/routes/tickets.regions.ts). */
+const REGIONS_URL = "/tickets/regions";
+const NO_AREAS: RegionGroup[] = [];
 
 /** Channels an operator records; `api` and `import` belong to the integrations. */
 const operatorChannels = keysOf(T.channels).filter((c) => c !== "api" && c !== "import");
@@ -42,7 +44,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requirePermission(context, request, "create:ticket");
   // Holding create:ticket in scope "any" is the hotline centre; a resident files for themself.
   const centre = can(actor, "create:ticket", {});
-  const [categories, regions] = await Promise.all([leafCategories(context.database), listRegions(context.database)]);
+  const categories = await leafCategories(context.database);
   return {
     centre,
     displayName: actor.displayName,
@@ -53,9 +55,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
       handlerKind: c.handlerKind,
       handlerFunction: c.handlerFunction,
     })),
-    regions: regionGroups(
-      regions.filter((r) => r.level === "district" || r.level === "street" || r.level === "community"),
-    ),
+    // The areas come when the area picker or the map is first used (app/routes/tickets.regions.ts).
     // The units come when dispatching at intake is chosen (app/routes/tickets.units.ts).
     mayDispatch: centre && can(actor, "dispatch:ticket", {}),
   };
@@ -87,7 +87,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 }
 
 export default function NewTicket() {
-  const { centre, displayName, categories, regions, mayDispatch } = useLoaderData<typeof loader>();
+  const { centre, displayName, categories, mayDispatch } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const failure = result && "ok" in result ? result : undefined;
@@ -101,6 +101,13 @@ export default function NewTicket() {
   const [regionCode, setRegionCode] = useState("");
   const [categoryId, setCategoryId] = useState<number | null>(null);
 
+  const areas = useWantedJson<RegionGroup[]>(REGIONS_URL);
+  const { want: wantAreas } = areas;
+  const regions = areas.data ?? NO_AREAS;
+  // A pick is placed in a community from the areas' positions: fetch them with the first pick.
+  useEffect(() => {
+    if (point) wantAreas();
+  }, [point, wantAreas]);
   const regionByCode = useMemo(() => new Map(regions.flatMap((g) => g.options).map((o) => [o.code, o])), [regions]);
   // Without a chosen area, the service places the ticket by the map pick: say where, the same way.
   const communities = useMemo(() => [...regionByCode.values()].filter((o) => o.code.length === 12), [regionByCode]);
@@ -232,6 +239,8 @@ export default function NewTicket() {
               options={regionChoices}
               errors={errors.regionCode}
               onChange={(values) => setRegionCode(values[0] ?? "")}
+              onWanted={wantAreas}
+              loadingText={areas.loading ? I.regionsLoading : undefined}
             />
             <MapField
               point={point}

@@ -118,6 +118,24 @@ describe("HTTP", () => {
     expect((await get(`${p.url}/tickets/units`, { cookie: await signIn(p.url, "street") })).status).toBe(403);
   });
 
+  it("answers the areas to place a ticket in to whoever files tickets, and leaves them out of the intake page", async () => {
+    expect((await get(`${p.url}/tickets/regions`)).status).toBe(302);
+    for (const who of ["operator", "resident"]) {
+      const cookie = await signIn(p.url, who);
+      const res = await get(`${p.url}/tickets/regions`, { cookie });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe("private, max-age=300");
+      const groups = (await res.json()) as { label: string; options: { code: string; label: string }[] }[];
+      expect(groups.find((g) => g.label === "西城区")?.options).toContainEqual(
+        expect.objectContaining({ code: "110102013901", label: "大栅栏街道 › 西河沿社区" }),
+      );
+      const page = await (await get(`${p.url}/tickets/new`, { cookie })).text();
+      expect(page).not.toContain("西河沿社区");
+    }
+    // A street office files no tickets.
+    expect((await get(`${p.url}/tickets/regions`, { cookie: await signIn(p.url, "street") })).status).toBe(403);
+  });
+
   it("leaves no timer of its own behind a page it finished serving", async () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     await (await get(`${p.url}/login`)).text();

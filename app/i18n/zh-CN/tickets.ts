@@ -203,6 +203,7 @@ export const tickets = {
     regionFilter: "社区或街道检索",
     regionFilterHint: "输入街道或社区名称缩小下方列表，回车选中第一项。选择后以此为准，地图选点仅作参考。",
     regionMatches: (n: number) => `找到 ${n} 个社区或街道`,
+    regionsLoading: "正在载入社区和街道…",
     pickedCommunity: (label: string) => `按选点归入：${label}`,
     pickedNoCommunity: "选点附近没有已知社区，将只按所在区定位；可在上方选择街道或社区。",
     regionNone: "未选择（按地图选点定位）",
