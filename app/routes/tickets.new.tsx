@@ -112,10 +112,11 @@ export default function NewTicket() {
   // Without a chosen area, the service places the ticket by the map pick: say where, the same way.
   const communities = useMemo(() => [...regionByCode.values()].filter((o) => o.code.length === 12), [regionByCode]);
   const pickedPlace = useMemo(() => {
-    if (!point || regionCode) return null;
+    // Nothing is said until the areas are in: "no community near" would be a guess.
+    if (!point || regionCode || !areas.data) return null;
     const community = nearestCommunity(communities, point.lon, point.lat);
     return community ? I.pickedCommunity(community.label) : I.pickedNoCommunity;
-  }, [point, regionCode, communities]);
+  }, [point, regionCode, communities, areas.data]);
   const regionChoices = useMemo(
     () =>
       regions.flatMap((g) =>
