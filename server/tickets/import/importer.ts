@@ -14,7 +14,7 @@ import type { Database, Tx } from "../../../db/client";
 import { importJobs } from "../../../db/schema";
 import type { TextEncoding } from "./csv";
 import type { ColumnMapping } from "./fields";
-import { ImportError, TICKET_COLUMNS, type ChunkPayload } from "./pipeline";
+import { ImportError, TICKET_COLUMNS, type ChunkPayload, type JsonBytes } from "./pipeline";
 import { loadReferenceData } from "./reference";
 import type { ImportFormat } from "./source";
 import { startPipeline } from "./threads";
@@ -104,6 +104,9 @@ interface Counters {
  * stored: assigned inside the write transaction, where no other writer can
  * interleave, so events, units and search rows need no lookup or RETURNING.
  */
+/** A chunk's list as rows (key, value): its bytes are bound as a blob and read as the JSON text they are. */
+const rowsOf = (bytes: JsonBytes) => sql`json_each(cast(${bytes} as text))`;
+
 const ticketColumns = sql.raw(TICKET_COLUMNS.map(([c]) => c).join(", "));
 const ticketValues = sql.raw(TICKET_COLUMNS.map((_, i) => `value->>${i}`).join(", "));
 
@@ -132,7 +135,7 @@ async function writeChunk(
       timings,
       "checks",
       tx.all<{ k: number }>(
-        sql`select j.key as k from json_each(${chunk.numbers}) j where exists (select 1 from tickets t where t.number = j.value)`,
+        sql`select j.key as k from ${rowsOf(chunk.numbers)} j where exists (select 1 from tickets t where t.number = j.value)`,
       ),
     );
     const skip = JSON.stringify(stored.map((r) => Number(r.k)));
@@ -152,7 +155,7 @@ async function writeChunk(
         (async () => {
           await tx.run(sql`insert into ticket_rate_rollups_deferred (holder) values ('import')`);
           await tx.run(
-            sql`with rows as materialized (select key, jsonb(value) as value from json_each(${chunk.tickets}) where key not in (select value from json_each(${skip}))) insert into tickets (id, source, updated_at, ${ticketColumns}) select ${first} + key, 'import', ${now}, ${ticketValues} from rows`,
+            sql`with rows as materialized (select key, jsonb(value) as value from ${rowsOf(chunk.tickets)} where key not in (select value from json_each(${skip}))) insert into tickets (id, source, updated_at, ${ticketColumns}) select ${first} + key, 'import', ${now}, ${ticketValues} from rows`,
           );
         })(),
       );
@@ -177,14 +180,14 @@ async function writeChunk(
         timings,
         "units",
         tx.run(
-          sql`insert into ticket_units (ticket_id, org_id, role, assigned_at) select ${first} + (value->>0), value->>1, 'lead', value->>2 from json_each(${chunk.units}) where (value->>0) not in (select value from json_each(${skip}))`,
+          sql`insert into ticket_units (ticket_id, org_id, role, assigned_at) select ${first} + (value->>0), value->>1, 'lead', value->>2 from ${rowsOf(chunk.units)} where (value->>0) not in (select value from json_each(${skip}))`,
         ),
       );
       await timed(
         timings,
         "events",
         tx.run(
-          sql`insert into ticket_events (ticket_id, at, actor_user_id, actor_org_id, kind, from_status, to_status, data) select ${first} + key, ${now}, ${job.createdBy}, ${job.actorOrgId}, 'imported', null, value->>0, value->>1 from json_each(${chunk.events}) where key not in (select value from json_each(${skip}))`,
+          sql`insert into ticket_events (ticket_id, at, actor_user_id, actor_org_id, kind, from_status, to_status, data) select ${first} + key, ${now}, ${job.createdBy}, ${job.actorOrgId}, 'imported', null, value->>0, value->>1 from ${rowsOf(chunk.events)} where key not in (select value from json_each(${skip}))`,
         ),
       );
       search = { first, skip };
@@ -196,7 +199,7 @@ async function writeChunk(
       timings,
       "rejections",
       tx.run(
-        sql`insert into import_rejections (job_id, line, reason, raw) select ${job.id}, value->>0, value->>1, value->>2 from json_each(${chunk.rejections})`,
+        sql`insert into import_rejections (job_id, line, reason, raw) select ${job.id}, value->>0, value->>1, value->>2 from ${rowsOf(chunk.rejections)}`,
       ),
     );
     counters.rejected += chunk.rejectedCount;
@@ -229,7 +232,7 @@ async function writeChunk(
       "search",
       (async () => {
         await tx.run(
-          sql`insert into ticket_fts (rowid, tokens) select ${first} + key, value from json_each(${chunk.search}) where key not in (select value from json_each(${skip}))`,
+          sql`insert into ticket_fts (rowid, tokens) select ${first} + key, value from ${rowsOf(chunk.search)} where key not in (select value from json_each(${skip}))`,
         );
         await tx.run(sql`savepoint import_search_flush`);
         await tx.run(sql`release import_search_flush`);

@@ -33,20 +33,39 @@ export interface PipelineOptions {
  * arrays: entry k of each belongs to the same ticket, whose id the writer
  * assigns as first id + k. `units` entries carry k explicitly.
  */
+/**
+ * JSON text as UTF-8 bytes. A chunk's lists cross from the worker as transferred buffers, not
+ * strings: a string the main thread receives lives on its heap while the chunk waits and is
+ * written, so each chunk's ~2 MB was promoted to the old generation and stayed there until a full
+ * collection, and the main thread's heap swelled by ~100 MB between them. A buffer's bytes live
+ * outside the heap, and V8 collects sooner when they add up. The writer reads them as text.
+ */
+export type JsonBytes = Uint8Array;
+
+const encoder = new TextEncoder();
+const jsonBytes = (value: unknown): JsonBytes => encoder.encode(JSON.stringify(value));
+
 export interface ChunkPayload {
   /** Cumulative counts at the end of this chunk. */
   rowsRead: number;
   bytesRead: number;
   ticketCount: number;
-  numbers: string;
-  tickets: string;
-  units: string;
-  events: string;
-  search: string;
+  numbers: JsonBytes;
+  tickets: JsonBytes;
+  units: JsonBytes;
+  events: JsonBytes;
+  search: JsonBytes;
   rejectedCount: number;
-  rejections: string;
+  rejections: JsonBytes;
   /** Rows whose number already appeared earlier in this chunk. */
   chunkDuplicates: number;
+}
+
+/** The buffers a chunk hands over to the thread that writes it. */
+export function chunkBuffers(chunk: ChunkPayload): ArrayBuffer[] {
+  return [chunk.numbers, chunk.tickets, chunk.units, chunk.events, chunk.search, chunk.rejections].map(
+    (bytes) => bytes.buffer as ArrayBuffer,
+  );
 }
 
 export type PipelineEvent =
@@ -123,13 +142,13 @@ function layOut(
   return {
     ...counts,
     ticketCount: numbers.length,
-    numbers: JSON.stringify(numbers),
-    tickets: JSON.stringify(tickets),
-    units: JSON.stringify(units),
-    events: JSON.stringify(events),
-    search: JSON.stringify(search),
+    numbers: jsonBytes(numbers),
+    tickets: jsonBytes(tickets),
+    units: jsonBytes(units),
+    events: jsonBytes(events),
+    search: jsonBytes(search),
     rejectedCount: rejections.length,
-    rejections: JSON.stringify(
+    rejections: jsonBytes(
       rejections.map((r) => [r.line, r.reason, r.raw.length > MAX_RAW ? `${r.raw.slice(0, MAX_RAW)}…` : r.raw]),
     ),
     chunkDuplicates,

@@ -4,7 +4,7 @@
  * at most two chunks ahead, so memory stays bounded whatever the file size.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { importChunks, ImportError, type PipelineOptions } from "./pipeline";
+import { chunkBuffers, importChunks, ImportError, type PipelineOptions } from "./pipeline";
 
 const port = parentPort!;
 let credits = 2;
@@ -26,7 +26,7 @@ async function main() {
         credits--;
       }
       if (stopped) break;
-      port.postMessage({ type: "event", event });
+      port.postMessage({ type: "event", event }, event.kind === "chunk" ? chunkBuffers(event.chunk) : []);
     }
   } catch (error) {
     port.postMessage({
