@@ -96,6 +96,9 @@ interface Counters {
   bytesRead: number;
 }
 
+/** A chunk's list as rows (key, value): its bytes are bound as a blob and read as the JSON text they are. */
+const rowsOf = (bytes: JsonBytes) => sql`json_each(cast(${bytes} as text))`;
+
 /**
  * Inserts read their rows with json_each: one bound parameter per statement
  * whatever the chunk size (SQLite caps parameters at 32,766; a ticket has 34
@@ -104,9 +107,6 @@ interface Counters {
  * stored: assigned inside the write transaction, where no other writer can
  * interleave, so events, units and search rows need no lookup or RETURNING.
  */
-/** A chunk's list as rows (key, value): its bytes are bound as a blob and read as the JSON text they are. */
-const rowsOf = (bytes: JsonBytes) => sql`json_each(cast(${bytes} as text))`;
-
 const ticketColumns = sql.raw(TICKET_COLUMNS.map(([c]) => c).join(", "));
 const ticketValues = sql.raw(TICKET_COLUMNS.map((_, i) => `value->>${i}`).join(", "));
 

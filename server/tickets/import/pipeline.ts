@@ -29,11 +29,6 @@ export interface PipelineOptions {
 }
 
 /**
- * One chunk, ready to write. `tickets`, `events` and `search` are aligned
- * arrays: entry k of each belongs to the same ticket, whose id the writer
- * assigns as first id + k. `units` entries carry k explicitly.
- */
-/**
  * JSON text as UTF-8 bytes. A chunk's lists cross from the worker as transferred buffers, not
  * strings: a string the main thread receives lives on its heap while the chunk waits and is
  * written, so each chunk's ~2 MB was promoted to the old generation and stayed there until a full
@@ -45,6 +40,11 @@ export type JsonBytes = Uint8Array;
 const encoder = new TextEncoder();
 const jsonBytes = (value: unknown): JsonBytes => encoder.encode(JSON.stringify(value));
 
+/**
+ * One chunk, ready to write. `tickets`, `events` and `search` are aligned
+ * arrays: entry k of each belongs to the same ticket, whose id the writer
+ * assigns as first id + k. `units` entries carry k explicitly.
+ */
 export interface ChunkPayload {
   /** Cumulative counts at the end of this chunk. */
   rowsRead: number;
