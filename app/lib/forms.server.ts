@@ -66,3 +66,11 @@ export function formWithLists(form: FormData, lists: readonly string[]): Record<
   for (const key of lists) out[key] = form.getAll(key).filter((v): v is string => typeof v === "string" && v !== "");
   return out;
 }
+
+/**
+ * A list a form's picker fetches when it is first used (decision 0025), as JSON. Reference data or a
+ * versioned URL: the browser may keep it for five minutes, across the pages a person fills in.
+ */
+export function listJson(data: unknown): Response {
+  return Response.json(data, { headers: { "Cache-Control": "private, max-age=300" } });
+}

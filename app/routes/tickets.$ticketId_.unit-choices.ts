@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireActor } from "~/lib/auth.server";
-import { loadOrThrow, parseId } from "~/lib/forms.server";
+import { listJson, loadOrThrow, parseId } from "~/lib/forms.server";
 import { ticketUnitChoices } from "../../server/tickets";
 
 /**
@@ -16,5 +16,5 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const id = parseId(params.ticketId);
   if (!id) throw new Response("Not Found", { status: 404 });
   const choices = await loadOrThrow(() => ticketUnitChoices(context.database, actor, id));
-  return Response.json(choices, { headers: { "Cache-Control": "private, max-age=300" } });
+  return listJson(choices);
 }

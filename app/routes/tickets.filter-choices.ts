@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/lib/auth.server";
+import { listJson } from "~/lib/forms.server";
 import { ticketFilterChoices } from "~/lib/ticket-filters.server";
 
 /**
@@ -13,5 +14,5 @@ import { ticketFilterChoices } from "~/lib/ticket-filters.server";
 export async function loader({ context, request }: LoaderFunctionArgs) {
   requirePermission(context, request, "read:ticket");
   const choices = await ticketFilterChoices(context.database);
-  return Response.json(choices, { headers: { "Cache-Control": "private, max-age=300" } });
+  return listJson(choices);
 }

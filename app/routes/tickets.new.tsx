@@ -108,22 +108,22 @@ export default function NewTicket() {
   useEffect(() => {
     if (point) wantAreas();
   }, [point, wantAreas]);
-  const regionByCode = useMemo(() => new Map(regions.flatMap((g) => g.options).map((o) => [o.code, o])), [regions]);
+  // The listbox's options, and each area by code (for the map's focus) and the communities (for a pick).
+  const { regionChoices, regionByCode, communities } = useMemo(() => {
+    const options = regions.flatMap((g) => g.options.map((o) => ({ ...o, group: g.label })));
+    return {
+      regionChoices: options.map((o) => ({ value: o.code, label: o.label, group: o.group, keywords: o.code })),
+      regionByCode: new Map(options.map((o) => [o.code, o])),
+      communities: options.filter((o) => o.code.length === 12),
+    };
+  }, [regions]);
   // Without a chosen area, the service places the ticket by the map pick: say where, the same way.
-  const communities = useMemo(() => [...regionByCode.values()].filter((o) => o.code.length === 12), [regionByCode]);
   const pickedPlace = useMemo(() => {
     // Nothing is said until the areas are in: "no community near" would be a guess.
     if (!point || regionCode || !areas.data) return null;
     const community = nearestCommunity(communities, point.lon, point.lat);
     return community ? I.pickedCommunity(community.label) : I.pickedNoCommunity;
   }, [point, regionCode, communities, areas.data]);
-  const regionChoices = useMemo(
-    () =>
-      regions.flatMap((g) =>
-        g.options.map((o) => ({ value: o.code, label: o.label, group: g.label, keywords: o.code })),
-      ),
-    [regions],
-  );
   const chosenRegion = regionCode ? regionByCode.get(regionCode) : undefined;
   const focus = useMemo(
     () =>

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireActor } from "~/lib/auth.server";
-import { loadOrThrow } from "~/lib/forms.server";
+import { listJson, loadOrThrow } from "~/lib/forms.server";
 import { handlingUnits } from "../../server/tickets";
 
 /**
@@ -14,5 +14,5 @@ import { handlingUnits } from "../../server/tickets";
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
   const units = await loadOrThrow(() => handlingUnits(context.database, actor));
-  return Response.json(units, { headers: { "Cache-Control": "private, max-age=300" } });
+  return listJson(units);
 }
