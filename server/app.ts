@@ -103,6 +103,9 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   app.use(health.gate);
 
   app.use(compression());
+  // Browsers ask for /favicon.ico where a document names no icon (the API's JSON, the rejection CSVs);
+  // without this each such visit rendered the 404 page.
+  app.get("/favicon.ico", (_req, res) => res.redirect(301, "/favicon.svg"));
   // Key-authenticated APIs: before the cookie session and the cross-site check (docs/decisions/0009).
   app.use("/api", apiRouter(database));
 

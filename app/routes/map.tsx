@@ -18,6 +18,7 @@ import { keysOf } from "~/lib/keys";
 import { selectedFilterChoices } from "~/lib/ticket-filters.server";
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import styles from "~/styles/map.css?url";
+import { can } from "../../server/identity";
 import { firstClusters, mapCases, mapFilterSchema, MAX_ZOOM } from "../../server/map";
 import { listRegions } from "../../server/regions";
 
@@ -92,6 +93,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     choices,
     flow,
     first,
+    // "Open as a list" goes to the staff queues' 全部; other roles that see the map have no such list.
+    staffQueues: can(actor, "dispatch:ticket", {}) || can(actor, "handle:ticket"),
   };
 }
 
@@ -158,7 +161,12 @@ function CasePanel(props: { marker: MapCaseMarker }) {
   );
 }
 
-function SidePanel(props: { selection: MapSelection; listHref: string; cases: MapCaseMarker[]; onClose: () => void }) {
+function SidePanel(props: {
+  selection: MapSelection;
+  listHref: string | null;
+  cases: MapCaseMarker[];
+  onClose: () => void;
+}) {
   const { selection } = props;
   const [ticket, setTicket] = useState<TicketSummary | "failed" | null>(null);
   useEffect(() => {
@@ -200,9 +208,11 @@ function SidePanel(props: { selection: MapSelection; listHref: string; cases: Ma
         <>
           <h2 id="map-panel-title">{T.stacked(selection.count)}</h2>
           <p>{T.panel.stackedHint}</p>
-          <Link className="button" to={props.listHref}>
-            {T.openList}
-          </Link>
+          {props.listHref ? (
+            <Link className="button" to={props.listHref}>
+              {T.openList}
+            </Link>
+          ) : null}
         </>
       ) : ticket === null ? (
         <p id="map-panel-title">{T.panel.loading}</p>
@@ -252,7 +262,7 @@ export default function MapPage() {
     else params.set("stage", stage);
     return `/map?${params}`;
   };
-  const listHref = `/tickets?${new URLSearchParams({ queue: "all", ...data.filters })}`;
+  const listHref = data.staffQueues ? `/tickets?${new URLSearchParams({ queue: "all", ...data.filters })}` : null;
 
   // The view travels in the URL without a navigation (no loader run per pan).
   const onView = useCallback((next: MapView) => {
@@ -292,9 +302,11 @@ export default function MapPage() {
             <Link className="button" to="/map">
               {T.reset}
             </Link>
-            <Link className="button" to={listHref}>
-              {T.openList}
-            </Link>
+            {listHref ? (
+              <Link className="button" to={listHref}>
+                {T.openList}
+              </Link>
+            ) : null}
           </div>
         </Form>
       </details>

@@ -86,7 +86,7 @@ export default function PlanPage() {
         {owner ? (
           <>
             {" · "}
-            <Link to={owner.href}>{owner.title}</Link>
+            {owner.href ? <Link to={owner.href}>{owner.title}</Link> : owner.title}
           </>
         ) : null}
       </p>

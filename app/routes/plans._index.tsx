@@ -33,7 +33,7 @@ export default function PlansIndex() {
                 {p.owner ? (
                   <>
                     {" · "}
-                    {P.owner}：<Link to={p.owner.href}>{p.owner.title}</Link>
+                    {P.owner}：{p.owner.href ? <Link to={p.owner.href}>{p.owner.title}</Link> : p.owner.title}
                   </>
                 ) : null}
               </p>

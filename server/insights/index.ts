@@ -29,6 +29,7 @@ export {
   listMonthlyProblems,
   manageableAreas,
   mayManage,
+  mayReadProblem,
   monthlyProblemOwner,
   problemFormSchema,
   problemUnits,

@@ -391,16 +391,23 @@ export async function yearlyProblems(database: Database, actor: Actor, year: num
   };
 }
 
+/** Problem `id`, if it lies in the actor's insight areas (throws Forbidden for an actor with none). */
+function readableWhere(actor: Actor, id: number) {
+  const areas = insightAreas(actor);
+  return and(eq(monthlyProblems.id, id), areas ? overlapsAreas(monthlyProblems.id, areas) : undefined);
+}
+
 /** Loads a problem the actor may read, or 404 (one outside their areas does not exist for them). */
 export async function readableProblem(database: Database, actor: Actor, id: number) {
-  const areas = insightAreas(actor);
-  const row = await database.db
-    .select()
-    .from(monthlyProblems)
-    .where(and(eq(monthlyProblems.id, id), areas ? overlapsAreas(monthlyProblems.id, areas) : undefined))
-    .get();
+  const row = await database.db.select().from(monthlyProblems).where(readableWhere(actor, id)).get();
   if (!row) throw new NotFoundError("每月一题不存在");
   return row;
+}
+
+/** Whether the problem's page would open for the actor: pages link to it only then. */
+export async function mayReadProblem(db: Queryable, actor: Actor | null, id: number): Promise<boolean> {
+  if (!actor || !can(actor, "read:insight")) return false;
+  return !!(await db.select({ id: monthlyProblems.id }).from(monthlyProblems).where(readableWhere(actor, id)).get());
 }
 
 /** Calls per half month over the problem's categories (with their subtrees) and areas, from the rollups. */

@@ -14,7 +14,7 @@ import { parsePlanDocumentName } from "../../realtime/plan-document";
 import { councilTarget, loadCouncil } from "../councils";
 import { NotFoundError } from "../errors";
 import { can, type Actor, type Target } from "../identity";
-import { monthlyProblemOwner } from "../insights";
+import { mayReadProblem, monthlyProblemOwner } from "../insights";
 import type { ListDefinition } from "./templates";
 
 export type PlanRecord = Omit<typeof plans.$inferSelect, "lists" | "signerRoles"> & {
@@ -36,11 +36,25 @@ export async function loadPlan(db: Queryable, planId: number): Promise<PlanRecor
   return plan ? { ...plan, lists: plan.lists as ListDefinition[], signerRoles: plan.signerRoles as PartyRole[] } : null;
 }
 
-/** The owner's title and page, for the plan's pages and printouts. */
-export async function ownerSummary(db: Queryable, ownerKind: PlanRecord["ownerKind"], ownerId: number) {
+/**
+ * The owner's title and page, for the plan's pages and printouts. The page is null where it would not
+ * open for the actor: a property company or an owners' committee is a party to a monthly problem's
+ * plan without reading insights.
+ */
+export async function ownerSummary(
+  db: Queryable,
+  actor: Actor | null,
+  ownerKind: PlanRecord["ownerKind"],
+  ownerId: number,
+) {
   if (ownerKind === "monthly_problem") {
-    const problem = await monthlyProblemOwner(db, ownerId);
-    return problem ? { title: problem.title, href: `/insights/monthly-problems/${ownerId}`, stage: null } : null;
+    const [problem, readable] = await Promise.all([
+      monthlyProblemOwner(db, ownerId),
+      mayReadProblem(db, actor, ownerId),
+    ]);
+    return problem
+      ? { title: problem.title, href: readable ? `/insights/monthly-problems/${ownerId}` : null, stage: null }
+      : null;
   }
   const loaded = await loadCouncil(db, ownerId);
   return loaded ? { title: loaded.council.title, href: `/councils/${ownerId}`, stage: loaded.council.stage } : null;

@@ -33,7 +33,7 @@ async function versionContents(db: Queryable, plan: PlanRecord, versionId: numbe
 
 /** What the plan belongs to, as a title for its pages (the council's or the monthly problem's subject). */
 async function ownerTitle(db: Queryable, plan: PlanRecord): Promise<string> {
-  return (await ownerSummary(db, plan.ownerKind, plan.ownerId))?.title ?? "";
+  return (await ownerSummary(db, null, plan.ownerKind, plan.ownerId))?.title ?? "";
 }
 
 async function names(db: Queryable, orgIds: Iterable<number>, userIds: Iterable<number>) {

@@ -33,7 +33,7 @@ export async function planView(database: Database, documents: PlanDocuments, act
   const signedOrgs = new Set(latest?.signatures.map((s) => s.orgId) ?? []);
   return {
     plan: { id: plan.id, template: plan.template, lists: plan.lists, createdAt: plan.createdAt },
-    owner: await ownerSummary(database.db, plan.ownerKind, plan.ownerId),
+    owner: await ownerSummary(database.db, actor, plan.ownerKind, plan.ownerId),
     parties,
     me: {
       userId: actor.userId,
@@ -82,7 +82,8 @@ export type PlanView = Awaited<ReturnType<typeof planView>>;
 /** The plans the actor may read (any owner), newest first, with their owner's title. */
 export async function listReadablePlans(database: Database, actor: Actor) {
   const rows = await database.db.select({ id: plans.id }).from(plans).orderBy(asc(plans.id));
-  const out: { id: number; template: string; createdAt: Date; owner: { title: string; href: string } | null }[] = [];
+  const out: { id: number; template: string; createdAt: Date; owner: { title: string; href: string | null } | null }[] =
+    [];
   for (const { id } of rows) {
     const plan = await loadPlan(database.db, id);
     const owner = plan && (await planOwner(database.db, actor, plan));
@@ -91,7 +92,7 @@ export async function listReadablePlans(database: Database, actor: Actor) {
       id,
       template: plan.template,
       createdAt: plan.createdAt,
-      owner: await ownerSummary(database.db, plan.ownerKind, plan.ownerId),
+      owner: await ownerSummary(database.db, actor, plan.ownerKind, plan.ownerId),
     });
   }
   return out.reverse();

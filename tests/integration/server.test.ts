@@ -48,6 +48,12 @@ describe("HTTP", () => {
     expect(await res.text()).toBe(readFileSync("public/favicon.svg", "utf8"));
   });
 
+  it("sends a browser's /favicon.ico to the SVG icon", async () => {
+    const res = await get(`${p.url}/favicon.ico`);
+    expect(res.status).toBe(301);
+    expect(res.headers.get("location")).toBe("/favicon.svg");
+  });
+
   it("serves the build's scripts as the brotli copies the build made, not compressed per request", async () => {
     const html = await (await get(`${p.url}/login`)).text();
     const script = /(\/assets\/[\w-]+\.js)/.exec(html)![1]!;
