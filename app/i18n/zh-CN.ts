@@ -365,6 +365,8 @@ export const zhCN = {
     no: "否",
     next: "下一页",
     previous: "上一页",
+    latest: "回到最新",
+    older: "更早的",
     approximate: "（位置为近似值）",
   },
 };

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { WhistleScores } from "~/components/councils/WhistleScores";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
+import { ListPager } from "~/components/ListPager";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { formObject, handleForm, parseId } from "~/lib/forms.server";
@@ -28,9 +29,12 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requirePermission(context, request, "read:council");
   const db = context.database;
   const now = new Date();
+  // Each list pages on its own: following one keeps the other's place.
+  const url = new URL(request.url);
+  const pages = { councils: url.searchParams.get("councils") ?? "", whistles: url.searchParams.get("whistles") ?? "" };
   const [councils, whistles, topics, proposeIn] = await Promise.all([
-    listCouncils(db, actor),
-    listWhistles(db, actor, now),
+    listCouncils(db, actor, pages.councils),
+    listWhistles(db, actor, now, pages.whistles),
     listTopics(db, actor),
     placesFor(db, actor, "propose:council-topic"),
   ]);
@@ -39,14 +43,17 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const ownOrgs = actor.grants.map((g) => g.orgId).filter((o): o is number => o != null);
   const scorecards = everyUnit || ownOrgs.length ? await whistleScorecards(db, everyUnit ? null : ownOrgs, now) : [];
   return {
-    councils: councils.map((c) => ({
+    pages,
+    councilsNext: councils.next,
+    whistlesNext: whistles.next,
+    whistles: whistles.whistles,
+    councils: councils.councils.map((c) => ({
       id: c.id,
       title: c.title,
       stage: c.stage,
       address: c.address,
       updatedAt: c.updatedAt,
     })),
-    whistles,
     topics,
     proposeIn: proposeIn.map(({ code, name }) => ({ code, name })),
     scorecards,
@@ -73,8 +80,29 @@ export async function action({ request, context }: ActionFunctionArgs) {
   );
 }
 
+type ListName = "councils" | "whistles";
+
+/** The councils page at a cursor of one of its lists; the other list keeps its place. */
+function pageHref(pages: Record<ListName, string>, list: ListName, cursor: string) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...pages, [list]: cursor })) if (v) params.set(k, v);
+  const query = params.toString();
+  return `/councils${query ? `?${query}` : ""}#${list}-heading`;
+}
+
 export default function CouncilsPage() {
-  const { councils, whistles, topics, proposeIn, scorecards, mayWhistle, mayConvene } = useLoaderData<typeof loader>();
+  const {
+    councils,
+    whistles,
+    topics,
+    proposeIn,
+    scorecards,
+    mayWhistle,
+    mayConvene,
+    pages,
+    councilsNext,
+    whistlesNext,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = result && result.ok === false ? result : undefined;
   const errorsFor = (intent: string) => (failure?.intent === intent ? failure.fieldErrors : undefined);
@@ -134,6 +162,12 @@ export default function CouncilsPage() {
             </table>
           </div>
         )}
+        <ListPager
+          paged={!!pages.councils}
+          next={councilsNext}
+          href={(cursor) => pageHref(pages, "councils", cursor)}
+          label={C.list.councilsPages}
+        />
       </section>
 
       <section className="card" aria-labelledby="whistles-heading">
@@ -158,6 +192,12 @@ export default function CouncilsPage() {
             ))}
           </ul>
         )}
+        <ListPager
+          paged={!!pages.whistles}
+          next={whistlesNext}
+          href={(cursor) => pageHref(pages, "whistles", cursor)}
+          label={C.list.whistlesPages}
+        />
         <WhistleScores rows={scorecards} heading={C.list.scorecardsHeading} id="whistle-scores-heading" />
       </section>
 

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { ListPager } from "~/components/ListPager";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { listReadablePlans } from "../../server/plans";
@@ -10,11 +11,13 @@ export const meta: MetaFunction = () => [{ title: `${P.title} · ${t.app.name}` 
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requirePermission(context, request, "read:plan");
-  return { plans: await listReadablePlans(context.database, actor) };
+  const cursor = new URL(request.url).searchParams.get("cursor") ?? "";
+  const { plans, next } = await listReadablePlans(context.database, actor, cursor);
+  return { plans, next, paged: !!cursor };
 }
 
 export default function PlansIndex() {
-  const { plans } = useLoaderData<typeof loader>();
+  const { plans, next, paged } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="page">
       <h1>{P.title}</h1>
@@ -41,6 +44,12 @@ export default function PlansIndex() {
           ))}
         </ul>
       )}
+      <ListPager
+        paged={paged}
+        next={next}
+        href={(cursor) => (cursor ? `/plans?cursor=${encodeURIComponent(cursor)}` : "/plans")}
+        label={P.pages}
+      />
     </main>
   );
 }

@@ -5,11 +5,11 @@
  * the actor themself (own). `councilAccess` is what a realtime authoriser
  * (issue 5's plan documents, `plan:N`) calls.
  */
-import { eq } from "drizzle-orm";
+import { eq, or, sql } from "drizzle-orm";
 import type { Database, Queryable } from "../../db/client";
 import { councilParties, councils, whistles, whistleUnits } from "../../db/schema";
 import { NotFoundError } from "../errors";
-import { can, membersOf, userBriefs, type Actor, type Permission, type Target } from "../identity";
+import { can, membersOf, permissionCondition, userBriefs, type Actor, type Permission, type Target } from "../identity";
 
 export type CouncilRow = typeof councils.$inferSelect;
 export type PartyRow = typeof councilParties.$inferSelect;
@@ -25,6 +25,20 @@ export function councilTarget(
     orgIds: parties.filter((p) => p.orgId != null).map((p) => p.orgId),
     ownerUserId: rep ? actor.userId : null,
   };
+}
+
+/** How many councils, or whistles, a list page shows. */
+export const LIST_PAGE = 30;
+
+/** `councilTarget` as a filter on `councils`: the councils on which the actor holds `permission`. */
+export function councilsWhere(actor: Actor | null, permission: Permission) {
+  const party = (column: typeof councilParties.orgId | typeof councilParties.userId, id: number) =>
+    sql`exists (select 1 from ${councilParties} where ${councilParties.councilId} = ${councils.id} and ${column} = ${id})`;
+  return permissionCondition(actor, permission, {
+    regionCode: councils.regionCode,
+    hasOrg: (orgId) => party(councilParties.orgId, orgId),
+    ownedBy: (userId) => party(councilParties.userId, userId),
+  });
 }
 
 export async function loadCouncil(db: Queryable, councilId: number) {
@@ -105,4 +119,16 @@ export async function loadWhistle(db: Queryable, whistleId: number) {
 
 export function whistleTarget(whistle: WhistleRow, units: readonly { orgId: number }[]): Target {
   return { regionCode: whistle.regionCode, orgIds: [whistle.initiatorOrgId, ...units.map((u) => u.orgId)] };
+}
+
+/** `whistleTarget` as a filter on `whistles`. */
+export function whistlesWhere(actor: Actor | null, permission: Permission) {
+  return permissionCondition(actor, permission, {
+    regionCode: whistles.regionCode,
+    hasOrg: (orgId) =>
+      or(
+        eq(whistles.initiatorOrgId, orgId),
+        sql`exists (select 1 from ${whistleUnits} where ${whistleUnits.whistleId} = ${whistles.id} and ${whistleUnits.orgId} = ${orgId})`,
+      )!,
+  });
 }

@@ -19,8 +19,8 @@ import {
   whistleUnits,
   type CouncilStage,
 } from "../../db/schema";
-import { can, orgBriefs, userBriefs, type Actor } from "../identity";
-import { councilTarget, whistleTarget } from "./access";
+import { orgBriefs, userBriefs, type Actor } from "../identity";
+import { councilsWhere, whistlesWhere } from "./access";
 import { reportState, type ReportState } from "./deadlines";
 
 export const flowStages = ["proactive", "whistle", "council", "plan", "implementation", "review"] as const;
@@ -80,8 +80,18 @@ export interface MapCase {
 export async function casesForMap(database: Database, actor: Actor, now = new Date()): Promise<MapCase[]> {
   const db = database.db;
   const [openCouncils, openWhistles] = await Promise.all([
-    db.select().from(councils).where(ne(councils.stage, "closed")).orderBy(desc(councils.updatedAt)).limit(2_000),
-    db.select().from(whistles).where(isNull(whistles.closedAt)).orderBy(desc(whistles.id)).limit(2_000),
+    db
+      .select()
+      .from(councils)
+      .where(and(ne(councils.stage, "closed"), councilsWhere(actor, "read:council")))
+      .orderBy(desc(councils.updatedAt))
+      .limit(2_000),
+    db
+      .select()
+      .from(whistles)
+      .where(and(isNull(whistles.closedAt), whistlesWhere(actor, "read:council")))
+      .orderBy(desc(whistles.id))
+      .limit(2_000),
   ]);
   const councilIds = openCouncils.map((c) => c.id);
   const whistleIds = openWhistles.map((w) => w.id);
@@ -139,7 +149,6 @@ export async function casesForMap(database: Database, actor: Actor, now = new Da
     const stage = flowOfCouncil[c.stage];
     if (!stage) continue;
     const own = parties.filter((p) => p.councilId === c.id);
-    if (!can(actor, "read:council", councilTarget(c, own, actor))) continue;
     const decision = latestDecision.get(c.id);
     cases.push({
       kind: "council",
@@ -176,7 +185,7 @@ export async function casesForMap(database: Database, actor: Actor, now = new Da
   for (const w of openWhistles) {
     const own = units.filter((u) => u.whistleId === w.id);
     // A whistle that became a council is that council's case, or done with it once the council closed.
-    if (ledToCouncil.has(w.id) || !can(actor, "read:council", whistleTarget(w, own))) continue;
+    if (ledToCouncil.has(w.id)) continue;
     cases.push({
       kind: "whistle",
       id: w.id,

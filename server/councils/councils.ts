@@ -4,7 +4,7 @@
  * every change recorded; residents propose topics and review the outcome.
  * Implementation done → linked tickets are replied through the ticket lifecycle.
  */
-import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Tx } from "../../db/client";
 import {
@@ -24,10 +24,29 @@ import {
   type CouncilStage,
 } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
-import { audit, can, membersOf, orgBriefs, parseOrThrow, residentsIn, type Actor } from "../identity";
+import {
+  audit,
+  can,
+  membersOf,
+  orgBriefs,
+  parseOrThrow,
+  permissionCondition,
+  residentsIn,
+  type Actor,
+} from "../identity";
+import { newestFirstPage } from "../keyset";
 import { notify } from "../notifications";
 import { replyFromCouncil, resolveTicketNumbers, ticketBriefs } from "../tickets";
-import { councilMembers, loadCouncil, loadWhistle, mayOnCouncil, readableCouncil, whistleTarget } from "./access";
+import {
+  councilMembers,
+  councilsWhere,
+  loadCouncil,
+  loadWhistle,
+  mayOnCouncil,
+  readableCouncil,
+  LIST_PAGE,
+  whistleTarget,
+} from "./access";
 import {
   actingOrg,
   beijingDateTime,
@@ -430,15 +449,26 @@ export async function reviewTopic(database: Database, actor: Actor, topicId: num
   });
 }
 
-/** Topics the actor may see: all in the areas they convene, and their own proposals. */
+/**
+ * Topics the actor may see: all in the areas they convene, and their own proposals; those awaiting a
+ * decision first, then the newest.
+ */
 export async function listTopics(database: Database, actor: Actor) {
-  const rows = await database.db.select().from(councilTopics).orderBy(desc(councilTopics.id)).limit(200);
-  return rows
-    .filter((t) => t.proposedBy === actor.userId || can(actor, "convene:council", { regionCode: t.regionCode }))
-    .map((t) => ({
-      ...t,
-      mayReview: t.status === "proposed" && can(actor, "convene:council", { regionCode: t.regionCode }),
-    }));
+  const rows = await database.db
+    .select()
+    .from(councilTopics)
+    .where(
+      or(
+        eq(councilTopics.proposedBy, actor.userId),
+        permissionCondition(actor, "convene:council", { regionCode: councilTopics.regionCode }) ?? sql`1 = 1`,
+      ),
+    )
+    .orderBy(sql`${councilTopics.status} = 'proposed' desc`, desc(councilTopics.id))
+    .limit(200);
+  return rows.map((t) => ({
+    ...t,
+    mayReview: t.status === "proposed" && can(actor, "convene:council", { regionCode: t.regionCode }),
+  }));
 }
 
 export const outcomeReviewSchema = z.object({
@@ -509,22 +539,21 @@ export async function reviewOutcome(
   });
 }
 
-/** Councils the actor may open, newest first. */
-export async function listCouncils(database: Database, actor: Actor) {
-  const rows = await database.db.select().from(councils).orderBy(desc(councils.updatedAt)).limit(500);
-  if (rows.length === 0) return [];
-  const parties = await database.db
-    .select()
-    .from(councilParties)
-    .where(
-      inArray(
-        councilParties.councilId,
-        rows.map((r) => r.id),
-      ),
-    );
-  return rows.filter((c) =>
-    mayOnCouncil(actor, "read:council", { council: c, parties: parties.filter((p) => p.councilId === c.id) }),
+/** One page of the councils the actor may open, latest change first, and the cursor of the next. */
+export async function listCouncils(database: Database, actor: Actor, cursor?: string | null) {
+  const { rows, next } = await newestFirstPage(
+    cursor,
+    LIST_PAGE,
+    (after, order, limit) =>
+      database.db
+        .select()
+        .from(councils)
+        .where(and(councilsWhere(actor, "read:council"), after))
+        .orderBy(...order)
+        .limit(limit),
+    { time: councils.updatedAt, id: councils.id, of: (c) => c.updatedAt },
   );
+  return { councils: rows, next };
 }
 
 /** Streets and communities where the actor holds a council permission (convene, whistle, propose), for the forms' place select. */

@@ -1,5 +1,13 @@
 /** The councils domain's public face (吹哨报到, 圆桌会议): routes, seeds and other domains import from here only. */
-export { councilAccess, councilMembers, councilTarget, loadCouncil, type CouncilMember } from "./access";
+export {
+  councilAccess,
+  councilMembers,
+  councilsWhere,
+  councilTarget,
+  LIST_PAGE,
+  loadCouncil,
+  type CouncilMember,
+} from "./access";
 export {
   addParty,
   partySchema,

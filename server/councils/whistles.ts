@@ -4,7 +4,7 @@
  * the convener closes it with the outcome, and both sides score each other
  * (双考核). Reports and scores are written once and never changed.
  */
-import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import {
@@ -27,9 +27,10 @@ import {
   rolesByOrgKind,
   type Actor,
 } from "../identity";
+import { newestFirstPage } from "../keyset";
 import { notify } from "../notifications";
 import { beijingMonth, loadCalendar, resolveTicketNumbers, ticketBriefs } from "../tickets";
-import { loadWhistle, whistleTarget } from "./access";
+import { LIST_PAGE, loadWhistle, whistlesWhere, whistleTarget } from "./access";
 import {
   actingOrg,
   beijingDateTime,
@@ -323,9 +324,20 @@ export async function getWhistle(database: Database, actor: Actor, whistleId: nu
 }
 
 /** Whistles the actor may read, newest first, with how many units reported. */
-export async function listWhistles(database: Database, actor: Actor, now = new Date()) {
-  const rows = await database.db.select().from(whistles).orderBy(desc(whistles.id)).limit(500);
-  if (rows.length === 0) return [];
+export async function listWhistles(database: Database, actor: Actor, now = new Date(), cursor?: string | null) {
+  const { rows, next } = await newestFirstPage(
+    cursor,
+    LIST_PAGE,
+    (after, order, limit) =>
+      database.db
+        .select()
+        .from(whistles)
+        .where(and(whistlesWhere(actor, "read:council"), after))
+        .orderBy(...order)
+        .limit(limit),
+    { time: whistles.createdAt, id: whistles.id, of: (w) => w.createdAt },
+  );
+  if (rows.length === 0) return { whistles: [], next };
   const units = await database.db
     .select()
     .from(whistleUnits)
@@ -335,21 +347,20 @@ export async function listWhistles(database: Database, actor: Actor, now = new D
         rows.map((r) => r.id),
       ),
     );
-  return rows
-    .map((w) => ({ w, us: units.filter((u) => u.whistleId === w.id) }))
-    .filter(({ w, us }) => can(actor, "read:council", whistleTarget(w, us)))
-    .map(({ w, us }) => {
-      const states = us.map((u) => reportState(u.reportedAt, w.reportDeadlineAt, now));
-      return {
-        ...w,
-        summoned: us.length,
-        reported: states.filter((s) => s === "on_time" || s === "late").length,
-        late: states.filter((s) => s === "late").length,
-        absent: states.filter((s) => s === "absent").length,
-        /** Summoned units of the actor still to report. */
-        toReport: us.some((u) => u.reportedAt == null && can(actor, "report:whistle", { orgId: u.orgId })),
-      };
-    });
+  const listed = rows.map((w) => {
+    const us = units.filter((u) => u.whistleId === w.id);
+    const states = us.map((u) => reportState(u.reportedAt, w.reportDeadlineAt, now));
+    return {
+      ...w,
+      summoned: us.length,
+      reported: states.filter((s) => s === "on_time" || s === "late").length,
+      late: states.filter((s) => s === "late").length,
+      absent: states.filter((s) => s === "absent").length,
+      /** Summoned units of the actor still to report. */
+      toReport: us.some((u) => u.reportedAt == null && can(actor, "report:whistle", { orgId: u.orgId })),
+    };
+  });
+  return { whistles: listed, next };
 }
 
 /**

@@ -4,6 +4,7 @@ export * from "./accounts";
 export { BAD_CREDENTIALS, login, loginSchema, logout } from "./login";
 export * from "./organisations";
 export * from "./permissions";
+export { permissionCondition, type TargetColumns } from "./conditions";
 export {
   clearSessionCookie,
   deleteExpiredSessions,

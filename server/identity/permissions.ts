@@ -290,17 +290,26 @@ function grantsOf(g: ActorGrant): readonly Grant[] {
   return g.manager ? [...grantsByRole[g.role], ...managerGrants] : grantsByRole[g.role];
 }
 
-/** The scopes in which the actor holds `permission` (for filtering queries). */
-export function scopesFor(actor: Actor | null, permission: Permission): Scope[] {
+/**
+ * Each of the actor's grants that holds `permission`, with the scope it holds it in: what `can` checks
+ * a target against, and what a list's query filter is built from (conditions.ts), so both read the
+ * same table.
+ */
+export function scopedGrants(actor: Actor | null, permission: Permission): { scope: Scope; grant: ActorGrant }[] {
   if (!actor) return [];
-  const found = new Set<Scope>();
-  for (const g of actor.grants) {
-    for (const grant of grantsOf(g)) {
-      const at = grant.lastIndexOf(":");
-      if (grant.slice(0, at) === permission) found.add(grant.slice(at + 1) as Scope);
+  const out: { scope: Scope; grant: ActorGrant }[] = [];
+  for (const grant of actor.grants) {
+    for (const held of grantsOf(grant)) {
+      const at = held.lastIndexOf(":");
+      if (held.slice(0, at) === permission) out.push({ scope: held.slice(at + 1) as Scope, grant });
     }
   }
-  return [...found];
+  return out;
+}
+
+/** The scopes in which the actor holds `permission` (for filtering queries). */
+export function scopesFor(actor: Actor | null, permission: Permission): Scope[] {
+  return [...new Set(scopedGrants(actor, permission).map((g) => g.scope))];
 }
 
 /**
@@ -308,13 +317,7 @@ export function scopesFor(actor: Actor | null, permission: Permission): Scope[] 
  * hold the permission in any scope (e.g. to show a menu entry)?
  */
 export function can(actor: Actor | null, permission: Permission, target?: Target): boolean {
-  if (!actor) return false;
-  return actor.grants.some((g) =>
-    grantsOf(g).some((grant) => {
-      const at = grant.lastIndexOf(":");
-      return grant.slice(0, at) === permission && scopeAllows(grant.slice(at + 1) as Scope, g, actor, target);
-    }),
-  );
+  return scopedGrants(actor, permission).some(({ scope, grant }) => scopeAllows(scope, grant, actor!, target));
 }
 
 /** May the actor give `role` (and manager rights) in an organisation of this kind? */

@@ -30,6 +30,7 @@ export {
   manageableAreas,
   mayManage,
   mayReadProblem,
+  problemsWhere,
   monthlyProblemOwner,
   problemFormSchema,
   problemUnits,

@@ -22,7 +22,7 @@ import {
   whistleUnits,
 } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
-import { audit, can, parseOrThrow, type Actor } from "../identity";
+import { audit, can, parseOrThrow, permissionCondition, type Actor, type Permission } from "../identity";
 import { significantPrefix } from "../regions";
 import { beijingMonth, ticketBriefs } from "../tickets";
 import { halfMonthOf, inAreas, inCategory, insightAreas } from "./read";
@@ -295,6 +295,20 @@ export async function closeYearlyProblem(database: Database, actor: Actor, id: n
       entityId: id,
       detail: {},
     });
+  });
+}
+
+/** The plan owner's target (`monthlyProblemOwner`) as a filter on `monthly_problems`. */
+export function problemsWhere(actor: Actor | null, permission: Permission) {
+  const p = monthlyProblems;
+  return permissionCondition(actor, permission, {
+    regionCode: p.regionCode,
+    hasOrg: (orgId) =>
+      or(
+        eq(p.leadOrgId, orgId),
+        sql`exists (select 1 from ${monthlyProblemUnits} where ${monthlyProblemUnits.problemId} = ${p.id} and ${monthlyProblemUnits.orgId} = ${orgId})`,
+        sql`exists (select 1 from ${whistleUnits} where ${whistleUnits.whistleId} = ${p.whistleId} and ${whistleUnits.orgId} = ${orgId})`,
+      )!,
   });
 }
 

@@ -5,16 +5,16 @@
  * organisations, a resident representative as owner), so the plan's editors
  * are exactly the council's members.
  */
-import { eq } from "drizzle-orm";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Database, Queryable } from "../../db/client";
-import { plans } from "../../db/schema";
+import { councils, monthlyProblems, plans } from "../../db/schema";
 import type { PartyRole } from "../../db/schema/councils";
 import type { Access } from "../../realtime/gateway";
 import { parsePlanDocumentName } from "../../realtime/plan-document";
-import { councilTarget, loadCouncil } from "../councils";
+import { councilsWhere, councilTarget, loadCouncil } from "../councils";
 import { NotFoundError } from "../errors";
 import { can, type Actor, type Target } from "../identity";
-import { mayReadProblem, monthlyProblemOwner } from "../insights";
+import { mayReadProblem, monthlyProblemOwner, problemsWhere } from "../insights";
 import type { ListDefinition } from "./templates";
 
 export type PlanRecord = Omit<typeof plans.$inferSelect, "lists" | "signerRoles"> & {
@@ -94,6 +94,26 @@ export function sharedAccess(actor: Actor | null, owner: PlanOwner): Access {
   if (can(actor, "edit:plan", owner.target)) return "edit";
   if (can(actor, "read:plan", owner.target) || can(actor, "read:council", owner.target)) return "read";
   return "none";
+}
+
+/** `sharedAccess` is not "none", as a filter on `plans`: the plans a list shows the actor. */
+export function readablePlansWhere(actor: Actor | null): SQL {
+  const permissions = ["edit:plan", "read:plan", "read:council"] as const;
+  // A condition left undefined holds for every owner (the permission in scope "any").
+  const anyOf = (conditions: (SQL | undefined)[]) =>
+    conditions.includes(undefined) ? sql`1 = 1` : or(...(conditions as SQL[]))!;
+  const council = anyOf(permissions.map((p) => councilsWhere(actor, p)));
+  const problem = anyOf(permissions.map((p) => problemsWhere(actor, p)));
+  return or(
+    and(
+      eq(plans.ownerKind, "council"),
+      sql`exists (select 1 from ${councils} where ${councils.id} = ${plans.ownerId} and ${council})`,
+    ),
+    and(
+      eq(plans.ownerKind, "monthly_problem"),
+      sql`exists (select 1 from ${monthlyProblems} where ${monthlyProblems.id} = ${plans.ownerId} and ${problem})`,
+    ),
+  )!;
 }
 
 /** A party's rows: only that organisation's members edit them; whoever may read the plan reads them. */

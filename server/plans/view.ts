@@ -4,11 +4,13 @@
  * latest version. Read-only; the rights come from the same functions the
  * realtime server asks (access.ts), so the page and the server agree.
  */
-import { asc } from "drizzle-orm";
+import { and } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { plans } from "../../db/schema";
+import { LIST_PAGE } from "../councils";
 import { can, orgBriefs, userBriefs, type Actor } from "../identity";
-import { loadPlan, ownerSummary, partyAccess, planOwner, readablePlan, sharedAccess } from "./access";
+import { newestFirstPage } from "../keyset";
+import { ownerSummary, partyAccess, readablePlan, readablePlansWhere, sharedAccess } from "./access";
 import { mayChair } from "./plans";
 import { planVersionHistory, type PlanDocuments } from "./versions";
 
@@ -79,21 +81,35 @@ export async function planView(database: Database, documents: PlanDocuments, act
 
 export type PlanView = Awaited<ReturnType<typeof planView>>;
 
-/** The plans the actor may read (any owner), newest first, with their owner's title. */
-export async function listReadablePlans(database: Database, actor: Actor) {
-  const rows = await database.db.select({ id: plans.id }).from(plans).orderBy(asc(plans.id));
-  const out: { id: number; template: string; createdAt: Date; owner: { title: string; href: string | null } | null }[] =
-    [];
-  for (const { id } of rows) {
-    const plan = await loadPlan(database.db, id);
-    const owner = plan && (await planOwner(database.db, actor, plan));
-    if (!plan || !owner || sharedAccess(actor, owner) === "none") continue;
-    out.push({
-      id,
-      template: plan.template,
-      createdAt: plan.createdAt,
-      owner: await ownerSummary(database.db, actor, plan.ownerKind, plan.ownerId),
-    });
-  }
-  return out.reverse();
+/** One page of the plans the actor may read (any owner), newest first, with their owner; and the next page's cursor. */
+export async function listReadablePlans(database: Database, actor: Actor, cursor?: string | null) {
+  const { rows, next } = await newestFirstPage(
+    cursor,
+    LIST_PAGE,
+    (after, order, limit) =>
+      database.db
+        .select({
+          id: plans.id,
+          template: plans.template,
+          createdAt: plans.createdAt,
+          ownerKind: plans.ownerKind,
+          ownerId: plans.ownerId,
+        })
+        .from(plans)
+        .where(and(readablePlansWhere(actor), after))
+        .orderBy(...order)
+        .limit(limit),
+    { time: plans.createdAt, id: plans.id, of: (p) => p.createdAt },
+  );
+  return {
+    plans: await Promise.all(
+      rows.map(async (p) => ({
+        id: p.id,
+        template: p.template,
+        createdAt: p.createdAt,
+        owner: await ownerSummary(database.db, actor, p.ownerKind, p.ownerId),
+      })),
+    ),
+    next,
+  };
 }

@@ -20,6 +20,7 @@ import {
   users,
 } from "../../db/schema";
 import { ForbiddenError, NotFoundError } from "../errors";
+import { afterCursor, decodeCursor, encodeCursor } from "../keyset";
 import { parseOrThrow } from "../identity/accounts";
 import { audit } from "../identity/audit";
 import { can, scopesFor, type Actor } from "../identity/permissions";
@@ -165,15 +166,6 @@ function queueCondition(queue: Queue, actor: Actor, now: Date): SQL | undefined 
   }
 }
 
-function encodeCursor(key: number, id: number) {
-  return Buffer.from(`${key}:${id}`).toString("base64url");
-}
-function decodeCursor(cursor: string | undefined): [number, number] | null {
-  if (!cursor) return null;
-  const [key, id] = Buffer.from(cursor, "base64url").toString().split(":").map(Number);
-  return Number.isFinite(key) && Number.isFinite(id) ? [key!, id!] : null;
-}
-
 const leadOrg = aliasedTable(organisations, "lead_org");
 const community = aliasedTable(regions, "community");
 const street = aliasedTable(regions, "street");
@@ -240,11 +232,8 @@ export async function listTickets(database: Database, actor: Actor, input: unkno
     match ? await searchCondition(database, match) : undefined,
     cursor
       ? byDeadline
-        ? sql`(${sortKey} > ${cursor[0]} or (${sortKey} = ${cursor[0]} and ${tickets.id} > ${cursor[1]}))`
-        : or(
-            lt(tickets.receivedAt, new Date(cursor[0])),
-            and(eq(tickets.receivedAt, new Date(cursor[0])), lt(tickets.id, cursor[1])),
-          )
+        ? afterCursor(sortKey, tickets.id, cursor[0], cursor[1], "asc")
+        : afterCursor(tickets.receivedAt, tickets.id, new Date(cursor[0]), cursor[1], "desc")
       : undefined,
   ].filter((c) => c !== undefined);
   const order = byDeadline ? [asc(sortKey), asc(tickets.id)] : [desc(tickets.receivedAt), desc(tickets.id)];

@@ -251,11 +251,11 @@ describe("吹哨报到", () => {
   });
 
   it("whistles are listed to those involved and the centre, not to others", async () => {
-    expect((await listWhistles(t.database, a.housing!)).map((w) => w.id)).toEqual([whistleId]);
-    expect((await listWhistles(t.database, a.operator!)).map((w) => w.id)).toEqual([whistleId]);
-    expect((await listWhistles(t.database, a.street!)).map((w) => w.id)).toEqual([whistleId]);
-    expect(await listWhistles(t.database, a.committee!)).toEqual([]);
-    expect(await listWhistles(t.database, a.resident!)).toEqual([]);
+    expect((await listWhistles(t.database, a.housing!)).whistles.map((w) => w.id)).toEqual([whistleId]);
+    expect((await listWhistles(t.database, a.operator!)).whistles.map((w) => w.id)).toEqual([whistleId]);
+    expect((await listWhistles(t.database, a.street!)).whistles.map((w) => w.id)).toEqual([whistleId]);
+    expect((await listWhistles(t.database, a.committee!)).whistles).toEqual([]);
+    expect((await listWhistles(t.database, a.resident!)).whistles).toEqual([]);
   });
 });
 
@@ -268,7 +268,7 @@ describe("圆桌会议: stages, meeting, vote, decision, and back to the tickets
   const at = bj("2025-03-10T09:00:00");
 
   it("the secretary opens a council from the whistle: its tickets and units come along", async () => {
-    const [w] = await listWhistles(t.database, a.secretary!);
+    const [w] = (await listWhistles(t.database, a.secretary!)).whistles;
     await expect(
       createCouncil(
         t.database,
@@ -331,9 +331,9 @@ describe("圆桌会议: stages, meeting, vote, decision, and back to the tickets
     }
     expect(await councilAccess(t.database, null, councilId)).toBe("none");
     await expect(getCouncil(t.database, a.committee!, councilId)).rejects.toThrow(NotFoundError);
-    expect((await listCouncils(t.database, a.resident!)).map((c) => c.id)).toEqual([councilId]);
-    expect((await listCouncils(t.database, a.committee!)).map((c) => c.id)).toEqual([]);
-    expect((await listCouncils(t.database, a.operator!)).map((c) => c.id).sort()).toEqual(
+    expect((await listCouncils(t.database, a.resident!)).councils.map((c) => c.id)).toEqual([councilId]);
+    expect((await listCouncils(t.database, a.committee!)).councils.map((c) => c.id)).toEqual([]);
+    expect((await listCouncils(t.database, a.operator!)).councils.map((c) => c.id).sort()).toEqual(
       [councilId, otherCouncilId].sort(),
     );
   });

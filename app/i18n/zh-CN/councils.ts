@@ -46,6 +46,8 @@ export const councils = {
     absent: (n: number) => `未报到 ${n}`,
     toReport: "待本单位报到",
     closed: "已办结",
+    councilsPages: "圆桌会议翻页",
+    whistlesPages: "吹哨报到翻页",
     scorecardsHeading: "吹哨报到考核（双考核）",
     scorecardColumns: ["单位", "被召集", "按时", "迟到", "未报到", "评价数", "平均得分"],
   },

@@ -2,6 +2,7 @@
 export const plans = {
   title: "方案",
   indexIntro: "一方案三清单：圆桌会议形成的方案、问题清单、任务清单和责任清单，各方在线共同编辑、定稿签署。",
+  pages: "方案翻页",
   none: "暂无可查看的方案。方案由议事的召集人在议事页面创建。",
   templates: { three_lists: "一方案三清单", four_lists: "一方案四清单", custom: "自定义清单" } as Record<
     string,

@@ -4,11 +4,12 @@
  * read one, act on one as the centre, and page through what changed since a
  * moment, for sync. Reporter details never leave unmasked.
  */
-import { aliasedTable, and, asc, eq, gt, gte, or } from "drizzle-orm";
+import { aliasedTable, and, asc, eq, gte } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Queryable } from "../../../db/client";
 import { categories, organisations, tickets } from "../../../db/schema";
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from "../../errors";
+import { afterCursor, decodeCursor, encodeCursor } from "../../keyset";
 import { parseOrThrow } from "../../identity/accounts";
 import type { Actor } from "../../identity/permissions";
 import { createTicket, intakeSchema } from "../intake";
@@ -200,15 +201,10 @@ export const syncSchema = z.object({
     .default(SYNC_PAGE_SIZE),
 });
 
-function encodeCursor(at: Date, id: number) {
-  return Buffer.from(`${at.getTime()}:${id}`).toString("base64url");
-}
-function decodeCursor(cursor: string): [number, number] {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split(":").map(Number);
-  if (!Number.isSafeInteger(at) || !Number.isSafeInteger(id)) {
-    throw new ValidationError("cursor 无效", { cursor: ["cursor 无效：请使用上一页返回的 nextCursor"] });
-  }
-  return [at!, id!];
+function cursorOrThrow(cursor: string): [number, number] {
+  const decoded = decodeCursor(cursor);
+  if (!decoded) throw new ValidationError("cursor 无效", { cursor: ["cursor 无效：请使用上一页返回的 nextCursor"] });
+  return decoded;
 }
 
 const leadOrg = aliasedTable(organisations, "lead_org");
@@ -223,7 +219,7 @@ const leadOrg = aliasedTable(organisations, "lead_org");
  */
 export async function ticketsUpdatedSince(database: Database, actor: Actor, input: unknown) {
   const f = parseOrThrow(syncSchema, input);
-  const after = f.cursor ? decodeCursor(f.cursor) : null;
+  const after = f.cursor ? cursorOrThrow(f.cursor) : null;
   const rows = await database.db
     .select({
       id: tickets.id,
@@ -263,12 +259,7 @@ export async function ticketsUpdatedSince(database: Database, actor: Actor, inpu
       and(
         visibility(actor),
         gte(tickets.updatedAt, f.updatedSince),
-        after
-          ? or(
-              gt(tickets.updatedAt, new Date(after[0])),
-              and(eq(tickets.updatedAt, new Date(after[0])), gt(tickets.id, after[1])),
-            )
-          : undefined,
+        after ? afterCursor(tickets.updatedAt, tickets.id, new Date(after[0]), after[1], "asc") : undefined,
       ),
     )
     .orderBy(asc(tickets.updatedAt), asc(tickets.id))
@@ -287,6 +278,6 @@ export async function ticketsUpdatedSince(database: Database, actor: Actor, inpu
       closedAt: isoBeijing(r.closedAt),
       updatedAt: isoBeijing(r.updatedAt),
     })),
-    nextCursor: rows.length > f.limit && last ? encodeCursor(last.updatedAt, last.id) : null,
+    nextCursor: rows.length > f.limit && last ? encodeCursor(last.updatedAt.getTime(), last.id) : null,
   };
 }
