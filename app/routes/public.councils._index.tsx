@@ -1,7 +1,10 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { SelectField } from "~/components/Field";
+import { ListPager } from "~/components/ListPager";
 import { formatDateTime, t } from "~/i18n";
 import { listPublicCouncils } from "../../server/councils";
+import { listRegions } from "../../server/regions";
 import styles from "~/styles/councils.css?url";
 
 const P = t.councils.public;
@@ -10,17 +13,47 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 export const meta: MetaFunction = () => [{ title: `${P.heading} · ${t.app.name}` }];
 
-/** 公示: every council with a published decision, open to anyone. */
-export async function loader({ context }: LoaderFunctionArgs) {
-  return { councils: await listPublicCouncils(context.database) };
+/** 公示: every council with a published decision, open to anyone; by district, a page at a time. */
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const districts = (await listRegions(context.database, { level: "district" })).map(({ code, name }) => ({
+    code,
+    name,
+  }));
+  // A district the list does not know is no filter rather than an error page.
+  const asked = url.searchParams.get("district") ?? "";
+  const district = districts.some((d) => d.code === asked) ? asked : "";
+  const cursor = url.searchParams.get("cursor") ?? "";
+  const { councils, next } = await listPublicCouncils(context.database, { district, cursor });
+  return { councils, next, paged: !!cursor, district, districts };
 }
 
 export default function PublicCouncils() {
-  const { councils } = useLoaderData<typeof loader>();
+  const { councils, next, paged, district, districts } = useLoaderData<typeof loader>();
+  const href = (cursor: string) => {
+    const params = new URLSearchParams();
+    if (district) params.set("district", district);
+    if (cursor) params.set("cursor", cursor);
+    const query = params.toString();
+    return `/public/councils${query ? `?${query}` : ""}`;
+  };
   return (
     <main id="main" className="page">
       <h1>{P.heading}</h1>
       <p className="muted">{P.intro}</p>
+      <Form method="get" className="inline-form">
+        <SelectField name="district" id="public-district" label={P.district} defaultValue={district}>
+          <option value="">{P.allDistricts}</option>
+          {districts.map((d) => (
+            <option key={d.code} value={d.code}>
+              {d.name}
+            </option>
+          ))}
+        </SelectField>
+        <button type="submit" className="button">
+          {P.show}
+        </button>
+      </Form>
       {councils.length === 0 ? <p className="muted">{P.none}</p> : null}
       <ul className="public-list">
         {councils.map((c) => (
@@ -33,6 +66,7 @@ export default function PublicCouncils() {
           </li>
         ))}
       </ul>
+      <ListPager paged={paged} next={next} href={href} label={P.pages} />
     </main>
   );
 }

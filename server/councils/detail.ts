@@ -3,7 +3,7 @@
  * public page (公示) anyone may open — published decisions only, people's
  * names masked, tickets by number and status only.
  */
-import { asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, eq, inArray, like, sql } from "drizzle-orm";
 import type { Database, Queryable } from "../../db/client";
 import {
   agendaItems,
@@ -22,8 +22,10 @@ import {
 } from "../../db/schema";
 import { NotFoundError } from "../errors";
 import { can, orgBriefs, userBriefs, type Actor } from "../identity";
+import { newestFirstPage } from "../keyset";
+import { significantPrefix } from "../regions";
 import { maskName, ticketBriefs } from "../tickets";
-import { councilMembers, loadCouncil, mayOnCouncil, readableCouncil } from "./access";
+import { councilMembers, LIST_PAGE, loadCouncil, mayOnCouncil, readableCouncil } from "./access";
 import { linkedTicketIds } from "./councils";
 import { tally } from "./votes";
 
@@ -263,19 +265,36 @@ export async function publicCouncil(database: Database, councilId: number) {
   };
 }
 
-/** Councils with a published decision, newest first, for the public list. */
-export async function listPublicCouncils(database: Database) {
-  const rows = await database.db
-    .selectDistinct({
-      id: councils.id,
-      title: councils.title,
-      address: councils.address,
-      stage: councils.stage,
-      updatedAt: councils.updatedAt,
-    })
-    .from(councils)
-    .innerJoin(decisions, eq(decisions.councilId, councils.id))
-    .where(isNotNull(decisions.publishedAt))
-    .orderBy(desc(councils.updatedAt));
-  return rows;
+/**
+ * One page of the councils with a published decision, latest change first, for the public list;
+ * within a district when one is given. A city publishes thousands a year: a resident looks for
+ * their own district's, then pages back.
+ */
+export async function listPublicCouncils(database: Database, options: { district?: string; cursor?: string } = {}) {
+  const published = sql`exists (select 1 from ${decisions} where ${decisions.councilId} = ${councils.id} and ${decisions.publishedAt} is not null)`;
+  const { rows, next } = await newestFirstPage(
+    options.cursor,
+    LIST_PAGE,
+    (after, order, limit) =>
+      database.db
+        .select({
+          id: councils.id,
+          title: councils.title,
+          address: councils.address,
+          stage: councils.stage,
+          updatedAt: councils.updatedAt,
+        })
+        .from(councils)
+        .where(
+          and(
+            published,
+            options.district ? like(councils.regionCode, `${significantPrefix(options.district)}%`) : undefined,
+            after,
+          ),
+        )
+        .orderBy(...order)
+        .limit(limit),
+    { time: councils.updatedAt, id: councils.id, of: (c) => c.updatedAt },
+  );
+  return { councils: rows, next };
 }

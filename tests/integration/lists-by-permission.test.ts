@@ -6,14 +6,14 @@
  * has filled a page many times over — with nothing repeated or skipped across
  * pages.
  */
-import { eq } from "drizzle-orm";
+import { eq, isNotNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUsers } from "../../db/seed/demo";
 import { seedDemoCouncils } from "../../db/seed/demo-councils";
 import { seedDemoProblems } from "../../db/seed/demo-problems";
 import { seedDemoTickets } from "../../db/seed/demo-tickets";
-import { councilParties, councils, organisations, plans, whistles, whistleUnits } from "../../db/schema";
-import { casesForMap, listCouncils, listWhistles } from "../../server/councils";
+import { councilParties, councils, decisions, organisations, plans, whistles, whistleUnits } from "../../db/schema";
+import { casesForMap, listCouncils, listPublicCouncils, listWhistles } from "../../server/councils";
 import { listReadablePlans, readablePlan } from "../../server/plans";
 import { loadCouncil, loadWhistle, mayOnCouncil, whistleTarget } from "../../server/councils/access";
 import { can, type Actor } from "../../server/identity";
@@ -243,6 +243,30 @@ describe("lists filtered by the permission module, in the database", () => {
       expect(second).toContain(`>${zhCN.common.latest}<`);
     } finally {
       await portal.close();
+    }
+  });
+});
+
+describe("the public list of published decisions", () => {
+  it("holds the councils with a published decision, by district, latest first", async () => {
+    const published = await t.database.db
+      .selectDistinct({ id: councils.id, regionCode: councils.regionCode })
+      .from(councils)
+      .innerJoin(decisions, eq(decisions.councilId, councils.id))
+      .where(isNotNull(decisions.publishedAt));
+    expect(published.length).toBeGreaterThan(0);
+    const all = await allPages(async (cursor) => {
+      const page = await listPublicCouncils(t.database, { cursor: cursor ?? undefined });
+      return { rows: page.councils, next: page.next };
+    });
+    expect(all.rows.map((c) => c.id).sort((x, y) => x - y)).toEqual(published.map((c) => c.id).sort((x, y) => x - y));
+    const times = all.rows.map((c) => c.updatedAt.getTime());
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+    // By district: 西城区 and 海淀区 hold the demo's, 密云区 none.
+    for (const district of ["110102", "110108", "110228"]) {
+      const listed = (await listPublicCouncils(t.database, { district })).councils.map((c) => c.id);
+      const expected = published.filter((c) => c.regionCode.startsWith(district)).map((c) => c.id);
+      expect(listed.sort(), district).toEqual(expected.sort());
     }
   });
 });
