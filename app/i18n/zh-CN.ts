@@ -206,6 +206,12 @@ export const zhCN = {
       you: "（您）",
       none: "—",
       updated: "已更新账号状态。",
+      search: "查找账号",
+      searchHint: "用户名、姓名或手机号的一部分",
+      find: "查找",
+      noMatch: (q: string) => `没有与「${q}」相符的账号。`,
+      empty: "还没有账号。",
+      pages: "账号翻页",
     },
     auditLog: {
       heading: "审计日志",

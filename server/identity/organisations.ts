@@ -2,7 +2,7 @@
  * Organisations and their members: listing what the actor may see, creating
  * organisations (admin), invitations by link, role changes and removals.
  */
-import { and, asc, count, desc, eq, inArray, like, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, like, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Queryable, Tx } from "../../db/client";
 import {
@@ -21,6 +21,7 @@ import { isOpenInvitation, parseOrThrow } from "./accounts";
 import { audit } from "./audit";
 import { can, rolesByOrgKind, scopesFor, type Actor } from "./permissions";
 import { generateToken, hashToken } from "./tokens";
+import { newestFirstPage } from "../keyset";
 import { regionPath } from "../regions";
 
 interface Meta {
@@ -349,50 +350,61 @@ export async function removeMembership(database: Database, actor: Actor, members
   });
 }
 
-/** Admin: every account with its roles. */
-export async function listUsers(database: Database, actor: Actor) {
+export const USERS_PAGE = 50;
+
+/**
+ * Admin: a page of accounts, newest first, with their roles; those whose username, name or phone
+ * contains `q` when it is given. A city's residents register by the hundred thousand: the page
+ * finds one by name or phone, or pages back through the newest.
+ */
+export async function listUsers(database: Database, actor: Actor, options: { q?: string; cursor?: string } = {}) {
   if (!can(actor, "manage:user")) throw new ForbiddenError();
-  const rows = await database.db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      status: users.status,
-      role: memberships.role,
-      orgName: organisations.name,
-    })
-    .from(users)
-    .leftJoin(memberships, eq(memberships.userId, users.id))
-    .leftJoin(organisations, eq(memberships.orgId, organisations.id))
-    .orderBy(asc(users.username));
-  const byUser = new Map<
-    number,
-    {
-      id: number;
-      username: string;
-      displayName: string;
-      status: (typeof users.$inferSelect)["status"];
-      roles: string[];
-      /** The same roles, structured, for labels in the UI. */
-      memberships: { role: Role; orgName: string | null }[];
-    }
-  >();
-  for (const r of rows) {
-    const u = byUser.get(r.id) ?? {
-      id: r.id,
-      username: r.username,
-      displayName: r.displayName,
-      status: r.status,
-      roles: [],
-      memberships: [],
-    };
-    if (r.role) {
-      u.roles.push(r.orgName ? `${r.role}@${r.orgName}` : r.role);
-      u.memberships.push({ role: r.role, orgName: r.orgName });
-    }
-    byUser.set(r.id, u);
-  }
-  return [...byUser.values()];
+  const q = options.q?.trim() ?? "";
+  // instr, not like: a typed % or _ is then a character, not a wildcard.
+  const match = q
+    ? sql`(instr(${users.username}, ${q.toLowerCase()}) > 0 or instr(${users.displayName}, ${q}) > 0 or instr(coalesce(${users.phone}, ''), ${q}) > 0)`
+    : undefined;
+  const { rows: page, next } = await newestFirstPage(
+    options.cursor,
+    USERS_PAGE,
+    (after, order, limit) =>
+      database.db
+        .select({
+          id: users.id,
+          username: users.username,
+          displayName: users.displayName,
+          status: users.status,
+          createdAt: users.createdAt,
+        })
+        .from(users)
+        .where(and(match, after))
+        .orderBy(...order)
+        .limit(limit),
+    { time: users.createdAt, id: users.id, of: (u) => u.createdAt },
+  );
+  const roles = page.length
+    ? await database.db
+        .select({ userId: memberships.userId, role: memberships.role, orgName: organisations.name })
+        .from(memberships)
+        .leftJoin(organisations, eq(memberships.orgId, organisations.id))
+        .where(
+          inArray(
+            memberships.userId,
+            page.map((u) => u.id),
+          ),
+        )
+        .orderBy(asc(memberships.id))
+    : [];
+  return {
+    users: page.map((u) => ({
+      id: u.id,
+      username: u.username,
+      displayName: u.displayName,
+      status: u.status,
+      memberships: roles.filter((r) => r.userId === u.id).map((r) => ({ role: r.role, orgName: r.orgName })),
+    })),
+    next,
+  };
 }
 
 export const AUDIT_PAGE_SIZE = 50;

@@ -17,7 +17,9 @@ import {
   createInvitation,
   findOpenInvitation,
   INVITATION_LIFETIME_MS,
+  listUsers,
   loadActor,
+  USERS_PAGE,
   login,
   registerResident,
   revokeInvitation,
@@ -443,6 +445,55 @@ async function refusedByForeignKey(promise: Promise<unknown>): Promise<void> {
   const messages = [(error as Error).message, String(((error as Error).cause as Error | undefined)?.message)];
   expect(messages.join(" | ")).toMatch(/FOREIGN KEY constraint failed/);
 }
+
+describe("listUsers", () => {
+  it("pages through every account newest first and finds one by username, name or phone", async () => {
+    // A district's worth of new residents, registered after the demo's accounts.
+    const base = Date.now() + 60_000;
+    const residents = Array.from({ length: USERS_PAGE + 15 }, (_, i) => ({
+      username: `resident_${String(i).padStart(3, "0")}`,
+      displayName: i === 42 ? "欧阳100%" : `居民${i}`,
+      passwordHash: "x",
+      phone: `1390000${String(i).padStart(4, "0")}`,
+      createdAt: new Date(base + Math.floor(i / 2) * 1000),
+    }));
+    await database.db.insert(users).values(residents);
+    const total = (await database.db.select({ n: count() }).from(users).get())!.n;
+
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    let first = true;
+    do {
+      const page = await listUsers(t.database, admin, { cursor });
+      if (first) {
+        expect(page.users).toHaveLength(USERS_PAGE);
+        // Newest first: the last registered resident leads the first page.
+        expect(page.users[0]!.username).toBe(`resident_${String(USERS_PAGE + 14).padStart(3, "0")}`);
+        first = false;
+      }
+      seen.push(...page.users.map((u) => u.id));
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toHaveLength(total);
+
+    const find = async (q: string) => (await listUsers(t.database, admin, { q })).users.map((u) => u.username);
+    expect(await find("RESIDENT_007")).toEqual(["resident_007"]);
+    expect(await find("13900000042")).toEqual(["resident_042"]);
+    // A typed % is a character, not a wildcard.
+    expect(await find("100%")).toEqual(["resident_042"]);
+    expect(await find("周大")).toEqual(["resident"]);
+    expect(await find("没有这个人")).toEqual([]);
+    // Roles come with each account.
+    const [street] = (await listUsers(t.database, admin, { q: "street" })).users;
+    expect(street!.memberships).toEqual([{ role: "street_officer", orgName: DASHILAR }]);
+  });
+
+  it("is the administrator's alone", async () => {
+    expect(await rejection(listUsers(t.database, street))).toBeInstanceOf(ForbiddenError);
+    expect(await rejection(listUsers(t.database, resident))).toBeInstanceOf(ForbiddenError);
+  });
+});
 
 describe("the database", () => {
   const badMembership = { userId: 999_999, role: "resident" as const, regionCode: "110102013901" };
