@@ -373,6 +373,9 @@ export const zhCN = {
     previous: "上一页",
     latest: "回到最新",
     older: "更早的",
+    filter: "筛选",
+    filterHint: "输入名称的一部分；回车勾选第一个匹配项",
+    filterMatches: (n: number) => `${n} 项匹配`,
     approximate: "（位置为近似值）",
   },
 };

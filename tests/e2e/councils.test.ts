@@ -81,7 +81,21 @@ describe("吹哨报到 to 决议公示", () => {
     await page.getByRole("button", { name: C.whistle.submit, exact: true }).click();
     await expect.poll(() => page.locator("#orgIds-error").textContent()).toContain("请至少选择一个被召集单位");
     expect(await page.getByLabel(C.whistle.problem).inputValue()).toContain("西河沿街院内大树");
-    await page.getByRole("checkbox", { name: /西城区住房和城市建设委员会/ }).check();
+    // The units are many: the filter narrows them, keeps what is checked in view, and Enter checks the first match.
+    const units = page.getByRole("group", { name: C.whistle.units });
+    const filter = units.getByLabel(zhCN.common.filter);
+    await filter.fill("城市管理");
+    const visible = () => units.locator("label:visible").allTextContents();
+    await expect.poll(visible).not.toContainEqual(expect.stringContaining("住房和城市建设"));
+    await filter.press("Enter");
+    await filter.fill("住房 建设");
+    await filter.press("Enter");
+    await expect.poll(visible).toContainEqual(expect.stringContaining("住房和城市建设"));
+    expect((await visible()).some((label) => label.includes("城市管理"))).toBe(true);
+    // Taken back: one unit is enough here.
+    await units.getByRole("checkbox", { name: /城市管理/ }).uncheck();
+    await filter.fill("");
+    expect(await units.getByRole("checkbox", { name: /西城区住房和城市建设委员会/ }).isChecked()).toBe(true);
     await page.getByRole("button", { name: C.whistle.submit, exact: true }).click();
     await expect.poll(() => page.locator(".form-ok").textContent()).toBe(C.whistle.created);
     await page.getByRole("link", { name: C.whistle.view }).click();
