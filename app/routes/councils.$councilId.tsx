@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import { useMemo, useState, type ReactNode } from "react";
 import { CheckList } from "~/components/councils/CheckList";
+import { ResidentPicker } from "~/components/councils/ResidentPicker";
 import { PlanSection, customListsFrom } from "~/components/plans/PlanSection";
 import { MapField } from "~/components/MapField";
 import type { PickedPoint } from "~/components/tickets/MapPick";
@@ -32,7 +33,6 @@ import {
   signDecision,
   summonableUnits,
 } from "../../server/councils";
-import { residentsIn } from "../../server/identity";
 import { createPlan, listCommitments, planOf } from "../../server/plans";
 import styles from "~/styles/councils.css?url";
 
@@ -62,9 +62,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     detail.can.convene && detail.council.stage !== "closed"
       ? {
           units: (await summonableUnits(context.database)).filter((u) => !detail.parties.some((p) => p.orgId === u.id)),
-          residents: (await residentsIn(context.database.db, detail.council.regionCode)).filter(
-            (r) => !detail.parties.some((p) => p.userId === r.userId),
-          ),
+          residents: detail.parties.flatMap((p) => (p.userId == null ? [] : [p.userId])),
+          regionCode: detail.council.regionCode,
         }
       : null;
   const plan = await planOf(context.database.db, "council", id);
@@ -655,7 +654,8 @@ export default function CouncilPage() {
 
 /** The convener adds a party while the council is open: a unit (lead or cooperating) or a resident representative. */
 function AddParty(props: {
-  joinable: { units: { id: number; name: string }[]; residents: { userId: number; displayName: string }[] };
+  /** Units that could join, and the representatives already parties (not offered again). */
+  joinable: { units: { id: number; name: string }[]; residents: number[]; regionCode: string };
 }) {
   const result = useActionData<typeof action>();
   const [role, setRole] = useState<"lead" | "cooperating" | "resident_rep">("cooperating");
@@ -682,14 +682,14 @@ function AddParty(props: {
           ))}
         </SelectField>
         {role === "resident_rep" ? (
-          <SelectField name="userId" id="party-user" label={P.resident} errors={failure?.fieldErrors.userId}>
-            <option value="">{P.choose}</option>
-            {props.joinable.residents.map((r) => (
-              <option key={r.userId} value={r.userId}>
-                {r.displayName}
-              </option>
-            ))}
-          </SelectField>
+          <ResidentPicker
+            name="userId"
+            legend={P.resident}
+            regionCode={props.joinable.regionCode}
+            exclude={props.joinable.residents}
+            single
+            errors={failure?.fieldErrors.userId}
+          />
         ) : (
           <SelectField name="orgId" id="party-org" label={P.unit} errors={failure?.fieldErrors.orgId}>
             <option value="">{P.choose}</option>

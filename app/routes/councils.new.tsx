@@ -4,19 +4,14 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import { useMemo, useState } from "react";
 import { CheckList } from "~/components/councils/CheckList";
+import { ResidentPicker } from "~/components/councils/ResidentPicker";
 import { MapField } from "~/components/MapField";
 import type { PickedPoint } from "~/components/tickets/MapPick";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
 import { t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { formWithLists, handleForm, parseId } from "~/lib/forms.server";
-import {
-  createCouncil,
-  placesFor,
-  representativeChoices,
-  summonableUnits,
-  topicForCouncil,
-} from "../../server/councils";
+import { createCouncil, placesFor, summonableUnits, topicForCouncil } from "../../server/councils";
 import styles from "~/styles/councils.css?url";
 
 const C = t.councils;
@@ -35,13 +30,11 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const whistleId = parseId(url.searchParams.get("whistleId"));
   const topicId = parseId(url.searchParams.get("topicId"));
   const db = context.database;
-  const [places, units, residents, topic] = await Promise.all([
+  const [places, units, topic] = await Promise.all([
     placesFor(db, actor, "convene:council"),
     summonableUnits(db),
-    representativeChoices(db, actor),
     topicId ? topicForCouncil(db, actor, topicId) : null,
   ]);
-  const names = new Map(places.map((p) => [p.code, p.name]));
   return {
     whistleId,
     topic: topic
@@ -49,11 +42,6 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
       : null,
     places: places.map(({ code, name, lon, lat }) => ({ code, name, lon, lat })),
     units: units.map(({ id, name, kind }) => ({ id, name, kind })),
-    residents: residents.map((r) => ({
-      userId: r.userId,
-      displayName: r.displayName,
-      place: names.get(r.regionCode ?? "") ?? "",
-    })),
   };
 }
 
@@ -67,7 +55,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function NewCouncil() {
-  const { whistleId, topic, places, units, residents } = useLoaderData<typeof loader>();
+  const { whistleId, topic, places, units } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors = result?.fieldErrors ?? {};
@@ -127,11 +115,10 @@ export default function NewCouncil() {
           options={unitOptions}
           errors={errors.cooperatingOrgIds}
         />
-        <CheckList
+        <ResidentPicker
           name="residentUserIds"
           legend={N.residents}
           hint={N.residentsHint}
-          options={residents.map((r) => ({ value: r.userId, label: r.displayName, group: r.place }))}
           errors={errors.residentUserIds}
         />
         <Field name="ticketNumbers" label={N.tickets} hint={C.whistle.ticketsHint} errors={errors.ticketNumbers} />

@@ -4,7 +4,7 @@
  * every change recorded; residents propose topics and review the outcome.
  * Implementation done → linked tickets are replied through the ticket lifecycle.
  */
-import { and, asc, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, like, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Tx } from "../../db/client";
 import {
@@ -19,7 +19,9 @@ import {
   councilParties,
   decisions,
   meetings,
+  memberships,
   regions,
+  users,
   whistleTickets,
   type CouncilStage,
 } from "../../db/schema";
@@ -31,10 +33,11 @@ import {
   orgBriefs,
   parseOrThrow,
   permissionCondition,
-  residentsIn,
+  residentsAmong,
   type Actor,
 } from "../identity";
 import { newestFirstPage } from "../keyset";
+import { significantPrefix } from "../regions";
 import { notify } from "../notifications";
 import { replyFromCouncil, resolveTicketNumbers, ticketBriefs } from "../tickets";
 import {
@@ -128,7 +131,7 @@ export async function createCouncil(database: Database, actor: Actor, input: unk
     if (orgs.length !== orgIds.length || orgs.some((o) => !summonableKinds.includes(o.kind)))
       throw new ValidationError("请检查参与单位", { cooperatingOrgIds: ["所选单位不存在或不能参与议事"] });
     if (lead.size === 0) throw new ValidationError("请选择牵头单位", { leadOrgIds: ["请选择牵头单位"] });
-    const residents = new Set((await residentsIn(tx, data.regionCode)).map((r) => r.userId));
+    const residents = await residentsAmong(tx, data.regionCode, data.residentUserIds);
     if (data.residentUserIds.some((u) => !residents.has(u)))
       throw new ValidationError("居民代表须为本社区居民", { residentUserIds: ["居民代表须为本社区居民"] });
     if (data.topicId) {
@@ -206,7 +209,7 @@ export async function addParty(database: Database, actor: Actor, councilId: numb
     if (council.stage === "closed") throw new ConflictError("议事已结案，不能再增加参与方");
     let notifyUsers: number[];
     if (data.role === "resident_rep") {
-      const residents = new Set((await residentsIn(tx, council.regionCode)).map((r) => r.userId));
+      const residents = await residentsAmong(tx, council.regionCode, [data.userId!]);
       if (!residents.has(data.userId!))
         throw new ValidationError("居民代表须为本社区居民", { userId: ["居民代表须为本社区居民"] });
       if (parties.some((p) => p.userId === data.userId)) throw new ConflictError("该居民已是居民代表");
@@ -570,13 +573,37 @@ export async function placesFor(
   return rows.filter((r) => can(actor, permission, { regionCode: r.code }));
 }
 
-/** Residents who may represent their community at a council convened by the actor. */
-export async function representativeChoices(database: Database, actor: Actor) {
-  const places = await placesFor(database, actor, "convene:council");
-  const seen = new Map<number, { userId: number; displayName: string; regionCode: string | null }>();
-  for (const p of places.filter((x) => x.level === "community"))
-    for (const r of await residentsIn(database.db, p.code)) seen.set(r.userId, r);
-  return [...seen.values()];
+/** How many residents a search for representatives answers with: a name narrows it further. */
+export const RESIDENT_MATCHES = 20;
+
+/**
+ * Residents who may represent their community at a council the actor convenes, found by a part of
+ * their name; within `regionCode` when given (an open council's own community). A street holds tens of
+ * thousands of registered residents, so the forms search rather than list them.
+ */
+export async function findResidents(database: Database, actor: Actor, input: { q: string; regionCode?: string }) {
+  const allowed = input.regionCode
+    ? can(actor, "convene:council", { regionCode: input.regionCode })
+    : can(actor, "convene:council");
+  if (!allowed) throw new ForbiddenError();
+  const q = input.q.trim();
+  if (!q) return [];
+  return database.db
+    .select({ userId: users.id, displayName: users.displayName, place: regions.name })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(regions, eq(regions.code, memberships.regionCode))
+    .where(
+      and(
+        eq(memberships.role, "resident"),
+        eq(users.status, "active"),
+        permissionCondition(actor, "convene:council", { regionCode: memberships.regionCode }),
+        input.regionCode ? like(memberships.regionCode, `${significantPrefix(input.regionCode)}%`) : undefined,
+        sql`instr(${users.displayName}, ${q}) > 0`,
+      ),
+    )
+    .orderBy(asc(users.displayName), asc(users.id))
+    .limit(RESIDENT_MATCHES);
 }
 
 /** The topic a council is opened from, if the actor may convene in its place. */

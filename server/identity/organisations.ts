@@ -80,16 +80,26 @@ export async function userBriefs(db: Queryable, userIds: readonly number[]) {
     .where(inArray(users.id, [...userIds]));
 }
 
-/** Residents registered in a community (or anywhere under a street), for choosing representatives. */
-export async function residentsIn(db: Queryable, regionCode: string) {
-  return db
-    .select({ userId: users.id, displayName: users.displayName, regionCode: memberships.regionCode })
+/** Which of `userIds` are active residents of the region (a community, or an area's communities). */
+export async function residentsAmong(
+  db: Queryable,
+  regionCode: string,
+  userIds: readonly number[],
+): Promise<Set<number>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .select({ userId: users.id })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(
-      and(eq(memberships.role, "resident"), eq(users.status, "active"), like(memberships.regionCode, `${regionCode}%`)),
-    )
-    .orderBy(asc(users.id));
+      and(
+        eq(memberships.role, "resident"),
+        eq(users.status, "active"),
+        like(memberships.regionCode, `${regionCode}%`),
+        inArray(users.id, [...userIds]),
+      ),
+    );
+  return new Set(rows.map((r) => r.userId));
 }
 
 /** Organisations by id: name, kind and place. */

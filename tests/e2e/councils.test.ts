@@ -130,7 +130,11 @@ describe("吹哨报到 to 决议公示", () => {
       .getByLabel(C.council.description)
       .fill("大树枝杈伸向住户窗户，刮风时危险，请住建委与居民共同商定修剪方案。");
     await page.getByLabel(C.council.address).fill("西河沿社区居委会");
-    await page.getByRole("checkbox", { name: /周大爷/ }).check();
+    // Representatives are found by name, not listed: type part of it, add the one found.
+    const reps = page.getByRole("group", { name: C.council.residents });
+    await reps.getByLabel(C.residentSearch.label).fill("周");
+    await reps.getByRole("button", { name: C.residentSearch.add("周大爷") }).click();
+    expect(await reps.getByRole("checkbox", { name: /周大爷/ }).isChecked()).toBe(true);
     await page.getByRole("button", { name: C.council.submit, exact: true }).click();
     await page.waitForURL(/\/councils\/\d+$/);
     journey.councilUrl = page.url();

@@ -36,6 +36,19 @@ describe("the councils pages over HTTP", () => {
     for (const secret of ["张丽华", "周大爷", "13812345678"]) expect(html).not.toContain(secret);
   });
 
+  it("find resident representatives by name for conveners only, within a community when asked", async () => {
+    const find = (u: string, query: string) => get(`${p.url}/councils/residents?${query}`, { cookie: cookie[u]! });
+    const found = await find("secretary", `q=${encodeURIComponent("周")}`);
+    expect(found.status).toBe(200);
+    expect(await found.json()).toEqual([{ userId: expect.any(Number), displayName: "周大爷", place: "西河沿社区" }]);
+    expect(await (await find("secretary", `q=${encodeURIComponent("周")}&region=110102013901`)).json()).toHaveLength(1);
+    expect(await (await find("secretary", "q=")).json()).toEqual([]);
+    // Not a convener there, or not a convener at all.
+    expect((await find("secretary", `q=${encodeURIComponent("周")}&region=110108025901`)).status).toBe(403);
+    for (const u of ["housing", "property", "resident"]) expect((await find(u, "q=a")).status, u).toBe(403);
+    expect((await get(`${p.url}/councils/residents?q=a`)).status).toBe(302);
+  });
+
   it("open a council to its parties, its area and the centre; not to others", async () => {
     for (const u of ["secretary", "property", "resident", "operator"])
       expect((await get(`${p.url}/councils/${xiheyan}`, { cookie: cookie[u]! })).status, u).toBe(200);
