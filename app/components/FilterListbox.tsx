@@ -9,9 +9,19 @@ export interface ListboxOption {
   keywords?: string;
 }
 
+/** A filter's words, lower-cased: every one must be found for an option to match. */
+export function filterTerms(query: string): string[] {
+  return query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+/** Whether `text` holds every one of the terms. */
+export function matchesTerms(text: string, terms: string[]): boolean {
+  const lower = text.toLowerCase();
+  return terms.every((term) => lower.includes(term));
+}
+
 function matches(option: ListboxOption, terms: string[]) {
-  const text = `${option.group} ${option.label} ${option.keywords ?? ""}`.toLowerCase();
-  return terms.every((term) => text.includes(term));
+  return matchesTerms(`${option.group} ${option.label} ${option.keywords ?? ""}`, terms);
 }
 
 /**
@@ -55,8 +65,7 @@ export function FilterListbox(props: {
   const [filter, setFilter] = useState("");
   const [values, setValues] = useState<string[]>([props.defaultValue ?? []].flat().filter(Boolean));
   const select = useRef<HTMLSelectElement>(null);
-  const query = filter.trim().toLowerCase();
-  const terms = useMemo(() => query.split(/\s+/).filter(Boolean), [query]);
+  const terms = useMemo(() => filterTerms(filter), [filter]);
   const { options } = props;
   const shown = useMemo(
     () => options.filter((o) => terms.length === 0 || matches(o, terms) || values.includes(o.value)),

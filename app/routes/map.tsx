@@ -18,9 +18,9 @@ import { keysOf } from "~/lib/keys";
 import { selectedFilterChoices } from "~/lib/ticket-filters.server";
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import styles from "~/styles/map.css?url";
-import { can } from "../../server/identity";
 import { firstClusters, mapCases, mapFilterSchema, MAX_ZOOM } from "../../server/map";
 import { listRegions } from "../../server/regions";
+import { queueRole } from "../../server/tickets";
 
 const T = t.map;
 
@@ -94,7 +94,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     flow,
     first,
     // "Open as a list" goes to the staff queues' 全部; other roles that see the map have no such list.
-    staffQueues: can(actor, "dispatch:ticket", {}) || can(actor, "handle:ticket"),
+    staffQueues: queueRole(actor) !== "resident",
   };
 }
 

@@ -9,7 +9,7 @@ import { loadOrThrow } from "~/lib/forms.server";
 import { keysOf } from "~/lib/keys";
 import { selectedFilterChoices } from "~/lib/ticket-filters.server";
 import { can } from "../../server/identity";
-import { listTickets, type Queue } from "../../server/tickets";
+import { listTickets, queueRole, type Queue } from "../../server/tickets";
 
 const T = t.tickets;
 
@@ -29,7 +29,7 @@ const filterKeys = ["q", "status", "type", "urgency", "categoryId", "regionCode"
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requirePermission(context, request, "read:ticket");
-  const role = can(actor, "dispatch:ticket", {}) ? "centre" : can(actor, "handle:ticket") ? "unit" : "resident";
+  const role = queueRole(actor);
   const queues = queueSets[role];
   const url = new URL(request.url);
   const asked = url.searchParams.get("queue") as Queue | null;

@@ -20,6 +20,7 @@ export {
   listSchema,
   listTickets,
   PAGE_SIZE,
+  queueRole,
   queues,
   revealContact,
   ticketUnitChoices,

@@ -115,6 +115,11 @@ function areaCondition(code: string): SQL {
   return eq(tickets.districtCode, code);
 }
 
+/** Whose work queues the actor sees: the centre's, a handling unit's, or their own tickets only. */
+export function queueRole(actor: Actor): "centre" | "unit" | "resident" {
+  return can(actor, "dispatch:ticket", {}) ? "centre" : can(actor, "handle:ticket") ? "unit" : "resident";
+}
+
 /** What the actor may read at all, as SQL — the permission module's scopes, translated. */
 export function visibility(actor: Actor): SQL | undefined {
   const scopes = scopesFor(actor, "read:ticket");

@@ -1,4 +1,5 @@
 import { useRef, useState, type KeyboardEvent } from "react";
+import { filterTerms, matchesTerms } from "~/components/FilterListbox";
 import { t } from "~/i18n";
 
 /** Longer lists get a filter: a city's units run to hundreds per district. */
@@ -30,9 +31,8 @@ export function CheckList<V extends number | string>({
   const box = useRef<HTMLDivElement>(null);
   const [query, setQuery] = useState("");
   const [ticked, setTicked] = useState(() => new Set(checked.map(String)));
-  const terms = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
-  const matches = (o: { label: string; group?: string }) =>
-    terms.every((term) => `${o.label} ${o.group ?? ""}`.toLowerCase().includes(term));
+  const terms = filterTerms(query);
+  const matches = (o: { label: string; group?: string }) => matchesTerms(`${o.label} ${o.group ?? ""}`, terms);
   const filterable = options.length >= FILTER_FROM;
   const matchCount = terms.length ? options.filter(matches).length : options.length;
   const onFilterKey = (e: KeyboardEvent<HTMLInputElement>) => {
