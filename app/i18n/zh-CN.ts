@@ -139,6 +139,10 @@ export const zhCN = {
     regions: "区域",
     subnav: "管理功能",
     orgs: {
+      search: "按名称查找",
+      find: "查找",
+      firstOf: (shown: number, total: number) => `共 ${total} 个单位，显示前 ${shown} 个；输入名称的一部分可缩小范围。`,
+      noMatch: (q: string) => `没有名称含「${q}」的单位。`,
       heading: "组织列表",
       caption: "您可以查看的组织",
       name: "组织名称",

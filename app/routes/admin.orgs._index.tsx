@@ -42,10 +42,11 @@ function regionChoices(rows: RegionRow[]) {
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
-  const orgs = await loadOrThrow(() => listOrganisations(context.database, actor));
+  const q = new URL(request.url).searchParams.get("q") ?? "";
+  const { orgs, total } = await loadOrThrow(() => listOrganisations(context.database, actor, { q }));
   const canCreate = can(actor, "manage:organisation");
   const regions = canCreate ? regionChoices(await listRegions(context.database)) : null;
-  return { orgs, canCreate, regions, kinds: canCreate ? orgKinds : [] };
+  return { orgs, total, q, canCreate, regions, kinds: canCreate ? orgKinds : [] };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -58,7 +59,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Organisations() {
-  const { orgs, canCreate, regions, kinds } = useLoaderData<typeof loader>();
+  const { orgs, total, q, canCreate, regions, kinds } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const failure = result && "ok" in result ? result : undefined;
@@ -66,8 +67,19 @@ export default function Organisations() {
     <>
       <h2 id="orgs-heading">{t.admin.orgs.heading}</h2>
       {!canCreate ? <FormError message={failure?.message} /> : null}
+      <Form method="get" className="inline-form" role="search">
+        <Field name="q" id="orgs-q" label={t.admin.orgs.search} defaultValue={q} type="search" />
+        <button type="submit" className="button">
+          {t.admin.orgs.find}
+        </button>
+      </Form>
+      {total > orgs.length ? (
+        <p className="muted" role="status">
+          {t.admin.orgs.firstOf(orgs.length, total)}
+        </p>
+      ) : null}
       {orgs.length === 0 ? (
-        <p className="muted">{t.admin.orgs.empty}</p>
+        <p className="muted">{q ? t.admin.orgs.noMatch(q) : t.admin.orgs.empty}</p>
       ) : (
         <div className="table-wrap">
           <table aria-labelledby="orgs-heading">

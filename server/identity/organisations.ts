@@ -2,7 +2,7 @@
  * Organisations and their members: listing what the actor may see, creating
  * organisations (admin), invitations by link, role changes and removals.
  */
-import { and, asc, count, desc, eq, inArray, like, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, like, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Queryable, Tx } from "../../db/client";
 import {
@@ -116,27 +116,40 @@ export async function orgBriefs(db: Queryable, orgIds: readonly number[]) {
     .where(inArray(organisations.id, [...orgIds]));
 }
 
-/** Organisations the actor may read, with member counts. */
-export async function listOrganisations(database: Database, actor: Actor) {
+/** How many organisations the list shows at once: a city has thousands, found by name. */
+export const ORGS_SHOWN = 100;
+
+/**
+ * The organisations the actor may see (all for an administrator, their own otherwise), by kind and
+ * name; those whose name contains `q` when it is given. The first ORGS_SHOWN, and how many match.
+ */
+export async function listOrganisations(database: Database, actor: Actor, options: { q?: string } = {}) {
   const scopes = scopesFor(actor, "read:organisation");
   if (scopes.length === 0) throw new ForbiddenError();
   const ownOrgIds = actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId]));
-  const where: SQL | undefined = scopes.includes("any") ? undefined : inArray(organisations.id, ownOrgIds);
-  return database.db
-    .select({
-      id: organisations.id,
-      name: organisations.name,
-      kind: organisations.kind,
-      regionCode: organisations.regionCode,
-      regionName: regions.name,
-      members: count(memberships.id),
-    })
-    .from(organisations)
-    .innerJoin(regions, eq(organisations.regionCode, regions.code))
-    .leftJoin(memberships, eq(memberships.orgId, organisations.id))
-    .where(where)
-    .groupBy(organisations.id)
-    .orderBy(asc(organisations.kind), asc(organisations.name));
+  const q = options.q?.trim() ?? "";
+  const where = and(
+    scopes.includes("any") ? undefined : inArray(organisations.id, ownOrgIds),
+    q ? sql`instr(${organisations.name}, ${q}) > 0` : undefined,
+  );
+  const [orgs, total] = await Promise.all([
+    database.db
+      .select({
+        id: organisations.id,
+        name: organisations.name,
+        kind: organisations.kind,
+        regionCode: organisations.regionCode,
+        regionName: regions.name,
+        members: sql<number>`(select count(*) from ${memberships} where ${memberships.orgId} = ${organisations.id})`,
+      })
+      .from(organisations)
+      .innerJoin(regions, eq(organisations.regionCode, regions.code))
+      .where(where)
+      .orderBy(asc(organisations.kind), asc(organisations.name))
+      .limit(ORGS_SHOWN),
+    database.db.select({ n: count() }).from(organisations).where(where).get(),
+  ]);
+  return { orgs, total: total?.n ?? 0 };
 }
 
 export async function getOrganisation(database: Database, actor: Actor, orgId: number, now = new Date()) {

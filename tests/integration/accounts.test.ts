@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { and, count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { auditLog, invitations, memberships, sessions, users } from "../../db/schema";
+import { auditLog, invitations, memberships, organisations, sessions, users } from "../../db/schema";
 import { DEMO_PASSWORD } from "../../db/seed/demo";
 import { ConflictError, ForbiddenError, NotFoundError, ServiceError, ValidationError } from "../../server/errors";
 import {
@@ -17,7 +17,9 @@ import {
   createInvitation,
   findOpenInvitation,
   INVITATION_LIFETIME_MS,
+  listOrganisations,
   listUsers,
+  ORGS_SHOWN,
   loadActor,
   USERS_PAGE,
   login,
@@ -492,6 +494,33 @@ describe("listUsers", () => {
   it("is the administrator's alone", async () => {
     expect(await rejection(listUsers(t.database, street))).toBeInstanceOf(ForbiddenError);
     expect(await rejection(listUsers(t.database, resident))).toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe("listOrganisations", () => {
+  it("finds the administrator's organisations by name, the first hundred of many, with how many match", async () => {
+    const named = await listOrganisations(database, admin, { q: "西河沿" });
+    expect(named.orgs.map((o) => o.name)).toContain(XIHEYAN);
+    expect(named.orgs.every((o) => o.name.includes("西河沿"))).toBe(true);
+    expect(named.total).toBe(named.orgs.length);
+    expect(named.orgs.find((o) => o.name === XIHEYAN)!.members).toBeGreaterThan(0);
+    await database.db.insert(organisations).values(
+      Array.from({ length: ORGS_SHOWN + 10 }, (_, i) => ({
+        name: `测试物业公司${String(i).padStart(3, "0")}`,
+        kind: "property_company" as const,
+        regionCode: "110102013901",
+      })),
+    );
+    const many = await listOrganisations(database, admin, { q: "测试物业" });
+    expect(many.orgs).toHaveLength(ORGS_SHOWN);
+    expect(many.total).toBe(ORGS_SHOWN + 10);
+    expect(many.orgs[0]!.name).toBe("测试物业公司000");
+    expect((await listOrganisations(database, admin, { q: "没有这个单位" })).orgs).toEqual([]);
+  });
+
+  it("shows anyone else only their own organisations, searched or not", async () => {
+    expect((await listOrganisations(database, street)).orgs.map((o) => o.name)).toEqual([DASHILAR]);
+    expect((await listOrganisations(database, street, { q: "测试物业" })).orgs).toEqual([]);
   });
 });
 
