@@ -10,7 +10,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
 import { tickets, users } from "../../db/schema";
-import { watchPageErrors } from "../helpers/browser";
+import { settled, watchPageErrors } from "../helpers/browser";
 import { signedIn, useBrowserAndPortal } from "../helpers/e2e";
 
 const env = useBrowserAndPortal();
@@ -20,12 +20,17 @@ const C = zhCN.councils;
 const unexpected = (problems: string[]) =>
   problems.filter((p) => !/Failed to load resource: the server responded with a status of (400|403|409)/.test(p));
 
-/** Clicks a form's button and waits for its confirmation (errors are collected too, so a refusal shows in the failure). */
+/**
+ * Clicks a form's button and waits for its confirmation (errors are collected too, so a refusal shows
+ * in the failure), then for the page's data to be reloaded: leaving the page while that reload is in
+ * flight aborts it, and the browser logs the abort as an error.
+ */
 async function submit(scope: Locator, button: string, done: string) {
   await scope.getByRole("button", { name: button, exact: true }).click();
   await expect
     .poll(() => scope.page().locator(".form-ok, .form-error, .field-error").allTextContents())
     .toContain(done);
+  await settled(scope.page());
 }
 
 const item = (page: Page) => page.locator("li.agenda-item").first();
@@ -196,6 +201,7 @@ describe("吹哨报到 to 决议公示", () => {
     // Not all have signed: publishing is refused with the reason.
     await item(page).getByRole("button", { name: C.decision.publish }).click();
     await expect.poll(() => item(page).locator(".form-error").textContent()).toContain("尚有 3 名到会成员未签署决议");
+    await settled(page);
     for (const p of [page, journey.housing.page, journey.resident.page]) {
       await p.goto(councilUrl);
       await submit(item(p), C.decision.sign, C.decision.signed);

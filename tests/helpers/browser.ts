@@ -44,6 +44,16 @@ export function watchPageErrors(page: Page): string[] {
   return problems;
 }
 
+/** Waits until the page's router has neither a navigation nor a reload of its data in flight. */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const router = (
+      window as unknown as { __remixRouter?: { state: { navigation: { state: string }; revalidation: string } } }
+    ).__remixRouter;
+    return !router || (router.state.navigation.state === "idle" && router.state.revalidation === "idle");
+  });
+}
+
 /** The problems left once refused forms are set aside: Chromium reports a 400/409 answer as a failed resource, which is the page working. */
 export function unexpectedProblems(problems: readonly string[]): string[] {
   return problems.filter((p) => !/Failed to load resource: the server responded with a status of (400|409)/.test(p));
