@@ -6,6 +6,7 @@ import { ListPager } from "~/components/ListPager";
 import { t } from "~/i18n";
 import { requireActor } from "~/lib/auth.server";
 import { formObject, handleForm, loadOrThrow, parseId } from "~/lib/forms.server";
+import { withQuery } from "~/lib/href";
 import { NotFoundError, ValidationError } from "../../server/errors";
 import { listUsers, setUserStatus } from "../../server/identity";
 
@@ -131,13 +132,7 @@ export default function Users() {
       <ListPager
         paged={paged}
         next={next}
-        href={(cursor) => {
-          const params = new URLSearchParams();
-          if (q) params.set("q", q);
-          if (cursor) params.set("cursor", cursor);
-          const query = params.toString();
-          return `/admin/users${query ? `?${query}` : ""}`;
-        }}
+        href={(cursor) => withQuery("/admin/users", { q, cursor })}
         label={L.pages}
       />
     </>

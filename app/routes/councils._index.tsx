@@ -6,6 +6,7 @@ import { ListPager } from "~/components/ListPager";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { formObject, handleForm, parseId } from "~/lib/forms.server";
+import { withQuery } from "~/lib/href";
 import { ValidationError } from "../../server/errors";
 import { can, scopesFor } from "../../server/identity";
 import {
@@ -84,10 +85,7 @@ type ListName = "councils" | "whistles";
 
 /** The councils page at a cursor of one of its lists; the other list keeps its place. */
 function pageHref(pages: Record<ListName, string>, list: ListName, cursor: string) {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...pages, [list]: cursor })) if (v) params.set(k, v);
-  const query = params.toString();
-  return `/councils${query ? `?${query}` : ""}#${list}-heading`;
+  return `${withQuery("/councils", { ...pages, [list]: cursor })}#${list}-heading`;
 }
 
 export default function CouncilsPage() {

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ListPager } from "~/components/ListPager";
 import { formatDateTime, t } from "~/i18n";
+import { withQuery } from "~/lib/href";
 import { requirePermission } from "~/lib/auth.server";
 import { listReadablePlans } from "../../server/plans";
 
@@ -44,12 +45,7 @@ export default function PlansIndex() {
           ))}
         </ul>
       )}
-      <ListPager
-        paged={paged}
-        next={next}
-        href={(cursor) => (cursor ? `/plans?cursor=${encodeURIComponent(cursor)}` : "/plans")}
-        label={P.pages}
-      />
+      <ListPager paged={paged} next={next} href={(cursor) => withQuery("/plans", { cursor })} label={P.pages} />
     </main>
   );
 }

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { SelectField } from "~/components/Field";
 import { ListPager } from "~/components/ListPager";
 import { formatDateTime, t } from "~/i18n";
+import { withQuery } from "~/lib/href";
 import { listPublicCouncils } from "../../server/councils";
 import { listRegions } from "../../server/regions";
 import styles from "~/styles/councils.css?url";
@@ -30,13 +31,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 
 export default function PublicCouncils() {
   const { councils, next, paged, district, districts } = useLoaderData<typeof loader>();
-  const href = (cursor: string) => {
-    const params = new URLSearchParams();
-    if (district) params.set("district", district);
-    if (cursor) params.set("cursor", cursor);
-    const query = params.toString();
-    return `/public/councils${query ? `?${query}` : ""}`;
-  };
+  const href = (cursor: string) => withQuery("/public/councils", { district, cursor });
   return (
     <main id="main" className="page">
       <h1>{P.heading}</h1>

@@ -7,6 +7,7 @@ import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { loadOrThrow } from "~/lib/forms.server";
 import { keysOf } from "~/lib/keys";
+import { withQuery } from "~/lib/href";
 import { selectedFilterChoices } from "~/lib/ticket-filters.server";
 import { can } from "../../server/identity";
 import { listTickets, queueRole, type Queue } from "../../server/tickets";
@@ -63,10 +64,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 
 /** The current URL's filters with some keys replaced (empty values dropped). */
 function hrefWith(filters: Record<string, string>, changes: Record<string, string | null>) {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...filters, ...changes })) if (v) params.set(k, v);
-  const query = params.toString();
-  return query ? `/tickets?${query}` : "/tickets";
+  return withQuery("/tickets", { ...filters, ...changes });
 }
 
 export default function TicketQueue() {

@@ -19,7 +19,8 @@ import {
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { isOpenInvitation, parseOrThrow } from "./accounts";
 import { audit } from "./audit";
-import { can, rolesByOrgKind, scopesFor, type Actor } from "./permissions";
+import { can, rolesByOrgKind, type Actor } from "./permissions";
+import { permissionCondition } from "./conditions";
 import { generateToken, hashToken } from "./tokens";
 import { newestFirstPage } from "../keyset";
 import { regionPath } from "../regions";
@@ -116,6 +117,15 @@ export async function orgBriefs(db: Queryable, orgIds: readonly number[]) {
     .where(inArray(organisations.id, [...orgIds]));
 }
 
+/** An organisation as lists and its page show it: name, kind and place (join `regions` on its code). */
+const orgSummary = {
+  id: organisations.id,
+  name: organisations.name,
+  kind: organisations.kind,
+  regionCode: organisations.regionCode,
+  regionName: regions.name,
+};
+
 /** How many organisations the list shows at once: a city has thousands, found by name. */
 export const ORGS_SHOWN = 100;
 
@@ -124,22 +134,17 @@ export const ORGS_SHOWN = 100;
  * name; those whose name contains `q` when it is given. The first ORGS_SHOWN, and how many match.
  */
 export async function listOrganisations(database: Database, actor: Actor, options: { q?: string } = {}) {
-  const scopes = scopesFor(actor, "read:organisation");
-  if (scopes.length === 0) throw new ForbiddenError();
-  const ownOrgIds = actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId]));
+  if (!can(actor, "read:organisation")) throw new ForbiddenError();
   const q = options.q?.trim() ?? "";
   const where = and(
-    scopes.includes("any") ? undefined : inArray(organisations.id, ownOrgIds),
+    // The same target as an organisation's page asks about: the organisation itself.
+    permissionCondition(actor, "read:organisation", { hasOrg: (orgId) => eq(organisations.id, orgId) }),
     q ? sql`instr(${organisations.name}, ${q}) > 0` : undefined,
   );
   const [orgs, total] = await Promise.all([
     database.db
       .select({
-        id: organisations.id,
-        name: organisations.name,
-        kind: organisations.kind,
-        regionCode: organisations.regionCode,
-        regionName: regions.name,
+        ...orgSummary,
         members: sql<number>`(select count(*) from ${memberships} where ${memberships.orgId} = ${organisations.id})`,
       })
       .from(organisations)
@@ -154,13 +159,7 @@ export async function listOrganisations(database: Database, actor: Actor, option
 
 export async function getOrganisation(database: Database, actor: Actor, orgId: number, now = new Date()) {
   const org = await database.db
-    .select({
-      id: organisations.id,
-      name: organisations.name,
-      kind: organisations.kind,
-      regionCode: organisations.regionCode,
-      regionName: regions.name,
-    })
+    .select(orgSummary)
     .from(organisations)
     .innerJoin(regions, eq(organisations.regionCode, regions.code))
     .where(eq(organisations.id, orgId))
