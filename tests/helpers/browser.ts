@@ -34,8 +34,18 @@ export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   });
 }
 
-/** Collects what the page itself reports as broken, so a test can assert there was none. */
+/**
+ * Collects what the page itself reports as broken, so a test can assert there was none. The page's
+ * `goto` first waits for its router to settle: a hard navigation while a form's answer is still
+ * reloading the page's data aborts that fetch, and Chromium logs the abort as an error that no person
+ * leaving the page would see (it hit a councils test once on a busy machine).
+ */
 export function watchPageErrors(page: Page): string[] {
+  const goto = page.goto.bind(page);
+  page.goto = async (...args) => {
+    await settled(page);
+    return goto(...args);
+  };
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
