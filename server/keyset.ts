@@ -29,24 +29,31 @@ export function afterCursor<K>(
 }
 
 /**
- * One page of a list sorted newest first by (time, id), and the cursor of the next. The query is
- * given the condition for the rows after the cursor, the order, and how many rows to fetch: one more
- * than the page, to know whether another follows. (The query comes before the columns so that the
- * row type is inferred from it.)
+ * How a list is sorted newest first: by (time, id), or by id alone where ids are given in time order
+ * and an index leads with them.
+ */
+export type NewestFirst<R> = { time: SQLWrapper; id: SQLWrapper; of: (row: R) => Date } | { id: SQLWrapper };
+
+/**
+ * One page of a list sorted newest first, and the cursor of the next. The query is given the
+ * condition for the rows after the cursor, the order, and how many rows to fetch: one more than the
+ * page, to know whether another follows. (The query comes before the columns so that the row type is
+ * inferred from it.)
  */
 export async function newestFirstPage<R extends { id: number }>(
   cursor: string | null | undefined,
   size: number,
   query: (after: SQL | undefined, order: SQL[], limit: number) => Promise<R[]>,
-  columns: { time: SQLWrapper; id: SQLWrapper; of: (row: R) => Date },
+  columns: NewestFirst<R>,
 ): Promise<{ rows: R[]; next: string | null }> {
   const at = decodeCursor(cursor);
-  const found = await query(
-    at ? afterCursor(columns.time, columns.id, new Date(at[0]), at[1], "desc") : undefined,
-    [desc(columns.time), desc(columns.id)],
-    size + 1,
-  );
+  const byTime = "time" in columns;
+  let after: SQL | undefined;
+  if (at)
+    after = byTime ? afterCursor(columns.time, columns.id, new Date(at[0]), at[1], "desc") : lt(columns.id, at[1]);
+  const found = await query(after, byTime ? [desc(columns.time), desc(columns.id)] : [desc(columns.id)], size + 1);
   const rows = found.slice(0, size);
   const last = rows.at(-1);
-  return { rows, next: found.length > size && last ? encodeCursor(columns.of(last).getTime(), last.id) : null };
+  if (found.length <= size || !last) return { rows, next: null };
+  return { rows, next: encodeCursor(byTime ? columns.of(last).getTime() : last.id, last.id) };
 }

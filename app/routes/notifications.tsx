@@ -3,7 +3,9 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatDateTime, t } from "~/i18n";
 import { requireActor } from "~/lib/auth.server";
 import { formObject, handleForm, parseId } from "~/lib/forms.server";
-import { latestDigest, listNotifications, markRead } from "../../server/notifications";
+import { withQuery } from "~/lib/href";
+import { ListPager } from "~/components/ListPager";
+import { latestDigest, listNotifications, markRead, unreadCount } from "../../server/notifications";
 import styles from "~/styles/councils.css?url";
 
 const N = t.councils.notifications;
@@ -15,11 +17,15 @@ export const meta: MetaFunction = () => [{ title: `${N.title} · ${t.app.name}` 
 /** Everyone's own inbox: a notice belongs to one user, so being signed in is the whole permission. */
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
-  const [items, digest] = await Promise.all([
-    listNotifications(context.database, actor),
+  const url = new URL(request.url);
+  const unread = url.searchParams.get("show") === "unread";
+  const cursor = url.searchParams.get("cursor");
+  const [page, unreadTotal, digest] = await Promise.all([
+    listNotifications(context.database, actor, { cursor, unread }),
+    unreadCount(context.database.db, actor.userId),
     latestDigest(context.database, actor),
   ]);
-  return { items, digest };
+  return { ...page, unread, unreadTotal, paged: !!cursor, digest };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -32,13 +38,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Notifications() {
-  const { items, digest } = useLoaderData<typeof loader>();
-  const unread = items.some((n) => !n.readAt);
+  const { notices, next, unread, unreadTotal, paged, digest } = useLoaderData<typeof loader>();
+  const show = unread ? "unread" : "";
   return (
     <main id="main" className="page notifications-page">
       <div className="page-head">
         <h1>{N.title}</h1>
-        {unread ? (
+        {unreadTotal > 0 ? (
           <Form method="post">
             <button type="submit" name="id" value="all" className="button">
               {N.markAllRead}
@@ -53,9 +59,24 @@ export default function Notifications() {
           <pre className="digest">{digest.body}</pre>
         </section>
       ) : null}
-      {items.length === 0 ? <p className="muted">{N.none}</p> : null}
+      <nav aria-label={N.show}>
+        <ul className="queue-tabs">
+          {(["", "unread"] as const).map((tab) => (
+            <li key={tab}>
+              <Link
+                to={withQuery("/notifications", { show: tab })}
+                aria-current={tab === show ? "page" : undefined}
+                className={tab === show ? "active" : undefined}
+              >
+                {tab ? N.unreadTab(unreadTotal) : N.all}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {notices.length === 0 ? <p className="muted">{unread ? N.noneUnread : N.none}</p> : null}
       <ul className="notification-list">
-        {items.map((n) => (
+        {notices.map((n) => (
           <li key={n.id} className={n.readAt ? "read" : "unread"} data-kind={n.kind}>
             <p>
               <span className="badge">{N.kinds[n.kind]}</span>{" "}
@@ -75,6 +96,12 @@ export default function Notifications() {
           </li>
         ))}
       </ul>
+      <ListPager
+        paged={paged}
+        next={next}
+        href={(cursor) => withQuery("/notifications", { show, cursor })}
+        label={N.pages}
+      />
     </main>
   );
 }

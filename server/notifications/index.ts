@@ -8,6 +8,7 @@ import { and, count, desc, eq, gte, inArray, isNull, lt } from "drizzle-orm";
 import type { Database, Queryable, Tx } from "../../db/client";
 import { notificationDigests, notifications, type NotificationKind } from "../../db/schema";
 import { NotFoundError } from "../errors";
+import { newestFirstPage } from "../keyset";
 import type { Actor } from "../identity";
 import { beijingDate } from "../tickets";
 
@@ -25,13 +26,29 @@ export async function notify(tx: Tx, userIds: Iterable<number>, notice: Notice, 
   return rows.length;
 }
 
-export async function listNotifications(database: Database, actor: Actor, options: { limit?: number } = {}) {
-  return database.db
-    .select()
-    .from(notifications)
-    .where(eq(notifications.userId, actor.userId))
-    .orderBy(desc(notifications.id))
-    .limit(options.limit ?? 100);
+export const NOTIFICATIONS_PAGE = 50;
+
+/** The actor's notices, newest first, a page at a time; `unread` keeps those not yet read. */
+export async function listNotifications(
+  database: Database,
+  actor: Actor,
+  options: { cursor?: string | null; unread?: boolean } = {},
+) {
+  const { rows, next } = await newestFirstPage(
+    options.cursor,
+    NOTIFICATIONS_PAGE,
+    (after, order, limit) =>
+      database.db
+        .select()
+        .from(notifications)
+        .where(
+          and(eq(notifications.userId, actor.userId), options.unread ? isNull(notifications.readAt) : undefined, after),
+        )
+        .orderBy(...order)
+        .limit(limit),
+    { id: notifications.id },
+  );
+  return { notices: rows, next };
 }
 
 export async function unreadCount(db: Queryable, userId: number): Promise<number> {

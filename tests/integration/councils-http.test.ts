@@ -87,6 +87,20 @@ describe("the councils pages over HTTP", () => {
     expect(page).toContain("请评议");
     expect(await (await get(`${p.url}/notifications`, { cookie: cookie.committee! })).text()).not.toContain("请评议");
   });
+  it("list a user's unread notices on their own tab, until all are marked read", async () => {
+    const unread = async () => (await get(`${p.url}/notifications?show=unread`, { cookie: cookie.resident! })).text();
+    const before = await unread();
+    expect(before).toContain("请评议");
+    expect(before).toContain("全部标为已读");
+    expect(before).toMatch(/aria-current="page"[^>]*>未读 \d+</);
+    const marked = await postForm(`${p.url}/notifications?show=unread`, { id: "all" }, { cookie: cookie.resident! });
+    expect(marked.status).toBe(200);
+    const after = await unread();
+    expect(after).toContain("没有未读通知");
+    expect(after).not.toContain("全部标为已读");
+    // Read notices stay on the first tab.
+    expect(await (await get(`${p.url}/notifications`, { cookie: cookie.resident! })).text()).toContain("请评议");
+  });
   it("let the convener add a party through the page; the new party may then open it", async () => {
     const page = await (await get(`${p.url}/councils/${xiheyan}`, { cookie: cookie.secretary! })).text();
     expect(page).toContain("增加参与方");
