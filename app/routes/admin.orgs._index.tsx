@@ -1,52 +1,28 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useMemo } from "react";
 import { Field, FormError, SelectField } from "~/components/Field";
+import { FilterListbox } from "~/components/FilterListbox";
 import { t } from "~/i18n";
 import { requireActor } from "~/lib/auth.server";
+import { useWantedJson } from "~/lib/fetch-once";
 import { formObject, handleForm, loadOrThrow } from "~/lib/forms.server";
+import type { RegionGroup } from "~/lib/region-options";
 import { orgKinds } from "../../db/schema/identity";
 import { can, createOrganisation, listOrganisations } from "../../server/identity";
-import { listRegions, type RegionRow } from "../../server/regions";
 
 export const meta: MetaFunction = () => [{ title: `${t.admin.organisations} · ${t.admin.title} · ${t.app.name}` }];
 
-interface RegionOption {
-  code: string;
-  label: string;
-}
-
-/**
- * One <select> for a region anywhere in the tree: the city first, then one
- * <optgroup> per district holding the district itself, its streets and each
- * street's communities (labelled 街道 › 社区). Codes sort parents before
- * children, so one pass in code order keeps every community under its street.
- */
-function regionChoices(rows: RegionRow[]) {
-  const names = new Map(rows.map((r) => [r.code, r.name]));
-  const city: RegionOption[] = [];
-  const districts: { label: string; options: RegionOption[] }[] = [];
-  for (const r of rows) {
-    if (r.level === "city") city.push({ code: r.code, label: `${r.name}（${t.admin.orgs.city}）` });
-    else if (r.level === "district")
-      districts.push({ label: r.name, options: [{ code: r.code, label: t.admin.orgs.wholeDistrict(r.name) }] });
-    else {
-      const group = districts[districts.length - 1];
-      if (!group || !r.code.startsWith(group.options[0]!.code)) continue;
-      const label = r.level === "community" ? `${names.get(r.parentCode ?? "") ?? ""} › ${r.name}` : r.name;
-      group.options.push({ code: r.code, label });
-    }
-  }
-  return { city, districts };
-}
+/** Where an organisation can sit (app/routes/admin.regions.ts), fetched when the picker is reached for. */
+const REGIONS_URL = "/admin/regions";
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
   const q = new URL(request.url).searchParams.get("q") ?? "";
   const { orgs, total } = await loadOrThrow(() => listOrganisations(context.database, actor, { q }));
   const canCreate = can(actor, "manage:organisation");
-  const regions = canCreate ? regionChoices(await listRegions(context.database)) : null;
-  return { orgs, total, q, canCreate, regions, kinds: canCreate ? orgKinds : [] };
+  return { orgs, total, q, canCreate, kinds: canCreate ? orgKinds : [] };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -59,7 +35,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Organisations() {
-  const { orgs, total, q, canCreate, regions, kinds } = useLoaderData<typeof loader>();
+  const { orgs, total, q, canCreate, kinds } = useLoaderData<typeof loader>();
+  const areas = useWantedJson<RegionGroup[]>(canCreate ? REGIONS_URL : undefined);
+  const regionChoices = useMemo(
+    () =>
+      (areas.data ?? []).flatMap((g) =>
+        g.options.map((o) => ({ value: o.code, label: o.label, group: g.label, keywords: o.code })),
+      ),
+    [areas.data],
+  );
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const failure = result && "ok" in result ? result : undefined;
@@ -107,7 +91,7 @@ export default function Organisations() {
         </div>
       )}
 
-      {canCreate && regions ? (
+      {canCreate ? (
         <section aria-labelledby="create-org-heading">
           <h2 id="create-org-heading">{t.admin.orgs.createHeading}</h2>
           <Form method="post" className="card form narrow-form" noValidate>
@@ -127,29 +111,20 @@ export default function Organisations() {
                 </option>
               ))}
             </SelectField>
-            <SelectField
+            <FilterListbox
+              id="field-regionCode"
               name="regionCode"
               label={t.admin.orgs.region}
-              defaultValue=""
+              filterLabel={t.admin.orgs.regionFilter}
+              filterHint={t.admin.orgs.regionFilterHint}
+              matchesText={t.admin.orgs.regionMatches}
+              noneText={t.admin.orgs.chooseRegion}
               required
+              options={regionChoices}
               errors={failure?.fieldErrors.regionCode}
-            >
-              <option value="">{t.admin.orgs.chooseRegion}</option>
-              {regions.city.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.label}
-                </option>
-              ))}
-              {regions.districts.map((d) => (
-                <optgroup key={d.label} label={d.label}>
-                  {d.options.map((o) => (
-                    <option key={o.code} value={o.code}>
-                      {o.label}
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
-            </SelectField>
+              onWanted={areas.want}
+              loadingText={areas.loading ? t.admin.orgs.regionsLoading : undefined}
+            />
             <button type="submit" className="button primary" disabled={busy}>
               {t.admin.orgs.create}
             </button>

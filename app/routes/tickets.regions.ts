@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/lib/auth.server";
 import { listJson } from "~/lib/forms.server";
-import { intakeAreas } from "~/lib/ticket-filters.server";
+import { intakeAreas } from "~/lib/regions.server";
 
 /**
  * The areas a ticket can be placed in at intake — each district's streets and

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
-import { watchPageErrors } from "../helpers/browser";
+import { unexpectedProblems, watchPageErrors } from "../helpers/browser";
 import { signInAs, useBrowserAndPortal } from "../helpers/e2e";
 
 const env = useBrowserAndPortal();
@@ -45,6 +45,39 @@ describe("a manager invites a colleague by link", () => {
     expect(second?.status()).toBe(410);
     expect(await again.textContent("main")).toContain(zhCN.invite.invalidTitle);
     await Promise.all([secretary.close(), newcomer.close(), stranger.close()]);
+  });
+
+  it("the administrator creates an organisation, finding its community by name; a missing field keeps what was chosen", async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    const problems = watchPageErrors(page);
+    await signInAs(page, env.portal.url, "admin");
+    await page.goto(`${env.portal.url}/admin/orgs`);
+    const O = zhCN.admin.orgs;
+    // The areas are fetched when the picker is reached for, not with the page.
+    const asked: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/admin/regions")) asked.push(r.url());
+    });
+    await page.getByLabel(O.kind, { exact: true }).selectOption("property_company");
+    expect(asked).toEqual([]);
+    await page.getByLabel(O.regionFilter).fill("西河沿");
+    await expect.poll(() => page.locator(".field-hint[role=status]").allTextContents()).toContain(O.regionMatches(1));
+    await page.getByLabel(O.regionFilter).press("Enter");
+    await expect.poll(() => page.getByLabel(O.region, { exact: true }).inputValue()).toBe("110102013901");
+    expect(asked).toHaveLength(1);
+
+    // Without a name the form says so, and the area stays chosen.
+    await page.getByRole("button", { name: O.create }).click();
+    await expect.poll(() => page.locator("#field-name-error").count()).toBe(1);
+    expect(await page.getByLabel(O.region, { exact: true }).inputValue()).toBe("110102013901");
+
+    await page.getByLabel(O.name, { exact: true }).fill("西河沿物业服务中心");
+    await page.getByRole("button", { name: O.create }).click();
+    await page.waitForURL(/\/admin\/orgs\/\d+$/);
+    expect(await page.locator("main").textContent()).toContain("西河沿社区");
+    expect(unexpectedProblems(problems)).toEqual([]);
+    await context.close();
   });
 
   it("a street officer cannot open another organisation's page", async () => {

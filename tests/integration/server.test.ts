@@ -142,6 +142,25 @@ describe("HTTP", () => {
     expect((await get(`${p.url}/tickets/regions`, { cookie: await signIn(p.url, "street") })).status).toBe(403);
   });
 
+  it("answers where an organisation can sit to those who create organisations, and leaves it out of their list page", async () => {
+    expect((await get(`${p.url}/admin/regions`)).status).toBe(302);
+    const admin = await signIn(p.url, "admin");
+    const res = await get(`${p.url}/admin/regions`, { cookie: admin });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("private, max-age=300");
+    const groups = (await res.json()) as { label: string; options: { code: string; label: string }[] }[];
+    expect(groups[0]!.options).toEqual([expect.objectContaining({ code: "110000", label: "北京市（全市）" })]);
+    expect(groups.find((g) => g.label === "西城区")?.options).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: "110102", label: "西城区（全区）" }),
+        expect.objectContaining({ code: "110102013901", label: "大栅栏街道 › 西河沿社区" }),
+      ]),
+    );
+    expect(await (await get(`${p.url}/admin/orgs`, { cookie: admin })).text()).not.toContain("大栅栏街道 › 西河沿社区");
+    // A community secretary manages their own organisation, and creates none.
+    expect((await get(`${p.url}/admin/regions`, { cookie: await signIn(p.url, "secretary") })).status).toBe(403);
+  });
+
   it("leaves no timer of its own behind a page it finished serving", async () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     await (await get(`${p.url}/login`)).text();
