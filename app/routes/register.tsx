@@ -2,7 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AccountFields } from "~/components/AccountFields";
-import { Field, FormError, SelectField } from "~/components/Field";
+import { useMemo } from "react";
+import { Field, FormError } from "~/components/Field";
+import { FilterListbox } from "~/components/FilterListbox";
 import { t } from "~/i18n";
 import { formObject, handleForm } from "~/lib/forms.server";
 import { registerResident, sessionCookie } from "../../server/identity";
@@ -46,6 +48,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Register() {
   const { groups } = useLoaderData<typeof loader>();
+  // A city has thousands of communities: typing part of a community's or street's name finds one.
+  const options = useMemo(
+    () => groups.flatMap((g) => g.communities.map((c) => ({ value: c.code, label: c.name, group: g.label }))),
+    [groups],
+  );
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const failure = result && "ok" in result ? result : undefined;
@@ -69,24 +76,18 @@ export default function Register() {
             />
           }
         />
-        <SelectField
+        <FilterListbox
+          id="field-communityCode"
           name="communityCode"
           label={t.register.community}
-          defaultValue=""
+          filterLabel={t.register.communityFilter}
+          filterHint={t.register.communityFilterHint}
+          matchesText={t.register.communityMatches}
+          noneText={t.register.chooseCommunity}
           required
+          options={options}
           errors={failure?.fieldErrors.communityCode}
-        >
-          <option value="">{t.register.chooseCommunity}</option>
-          {groups.map((g) => (
-            <optgroup key={g.label} label={g.label}>
-              {g.communities.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.name}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </SelectField>
+        />
         {groups.length === 0 ? <p className="muted">{t.register.noCommunities}</p> : null}
         <button type="submit" className="button primary" disabled={busy}>
           {t.register.submit}
