@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import { useMemo, useState } from "react";
 import { CheckList } from "~/components/councils/CheckList";
+import { FilterListbox } from "~/components/FilterListbox";
 import { ResidentPicker } from "~/components/councils/ResidentPicker";
 import { MapField } from "~/components/MapField";
 import type { PickedPoint } from "~/components/tickets/MapPick";
@@ -11,11 +12,15 @@ import { Field, FormError, SelectField, TextareaField } from "~/components/Field
 import { t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { formWithLists, handleForm, parseId } from "~/lib/forms.server";
+import { intakeAreas } from "~/lib/regions.server";
 import { createCouncil, placesFor, summonableUnits, topicForCouncil } from "../../server/councils";
 import styles from "~/styles/councils.css?url";
 
 const C = t.councils;
 const N = C.council;
+
+/** A secretary convenes in a few places; a street, a district or the centre in hundreds: those are filtered by name. */
+const PLACES_FILTERED_FROM = 12;
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: mapboxStyles },
@@ -30,17 +35,25 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const whistleId = parseId(url.searchParams.get("whistleId"));
   const topicId = parseId(url.searchParams.get("topicId"));
   const db = context.database;
-  const [places, units, topic] = await Promise.all([
+  const [allowed, areas, units, topic] = await Promise.all([
     placesFor(db, actor, "convene:council"),
+    intakeAreas(db),
     summonableUnits(db),
     topicId ? topicForCouncil(db, actor, topicId) : null,
   ]);
+  // The streets and communities the actor convenes in, labelled and grouped by district as at intake.
+  const codes = new Set(allowed.map((p) => p.code));
+  const places = areas.flatMap((g) =>
+    g.options
+      .filter((o) => codes.has(o.code))
+      .map(({ code, label, lon, lat }) => ({ code, label, lon, lat, group: g.label })),
+  );
   return {
     whistleId,
     topic: topic
       ? { id: topic.id, title: topic.title, description: topic.description, regionCode: topic.regionCode }
       : null,
-    places: places.map(({ code, name, lon, lat }) => ({ code, name, lon, lat })),
+    places,
     units: units.map(({ id, name, kind }) => ({ id, name, kind })),
   };
 }
@@ -66,6 +79,10 @@ export default function NewCouncil() {
     const p = places.find((x) => x.code === regionCode);
     return p?.lon != null && p.lat != null ? { lon: p.lon, lat: p.lat } : null;
   }, [places, regionCode]);
+  const placeOptions = useMemo(
+    () => places.map((p) => ({ value: p.code, label: p.label, group: p.group, keywords: p.code })),
+    [places],
+  );
   const unitOptions = units.map((u) => ({ value: u.id, label: u.name, group: C.orgKinds[u.kind] }));
   return (
     <main id="main" className="page">
@@ -82,19 +99,35 @@ export default function NewCouncil() {
           errors={errors.description}
           defaultValue={topic?.description}
         />
-        <SelectField
-          name="regionCode"
-          label={N.region}
-          errors={errors.regionCode}
-          value={regionCode}
-          onChange={(e) => setRegionCode(e.target.value)}
-        >
-          {places.map((p) => (
-            <option key={p.code} value={p.code}>
-              {p.name}
-            </option>
-          ))}
-        </SelectField>
+        {places.length >= PLACES_FILTERED_FROM ? (
+          <FilterListbox
+            id="field-regionCode"
+            name="regionCode"
+            label={N.region}
+            filterLabel={N.regionFilter}
+            filterHint={N.regionFilterHint}
+            matchesText={N.regionMatches}
+            required
+            options={placeOptions}
+            defaultValue={regionCode}
+            errors={errors.regionCode}
+            onChange={(values) => setRegionCode(values[0] ?? "")}
+          />
+        ) : (
+          <SelectField
+            name="regionCode"
+            label={N.region}
+            errors={errors.regionCode}
+            value={regionCode}
+            onChange={(e) => setRegionCode(e.target.value)}
+          >
+            {places.map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.label}
+              </option>
+            ))}
+          </SelectField>
+        )}
         <Field name="address" label={N.address} errors={errors.address} />
         <MapField
           point={point}

@@ -5,7 +5,8 @@
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { councils, meetings, organisations } from "../../db/schema";
+import { councils, meetings, organisations, regions } from "../../db/schema";
+import { zhCN } from "../../app/i18n/zh-CN";
 import { get, postForm } from "../helpers/http";
 import { signIn, startPortal, type TestPortal } from "../helpers/portal";
 
@@ -14,9 +15,21 @@ const cookie: Record<string, string> = {};
 let xiheyan: number;
 let meetingId: number;
 
+/** A street of a real city's size: 大栅栏 gets 14 more communities before any page lists places. */
+const moreCommunities = Array.from({ length: 14 }, (_, i) => ({
+  code: `1101020139${String(50 + i)}`,
+  name: `测试${String(i + 1).padStart(2, "0")}社区`,
+  level: "community" as const,
+  parentCode: "110102013",
+  lon: 116.39 + i / 1000,
+  lat: 39.895,
+  approximate: true,
+}));
+
 beforeAll(async () => {
   p = await startPortal();
-  for (const u of ["secretary", "housing", "property", "committee", "resident", "operator"])
+  await p.portal.database.db.insert(regions).values(moreCommunities);
+  for (const u of ["secretary", "housing", "property", "committee", "resident", "operator", "street"])
     cookie[u] = await signIn(p.url, u);
   const db = p.portal.database.db;
   xiheyan = (await db.select().from(councils).where(eq(councils.regionCode, "110102013901")).get())!.id;
@@ -54,6 +67,31 @@ describe("the councils pages over HTTP", () => {
       expect((await get(`${p.url}/councils/${xiheyan}`, { cookie: cookie[u]! })).status, u).toBe(200);
     for (const u of ["housing", "committee"])
       expect((await get(`${p.url}/councils/${xiheyan}`, { cookie: cookie[u]! })).status, u).toBe(404);
+  });
+
+  it("offer a street's many places through a filter, and a community's few in a plain select", async () => {
+    const street = await (await get(`${p.url}/councils/new`, { cookie: cookie.street! })).text();
+    expect(street).toContain(`>${zhCN.councils.council.regionFilter}</label>`);
+    expect(street).toContain("大栅栏街道 › 测试07社区");
+    const secretary = await (await get(`${p.url}/councils/new`, { cookie: cookie.secretary! })).text();
+    expect(secretary).not.toContain(zhCN.councils.council.regionFilter);
+    expect(secretary).toContain("大栅栏街道 › 西河沿社区");
+    // What the filter chose is what the council is held in.
+    const made = await postForm(
+      `${p.url}/councils/new`,
+      {
+        title: "测试07社区停车议事",
+        description: "小区停车位不足，议定错时停车方案。",
+        regionCode: moreCommunities[6]!.code,
+        address: "测试07社区活动室",
+      },
+      { cookie: cookie.street! },
+    );
+    expect(made.status).toBe(302);
+    const id = Number(made.headers.get("location")!.split("/").at(-1));
+    expect((await p.portal.database.db.select().from(councils).where(eq(councils.id, id)).get())?.regionCode).toBe(
+      moreCommunities[6]!.code,
+    );
   });
 
   it("refuse an illegal stage change with 409 and the reason, and a party's stage change with 403", async () => {
