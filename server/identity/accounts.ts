@@ -64,14 +64,27 @@ export async function insertSystemUser(tx: Tx, username: string, displayName: st
   return user!.id;
 }
 
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
+/**
+ * What a rule without a message of its own says: zod's defaults are English and technical
+ * ("Invalid input: expected string, received undefined"), and they reach the form's field.
+ */
+export function fallbackMessage(issue: { input?: unknown }): string {
+  return issue.input === undefined || issue.input === "" ? "此项为必填项" : "填写的格式不正确";
+}
+
+/**
+ * The input as the schema reads it, or a ValidationError with each problem under its field: the
+ * top-level key, or what `fieldOf` makes of an issue's path (a table's `rows.3.amount`).
+ */
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  fieldOf: (path: PropertyKey[]) => string = (path) => String(path[0] ?? "_"),
+): z.output<S> {
+  const parsed = schema.safeParse(input, { error: fallbackMessage });
   if (parsed.success) return parsed.data;
   const fieldErrors: Record<string, string[]> = {};
-  for (const issue of parsed.error.issues) {
-    const key = String(issue.path[0] ?? "_");
-    (fieldErrors[key] ??= []).push(issue.message);
-  }
+  for (const issue of parsed.error.issues) (fieldErrors[fieldOf(issue.path)] ??= []).push(issue.message);
   throw new ValidationError("请检查填写的内容", fieldErrors);
 }
 

@@ -365,13 +365,7 @@ export const timeLimitVersionSchema = z.object({
 });
 
 /** Field errors keyed `rows.<i>.<field>`, so a form can show them next to the cell. */
-function parseVersion(input: unknown) {
-  const parsed = timeLimitVersionSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".") || "_"] ??= []).push(issue.message);
-  throw new ValidationError("请检查填写的内容", fieldErrors);
-}
+const parseVersion = (input: unknown) => parseOrThrow(timeLimitVersionSchema, input, (path) => path.join(".") || "_");
 
 /**
  * A new time-limit version: applies to tickets taken in from now on; tickets

@@ -3,8 +3,9 @@
  * wrong types, missing and unknown fields, oversized and injected strings,
  * invalid UTF-8, fields repeated thousands of times, wrong content types —
  * posted by a person who may use the form (so validation is what answers,
- * not the permission check). Each is answered without a server error, and
- * an answer of 4xx has stored nothing in any table.
+ * not the permission check). Each is answered without a server error and
+ * without the validator's English defaults, and an answer of 4xx has stored
+ * nothing in any table.
  *
  * Seeded and bounded: FUZZ_SEED=<n> reproduces a run, FUZZ_RUNS=<n> widens it.
  * A new route with an action fails the first test until it is listed in
@@ -85,6 +86,8 @@ describe.each(routesWithActions())("fuzzed posts to %s", (file) => {
         // A page that answers shows what was sent as text, never as markup.
         expect(answer.text, label).not.toContain("<script>alert(1)</script>");
         expect(answer.text, label).not.toContain("<img src=x onerror");
+        // A refusal says what is wrong in the page's language, never in the validator's English.
+        expect(answer.text, label).not.toMatch(/Invalid (input|option|string|number)|Too (small|big)|Unrecognized key/);
         if (answer.status >= 400) {
           expect(await ledger.changes(ignore), label).toEqual({});
         }

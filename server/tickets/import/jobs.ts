@@ -12,6 +12,7 @@ import { z } from "zod";
 import type { Database } from "../../../db/client";
 import { importJobs, importMappings, importRejections, users } from "../../../db/schema";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../errors";
+import { fallbackMessage } from "../../identity/accounts";
 import { can, type Actor } from "../../identity/permissions";
 import { csvLine } from "./csv";
 import { cleanMapping, mappingProblems } from "./fields";
@@ -33,7 +34,7 @@ const mappingSchema = z.object({
 /** Saves (or replaces) a mapping under its name. */
 export async function saveMapping(database: Database, actor: Actor, input: unknown) {
   requireImporter(actor);
-  const parsed = mappingSchema.safeParse(input);
+  const parsed = mappingSchema.safeParse(input, { error: fallbackMessage });
   if (!parsed.success) {
     const message = parsed.error.issues[0]?.message ?? "请检查填写的内容";
     throw new ValidationError(message, { name: [message] });
