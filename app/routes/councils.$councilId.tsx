@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import { useMemo, useState, type ReactNode } from "react";
 import { CheckList } from "~/components/councils/CheckList";
+import { FilterListbox } from "~/components/FilterListbox";
 import { ResidentPicker } from "~/components/councils/ResidentPicker";
 import { PlanSection, customListsFrom } from "~/components/plans/PlanSection";
 import { MapField } from "~/components/MapField";
@@ -15,6 +16,7 @@ import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { formWithLists, handleForm, loadOrThrow, parseId } from "~/lib/forms.server";
 import { ballotChoices, decisionModes, votingModes } from "../../db/schema/councils";
+import type { OrgKind } from "../../db/schema/identity";
 import { NotFoundError, ValidationError } from "../../server/errors";
 import {
   addParty,
@@ -61,7 +63,9 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const joinable =
     detail.can.convene && detail.council.stage !== "closed"
       ? {
-          units: (await summonableUnits(context.database)).filter((u) => !detail.parties.some((p) => p.orgId === u.id)),
+          units: (await summonableUnits(context.database))
+            .filter((u) => !detail.parties.some((p) => p.orgId === u.id))
+            .map(({ id, name, kind }) => ({ id, name, kind })),
           residents: detail.parties.flatMap((p) => (p.userId == null ? [] : [p.userId])),
           regionCode: detail.council.regionCode,
         }
@@ -655,8 +659,12 @@ export default function CouncilPage() {
 /** The convener adds a party while the council is open: a unit (lead or cooperating) or a resident representative. */
 function AddParty(props: {
   /** Units that could join, and the representatives already parties (not offered again). */
-  joinable: { units: { id: number; name: string }[]; residents: number[]; regionCode: string };
+  joinable: { units: { id: number; name: string; kind: OrgKind }[]; residents: number[]; regionCode: string };
 }) {
+  const unitOptions = useMemo(
+    () => props.joinable.units.map((u) => ({ value: String(u.id), label: u.name, group: C.orgKinds[u.kind] })),
+    [props.joinable.units],
+  );
   const result = useActionData<typeof action>();
   const [role, setRole] = useState<"lead" | "cooperating" | "resident_rep">("cooperating");
   const failure = result && !result.ok && result.intent === "add-party" ? result : undefined;
@@ -691,14 +699,18 @@ function AddParty(props: {
             errors={failure?.fieldErrors.userId}
           />
         ) : (
-          <SelectField name="orgId" id="party-org" label={P.unit} errors={failure?.fieldErrors.orgId}>
-            <option value="">{P.choose}</option>
-            {props.joinable.units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </SelectField>
+          <FilterListbox
+            id="party-org"
+            name="orgId"
+            label={P.unit}
+            filterLabel={P.unitFilter}
+            filterHint={P.unitFilterHint}
+            matchesText={P.unitMatches}
+            noneText={P.choose}
+            required
+            options={unitOptions}
+            errors={failure?.fieldErrors.orgId}
+          />
         )}
         <button type="submit" className="button">
           {P.submit}

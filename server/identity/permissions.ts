@@ -91,7 +91,6 @@ const convenerGrants: Grant[] = [
   "sign:plan:own-org",
 ];
 
-/** The table. A role has exactly the grants listed; nothing is implied. */
 /**
  * The table. A role has exactly the grants listed; nothing is implied.
  * Ticket rights: the centre dispatches, supervises and calls back anywhere;

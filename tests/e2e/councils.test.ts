@@ -240,6 +240,21 @@ describe("吹哨报到 to 决议公示", () => {
     for (const s of [journey.secretary, journey.housing, journey.resident]) expect(unexpected(s.problems)).toEqual([]);
   });
 
+  it("the convener adds a unit by part of its name", async () => {
+    const page = journey.secretary.page;
+    await page.goto(journey.councilUrl);
+    const P = C.council.addParty;
+    const form = page.locator("details.add-party");
+    await form.locator("summary").click();
+    await form.getByLabel(P.unitFilter).fill("燃气");
+    await expect.poll(() => form.locator(".field-hint[role=status]").allTextContents()).toContain(P.unitMatches(1));
+    await form.getByLabel(P.unitFilter).press("Enter");
+    expect(await form.getByLabel(P.unit, { exact: true }).inputValue()).not.toBe("");
+    await submit(form, P.submit, P.done);
+    expect(await page.locator(".party-list").textContent()).toContain("北京燃气集团");
+    expect(unexpected(journey.secretary.problems)).toEqual([]);
+  });
+
   it("an organisation that is no party to a council finds no such council", async () => {
     const committee = await signedIn(env, "committee");
     const res = await committee.page.goto(`${env.portal.url}/councils/1`);
