@@ -1,5 +1,8 @@
 import type { Database } from "../../db/client";
+import { placesFor } from "../../server/councils";
+import type { Actor } from "../../server/identity";
 import { listRegions, type RegionRow } from "../../server/regions";
+import type { Place } from "~/components/councils/PlacePicker";
 import { t } from "~/i18n";
 import { regionGroups } from "~/lib/region-options";
 
@@ -45,3 +48,21 @@ export const organisationAreas = perDatabase((regions) => [
   },
   ...regionGroups(belowCity(regions), { district: t.admin.orgs.wholeDistrict }),
 ]);
+
+/**
+ * The streets and communities the actor may whistle or convene in, labelled and grouped by district
+ * as at intake (PlacePicker).
+ */
+export async function councilPlaces(
+  database: Database,
+  actor: Actor,
+  permission: "convene:council" | "whistle:council",
+): Promise<Place[]> {
+  const [allowed, areas] = await Promise.all([placesFor(database, actor, permission), intakeAreas(database)]);
+  const codes = new Set(allowed.map((p) => p.code));
+  return areas.flatMap((g) =>
+    g.options
+      .filter((o) => codes.has(o.code))
+      .map(({ code, label, lon, lat }) => ({ code, label, lon, lat, group: g.label })),
+  );
+}

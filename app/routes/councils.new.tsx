@@ -4,23 +4,20 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import { useMemo, useState } from "react";
 import { CheckList } from "~/components/councils/CheckList";
-import { FilterListbox } from "~/components/FilterListbox";
+import { PlacePicker } from "~/components/councils/PlacePicker";
 import { ResidentPicker } from "~/components/councils/ResidentPicker";
 import { MapField } from "~/components/MapField";
 import type { PickedPoint } from "~/components/tickets/MapPick";
-import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
+import { Field, FormError, TextareaField } from "~/components/Field";
 import { t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { formWithLists, handleForm, parseId } from "~/lib/forms.server";
-import { intakeAreas } from "~/lib/regions.server";
-import { createCouncil, placesFor, summonableUnits, topicForCouncil } from "../../server/councils";
+import { councilPlaces } from "~/lib/regions.server";
+import { createCouncil, summonableUnits, topicForCouncil } from "../../server/councils";
 import styles from "~/styles/councils.css?url";
 
 const C = t.councils;
 const N = C.council;
-
-/** A secretary convenes in a few places; a street, a district or the centre in hundreds: those are filtered by name. */
-const PLACES_FILTERED_FROM = 12;
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: mapboxStyles },
@@ -35,19 +32,11 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const whistleId = parseId(url.searchParams.get("whistleId"));
   const topicId = parseId(url.searchParams.get("topicId"));
   const db = context.database;
-  const [allowed, areas, units, topic] = await Promise.all([
-    placesFor(db, actor, "convene:council"),
-    intakeAreas(db),
+  const [places, units, topic] = await Promise.all([
+    councilPlaces(db, actor, "convene:council"),
     summonableUnits(db),
     topicId ? topicForCouncil(db, actor, topicId) : null,
   ]);
-  // The streets and communities the actor convenes in, labelled and grouped by district as at intake.
-  const codes = new Set(allowed.map((p) => p.code));
-  const places = areas.flatMap((g) =>
-    g.options
-      .filter((o) => codes.has(o.code))
-      .map(({ code, label, lon, lat }) => ({ code, label, lon, lat, group: g.label })),
-  );
   return {
     whistleId,
     topic: topic
@@ -79,10 +68,6 @@ export default function NewCouncil() {
     const p = places.find((x) => x.code === regionCode);
     return p?.lon != null && p.lat != null ? { lon: p.lon, lat: p.lat } : null;
   }, [places, regionCode]);
-  const placeOptions = useMemo(
-    () => places.map((p) => ({ value: p.code, label: p.label, group: p.group, keywords: p.code })),
-    [places],
-  );
   const unitOptions = units.map((u) => ({ value: u.id, label: u.name, group: C.orgKinds[u.kind] }));
   return (
     <main id="main" className="page">
@@ -99,35 +84,13 @@ export default function NewCouncil() {
           errors={errors.description}
           defaultValue={topic?.description}
         />
-        {places.length >= PLACES_FILTERED_FROM ? (
-          <FilterListbox
-            id="field-regionCode"
-            name="regionCode"
-            label={N.region}
-            filterLabel={N.regionFilter}
-            filterHint={N.regionFilterHint}
-            matchesText={N.regionMatches}
-            required
-            options={placeOptions}
-            defaultValue={regionCode}
-            errors={errors.regionCode}
-            onChange={(values) => setRegionCode(values[0] ?? "")}
-          />
-        ) : (
-          <SelectField
-            name="regionCode"
-            label={N.region}
-            errors={errors.regionCode}
-            value={regionCode}
-            onChange={(e) => setRegionCode(e.target.value)}
-          >
-            {places.map((p) => (
-              <option key={p.code} value={p.code}>
-                {p.label}
-              </option>
-            ))}
-          </SelectField>
-        )}
+        <PlacePicker
+          label={N.region}
+          places={places}
+          value={regionCode}
+          onChange={setRegionCode}
+          errors={errors.regionCode}
+        />
         <Field name="address" label={N.address} errors={errors.address} />
         <MapField
           point={point}

@@ -1,13 +1,16 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
 import { CheckList } from "~/components/councils/CheckList";
+import { PlacePicker } from "~/components/councils/PlacePicker";
 import { CopyBox } from "~/components/CopyBox";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
 import { t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { formWithLists, handleForm } from "~/lib/forms.server";
+import { councilPlaces } from "~/lib/regions.server";
 import { whistleGrounds } from "../../db/schema/councils";
-import { blowWhistle, placesFor, summonableUnits } from "../../server/councils";
+import { blowWhistle, summonableUnits } from "../../server/councils";
 import styles from "~/styles/councils.css?url";
 
 const C = t.councils;
@@ -20,7 +23,7 @@ export const meta: MetaFunction = () => [{ title: `${W.heading} · ${C.title} ·
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const actor = requirePermission(context, request, "whistle:council");
   const [places, units] = await Promise.all([
-    placesFor(context.database, actor, "whistle:council"),
+    councilPlaces(context.database, actor, "whistle:council"),
     summonableUnits(context.database),
   ]);
   const own = new Set(actor.grants.map((g) => g.orgId));
@@ -28,7 +31,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   return {
     prefill: { tickets: url.searchParams.get("tickets") ?? "", regionCode: url.searchParams.get("regionCode") ?? "" },
-    places: places.map(({ code, name, level }) => ({ code, name, level })),
+    places,
     units: units.filter((u) => !own.has(u.id)).map(({ id, name, kind }) => ({ id, name, kind })),
   };
 }
@@ -53,6 +56,10 @@ export default function NewWhistle() {
   const busy = useNavigation().state === "submitting";
   const failure = result && result.ok === false ? result : undefined;
   const errors = failure?.fieldErrors ?? {};
+  // Blown from a ticket's page, the whistle starts where the ticket is.
+  const [regionCode, setRegionCode] = useState(
+    places.some((p) => p.code === prefill.regionCode) ? prefill.regionCode : (places[0]?.code ?? ""),
+  );
   if (result?.ok) {
     return (
       <main id="main" className="page">
@@ -88,18 +95,13 @@ export default function NewWhistle() {
           ))}
         </SelectField>
         <TextareaField name="problem" label={W.problem} errors={errors.problem} rows={4} />
-        <SelectField
-          name="regionCode"
+        <PlacePicker
           label={W.region}
+          places={places}
+          value={regionCode}
+          onChange={setRegionCode}
           errors={errors.regionCode}
-          defaultValue={places.some((p) => p.code === prefill.regionCode) ? prefill.regionCode : undefined}
-        >
-          {places.map((p) => (
-            <option key={p.code} value={p.code}>
-              {p.name}
-            </option>
-          ))}
-        </SelectField>
+        />
         <CheckList
           name="orgIds"
           legend={W.units}

@@ -69,12 +69,14 @@ describe("the councils pages over HTTP", () => {
       expect((await get(`${p.url}/councils/${xiheyan}`, { cookie: cookie[u]! })).status, u).toBe(404);
   });
 
-  it("offer a street's many places through a filter, and a community's few in a plain select", async () => {
+  it("offer a street's many places through a filter on the council and whistle forms, and a community's few in a plain select", async () => {
     const street = await (await get(`${p.url}/councils/new`, { cookie: cookie.street! })).text();
-    expect(street).toContain(`>${zhCN.councils.council.regionFilter}</label>`);
+    expect(street).toContain(`>${zhCN.councils.placePicker.filter}</label>`);
     expect(street).toContain("大栅栏街道 › 测试07社区");
+    const whistle = await (await get(`${p.url}/councils/whistles/new`, { cookie: cookie.street! })).text();
+    expect(whistle).toContain(`>${zhCN.councils.placePicker.filter}</label>`);
     const secretary = await (await get(`${p.url}/councils/new`, { cookie: cookie.secretary! })).text();
-    expect(secretary).not.toContain(zhCN.councils.council.regionFilter);
+    expect(secretary).not.toContain(zhCN.councils.placePicker.filter);
     expect(secretary).toContain("大栅栏街道 › 西河沿社区");
     // What the filter chose is what the council is held in.
     const made = await postForm(

@@ -51,6 +51,11 @@ export const councils = {
     scorecardsHeading: "吹哨报到考核（双考核）",
     scorecardColumns: ["单位", "被召集", "按时", "迟到", "未报到", "评价数", "平均得分"],
   },
+  placePicker: {
+    filter: "社区或街道检索",
+    filterHint: "输入街道或社区名称缩小下方列表，回车选中第一项。",
+    matches: (n: number) => `找到 ${n} 个社区或街道`,
+  },
   topics: {
     propose: "提出议题",
     region: "社区",
@@ -108,9 +113,6 @@ export const councils = {
     titleField: "议事主题",
     description: "问题和背景",
     region: "所在社区",
-    regionFilter: "社区或街道检索",
-    regionFilterHint: "输入街道或社区名称缩小下方列表，回车选中第一项。",
-    regionMatches: (n: number) => `找到 ${n} 个社区或街道`,
     address: "议事地点",
     leadOrgs: "牵头单位",
     leadHint: "不选则由本单位牵头。",
