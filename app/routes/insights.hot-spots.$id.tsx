@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import type { EChartsCoreOption } from "echarts/core";
 import { useMemo } from "react";
 import { EChart } from "~/components/EChart";
-import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
+import { Field, FormError, TextareaField } from "~/components/Field";
+import { FilterListbox } from "~/components/FilterListbox";
 import { barOption, Facts, TrendBadge } from "~/components/insights/parts";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
@@ -39,7 +40,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   return {
     ...detail,
     regionName: detail.hotSpot.regionCode ? (names[detail.hotSpot.regionCode] ?? detail.hotSpot.regionCode) : "—",
-    units: units.map(({ id: unitId, name }) => ({ id: unitId, name })),
+    units: units.map(({ id: unitId, name, kind }) => ({ value: String(unitId), label: name, group: t.orgKinds[kind] })),
     month: beijingMonth(new Date()),
   };
 }
@@ -208,19 +209,18 @@ export default function HotSpotPage() {
                 errors={errorsFor("proactive").month}
                 required
               />
-              <SelectField
-                name="leadOrgId"
+              <FilterListbox
                 id="problem-lead"
+                name="leadOrgId"
                 label={H.leadOrg}
+                filterLabel={H.leadFilter}
+                filterHint={H.leadFilterHint}
+                matchesText={H.leadMatches}
+                noneText={H.noLead}
+                clearable
+                options={units}
                 errors={errorsFor("proactive").leadOrgId}
-              >
-                <option value="">{H.noLead}</option>
-                {units.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name}
-                  </option>
-                ))}
-              </SelectField>
+              />
               <Field
                 name="targetReductionPct"
                 id="problem-target"

@@ -49,11 +49,18 @@ describe("insights", () => {
     const ticketLinks = page.locator('#tickets-heading ~ .table-wrap a[href^="/tickets/"]');
     expect(await ticketLinks.count()).toBeGreaterThan(100);
 
-    // A bad target is refused with a field error and nothing changes.
+    // The lead unit by part of its name.
+    await page.getByLabel(I.hotSpot.leadFilter).fill("城市管理综合");
+    await page.getByLabel(I.hotSpot.leadFilter).press("Enter");
+    const lead = page.getByLabel(I.hotSpot.leadOrg, { exact: true });
+    await expect.poll(() => lead.locator("option:checked").textContent()).toBe("西城区城市管理综合行政执法局");
+
+    // A bad target is refused with a field error and nothing changes; the lead stays chosen.
     await page.getByLabel(I.hotSpot.target).fill("0");
     await page.getByRole("button", { name: I.hotSpot.proactive }).click();
     await expect.poll(() => page.locator("#problem-target-error, .field-error").first().textContent()).toContain("1%");
     expect(await page.getByTestId("review").textContent()).toContain(I.reviews.open);
+    expect(await lead.locator("option:checked").textContent()).toBe("西城区城市管理综合行政执法局");
 
     await page.getByLabel(I.hotSpot.problemTitle).fill("西河沿街占道停车治理");
     await page.getByLabel(I.hotSpot.target).fill("30");
@@ -61,6 +68,7 @@ describe("insights", () => {
     await page.waitForURL(/\/insights\/monthly-problems\/\d+$/);
     await expect.poll(() => page.locator("h1").textContent()).toBe(I.problem.title("西河沿街占道停车治理"));
     await expectDrawn(page, "chart-volume");
+    expect(await page.locator("main").textContent()).toContain("西城区城市管理综合行政执法局");
 
     // 吹哨: the traffic police are summoned, the hot spot's tickets come along.
     await page.getByLabel("北京市公安局公安交通管理局西城交通支队").check();
