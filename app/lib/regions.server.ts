@@ -50,13 +50,13 @@ export const organisationAreas = perDatabase((regions) => [
 ]);
 
 /**
- * The streets and communities the actor may whistle or convene in, labelled and grouped by district
- * as at intake (PlacePicker).
+ * The streets and communities the actor may whistle, convene or propose a topic in, labelled and
+ * grouped by district as at intake (PlacePicker).
  */
 export async function councilPlaces(
   database: Database,
   actor: Actor,
-  permission: "convene:council" | "whistle:council",
+  permission: Parameters<typeof placesFor>[2],
 ): Promise<Place[]> {
   const [allowed, areas] = await Promise.all([placesFor(database, actor, permission), intakeAreas(database)]);
   const codes = new Set(allowed.map((p) => p.code));

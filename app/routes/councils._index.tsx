@@ -1,19 +1,21 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useState } from "react";
+import { PlacePicker } from "~/components/councils/PlacePicker";
 import { WhistleScores } from "~/components/councils/WhistleScores";
-import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
+import { Field, FormError, TextareaField } from "~/components/Field";
 import { ListPager } from "~/components/ListPager";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { formObject, handleForm, parseId } from "~/lib/forms.server";
 import { withQuery } from "~/lib/href";
+import { councilPlaces } from "~/lib/regions.server";
 import { ValidationError } from "../../server/errors";
 import { can, scopesFor } from "../../server/identity";
 import {
   listCouncils,
   listTopics,
   listWhistles,
-  placesFor,
   proposeTopic,
   reviewTopic,
   whistleScorecards,
@@ -37,7 +39,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     listCouncils(db, actor, pages.councils),
     listWhistles(db, actor, now, pages.whistles),
     listTopics(db, actor),
-    placesFor(db, actor, "propose:council-topic"),
+    councilPlaces(db, actor, "propose:council-topic"),
   ]);
   // 双考核 scores: the centre sees every unit; a unit sees its own.
   const everyUnit = scopesFor(actor, "read:council").includes("any");
@@ -56,7 +58,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
       updatedAt: c.updatedAt,
     })),
     topics,
-    proposeIn: proposeIn.map(({ code, name }) => ({ code, name })),
+    proposeIn,
     scorecards,
     mayWhistle: can(actor, "whistle:council"),
     mayConvene: can(actor, "convene:council"),
@@ -101,6 +103,7 @@ export default function CouncilsPage() {
     councilsNext,
     whistlesNext,
   } = useLoaderData<typeof loader>();
+  const [proposeRegion, setProposeRegion] = useState(proposeIn[0]?.code ?? "");
   const result = useActionData<typeof action>();
   const failure = result && result.ok === false ? result : undefined;
   const errorsFor = (intent: string) => (failure?.intent === intent ? failure.fieldErrors : undefined);
@@ -234,13 +237,13 @@ export default function CouncilsPage() {
           <Form method="post" className="form" key={result?.ok ? result.done : 0}>
             <h3>{C.topics.propose}</h3>
             <input type="hidden" name="intent" value="propose" />
-            <SelectField name="regionCode" label={C.topics.region} errors={errorsFor("propose")?.regionCode}>
-              {proposeIn.map((p) => (
-                <option key={p.code} value={p.code}>
-                  {p.name}
-                </option>
-              ))}
-            </SelectField>
+            <PlacePicker
+              label={C.topics.region}
+              places={proposeIn}
+              value={proposeRegion}
+              onChange={setProposeRegion}
+              errors={errorsFor("propose")?.regionCode}
+            />
             <Field name="title" label={C.topics.title} errors={errorsFor("propose")?.title} />
             <TextareaField name="description" label={C.topics.description} errors={errorsFor("propose")?.description} />
             {failure?.intent === "propose" ? <FormError message={failure.message} /> : null}

@@ -5,7 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { councils, meetings, organisations, regions } from "../../db/schema";
+import { councils, councilTopics, meetings, organisations, regions } from "../../db/schema";
 import { zhCN } from "../../app/i18n/zh-CN";
 import { get, postForm } from "../helpers/http";
 import { signIn, startPortal, type TestPortal } from "../helpers/portal";
@@ -94,6 +94,33 @@ describe("the councils pages over HTTP", () => {
     expect((await p.portal.database.db.select().from(councils).where(eq(councils.id, id)).get())?.regionCode).toBe(
       moreCommunities[6]!.code,
     );
+  });
+
+  it("take a resident's topic in their community, and offer a street's many communities through a filter", async () => {
+    const resident = await (await get(`${p.url}/councils`, { cookie: cookie.resident! })).text();
+    expect(resident).toContain("大栅栏街道 › 西河沿社区");
+    expect(resident).not.toContain(zhCN.councils.placePicker.filter);
+    const proposed = await postForm(
+      `${p.url}/councils`,
+      {
+        intent: "propose",
+        regionCode: "110102013901",
+        title: "楼道堆物清理",
+        description: "三号楼楼道长期堆放杂物，影响消防通道。",
+      },
+      { cookie: cookie.resident! },
+    );
+    expect(proposed.status).toBe(200);
+    expect(await proposed.text()).toContain(zhCN.councils.topics.done);
+    const topic = await p.portal.database.db
+      .select()
+      .from(councilTopics)
+      .where(eq(councilTopics.title, "楼道堆物清理"))
+      .get();
+    expect(topic?.regionCode).toBe("110102013901");
+    const street = await (await get(`${p.url}/councils`, { cookie: cookie.street! })).text();
+    expect(street).toContain(`>${zhCN.councils.placePicker.filter}</label>`);
+    expect(street).toContain("大栅栏街道 › 测试07社区");
   });
 
   it("refuse an illegal stage change with 409 and the reason, and a party's stage change with 403", async () => {
