@@ -5,7 +5,8 @@
  * summoned unit's 报到, a council party's signature on the latest decision.
  * Only cases the actor may read; closed ones are done and leave the flow.
  */
-import { and, asc, desc, inArray, isNull, ne } from "drizzle-orm";
+import { and, asc, desc, gte, inArray, isNull, like, lt, ne } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/client";
 import {
   councilParties,
@@ -77,21 +78,59 @@ export interface MapCase {
   meetings: CaseMeeting[];
 }
 
-export async function casesForMap(database: Database, actor: Actor, now = new Date()): Promise<MapCase[]> {
+/** The most open councils, and whistles, a map shows at once: the latest, within its area and dates. */
+export const MAP_CASES_BOUND = 2_000;
+
+/** Where and when the map looks: cases in the area (a region code's prefix), created within the dates. */
+export interface CaseScope {
+  regionPrefix?: string;
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+}
+
+function inScope(regionCode: SQLiteColumn, createdAt: SQLiteColumn, scope: CaseScope) {
+  return and(
+    scope.regionPrefix ? like(regionCode, `${scope.regionPrefix}%`) : undefined,
+    scope.from ? gte(createdAt, scope.from) : undefined,
+    scope.to ? lt(createdAt, scope.to) : undefined,
+  );
+}
+
+export async function casesForMap(
+  database: Database,
+  actor: Actor,
+  scope: CaseScope = {},
+  now = new Date(),
+): Promise<MapCase[]> {
   const db = database.db;
+  // The area and dates are conditions of the query, not filters of its answer: the bound then keeps a
+  // street's own cases however many the rest of the city has.
   const [openCouncils, openWhistles] = await Promise.all([
     db
       .select()
       .from(councils)
-      .where(and(ne(councils.stage, "closed"), councilsWhere(actor, "read:council")))
+      .where(
+        and(
+          ne(councils.stage, "closed"),
+          councilsWhere(actor, "read:council"),
+          inScope(councils.regionCode, councils.createdAt, scope),
+        ),
+      )
       .orderBy(desc(councils.updatedAt))
-      .limit(2_000),
+      .limit(MAP_CASES_BOUND),
     db
       .select()
       .from(whistles)
-      .where(and(isNull(whistles.closedAt), whistlesWhere(actor, "read:council")))
+      .where(
+        and(
+          isNull(whistles.closedAt),
+          whistlesWhere(actor, "read:council"),
+          inScope(whistles.regionCode, whistles.createdAt, scope),
+        ),
+      )
       .orderBy(desc(whistles.id))
-      .limit(2_000),
+      .limit(MAP_CASES_BOUND),
   ]);
   const councilIds = openCouncils.map((c) => c.id);
   const whistleIds = openWhistles.map((w) => w.id);

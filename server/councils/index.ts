@@ -61,8 +61,10 @@ export { listWhistleRules, setWhistleRule, whistleRuleSchema } from "./rules";
 export {
   casesForMap,
   flowStages,
+  MAP_CASES_BOUND,
   type CaseMeeting,
   type CaseParty,
+  type CaseScope,
   type FlowStage,
   type MapCase,
   type PartyStatus,

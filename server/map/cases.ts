@@ -7,7 +7,7 @@
 import type { Database } from "../../db/client";
 import { inArray } from "drizzle-orm";
 import { hotSpotTickets, regions } from "../../db/schema";
-import { casesForMap, flowStages, type CaseMeeting, type FlowStage, type MapCase } from "../councils";
+import { casesForMap, flowStages, type CaseMeeting, type CaseScope, type FlowStage, type MapCase } from "../councils";
 import { ForbiddenError } from "../errors";
 import { parseOrThrow } from "../identity/accounts";
 import { orgBriefs } from "../identity";
@@ -43,13 +43,20 @@ function placeOf(code: string | null, at: Positions) {
   return at.get(code) ?? at.get(code.slice(0, 9)) ?? at.get(code.slice(0, 6)) ?? null;
 }
 
-function inFilters(c: MapCase, f: MapFilters): boolean {
-  const prefix = f.regionCode && !(f.regionCode.length === 6 && f.regionCode.endsWith("0000")) ? f.regionCode : "";
-  if (prefix && !c.regionCode.startsWith(prefix)) return false;
-  const day = c.createdAt.getTime();
-  if (f.from && day < Date.parse(`${f.from}T00:00:00+08:00`)) return false;
-  if (f.to && day >= Date.parse(`${f.to}T00:00:00+08:00`) + 86_400_000) return false;
-  return true;
+/** The filters' area (the city as a whole is no area) and Beijing days, as a case scope. */
+function scopeOf(f: MapFilters): CaseScope {
+  const wholeCity = f.regionCode?.length === 6 && f.regionCode.endsWith("0000");
+  return {
+    regionPrefix: f.regionCode && !wholeCity ? f.regionCode : undefined,
+    from: f.from ? new Date(`${f.from}T00:00:00+08:00`) : undefined,
+    to: f.to ? new Date(Date.parse(`${f.to}T00:00:00+08:00`) + 86_400_000) : undefined,
+  };
+}
+
+function inScope(c: MapCase, scope: CaseScope): boolean {
+  if (scope.regionPrefix && !c.regionCode.startsWith(scope.regionPrefix)) return false;
+  if (scope.from && c.createdAt < scope.from) return false;
+  return !(scope.to && c.createdAt >= scope.to);
 }
 
 /**
@@ -99,8 +106,12 @@ async function proactiveCases(database: Database, actor: Actor): Promise<MapCase
 
 /** The cases the actor may read that pass the area and time filters (category, type and status are the tickets'). */
 export async function filteredCases(database: Database, actor: Actor, filters: MapFilters) {
-  const [councilCases, proactive] = await Promise.all([casesForMap(database, actor), proactiveCases(database, actor)]);
-  return [...proactive, ...councilCases].filter((c) => inFilters(c, filters));
+  const scope = scopeOf(filters);
+  const [councilCases, proactive] = await Promise.all([
+    casesForMap(database, actor, scope),
+    proactiveCases(database, actor),
+  ]);
+  return [...proactive.filter((c) => inScope(c, scope)), ...councilCases];
 }
 
 const caseLink: Record<MapCase["kind"], (id: number) => string> = {

@@ -6,14 +6,14 @@
  * has filled a page many times over — with nothing repeated or skipped across
  * pages.
  */
-import { eq, isNotNull } from "drizzle-orm";
+import { eq, inArray, isNotNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoUsers } from "../../db/seed/demo";
 import { seedDemoCouncils } from "../../db/seed/demo-councils";
 import { seedDemoProblems } from "../../db/seed/demo-problems";
 import { seedDemoTickets } from "../../db/seed/demo-tickets";
 import { councilParties, councils, decisions, organisations, plans, whistles, whistleUnits } from "../../db/schema";
-import { casesForMap, listCouncils, listPublicCouncils, listWhistles } from "../../server/councils";
+import { casesForMap, listCouncils, listPublicCouncils, listWhistles, MAP_CASES_BOUND } from "../../server/councils";
 import { listReadablePlans, readablePlan } from "../../server/plans";
 import { loadCouncil, loadWhistle, mayOnCouncil, whistleTarget } from "../../server/councils/access";
 import { can, type Actor } from "../../server/identity";
@@ -217,6 +217,54 @@ describe("lists filtered by the permission module, in the database", () => {
         username
       ];
       expect(elsewhere, username).toBe(expected);
+    }
+  });
+
+  it("the map's cases within an area and dates are chosen in the query: a street keeps its own past the bound", async () => {
+    const operator = actors.operator!;
+    const all = await casesForMap(t.database, operator);
+    const haidian = await casesForMap(t.database, operator, { regionPrefix: "110108" });
+    const key = (c: { kind: string; id: number }) => `${c.kind}:${c.id}`;
+    expect(haidian.map(key).sort()).toEqual(
+      all
+        .filter((c) => c.regionCode.startsWith("110108"))
+        .map(key)
+        .sort(),
+    );
+    expect(haidian.length).toBeGreaterThan(0);
+    const later = new Date(Date.now() + 2 * 86_400_000);
+    expect(await casesForMap(t.database, operator, { regionPrefix: "110108", from: later })).toEqual([]);
+    expect((await casesForMap(t.database, operator, { to: later })).length).toBe(all.length);
+
+    // The city fills the bound with newer councils elsewhere: the unscoped map loses 西河沿's, the street's does not.
+    const createdBy = await userId(t.database, "operator");
+    const at = new Date(Date.now() + 3 * 86_400_000);
+    const flood = Array.from({ length: MAP_CASES_BOUND }, (_, i) => ({
+      title: `海淀新议事 ${i}`,
+      description: "别处的议事",
+      regionCode: ELSEWHERE,
+      address: "别处",
+      stage: "deliberation" as const,
+      createdBy,
+      createdAt: at,
+      updatedAt: at,
+    }));
+    const added: number[] = [];
+    try {
+      for (let i = 0; i < flood.length; i += 500)
+        added.push(
+          ...(
+            await t.database.db
+              .insert(councils)
+              .values(flood.slice(i, i + 500))
+              .returning({ id: councils.id })
+          ).map((r) => r.id),
+        );
+      const own = (cases: { title: string }[]) => cases.filter((c) => c.title === "西河沿议事").length;
+      expect(own(await casesForMap(t.database, operator))).toBe(0);
+      expect(own(await casesForMap(t.database, operator, { regionPrefix: "110102013" }))).toBe(1);
+    } finally {
+      await t.database.db.delete(councils).where(inArray(councils.id, added));
     }
   });
 
