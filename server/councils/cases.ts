@@ -78,7 +78,7 @@ export interface MapCase {
   meetings: CaseMeeting[];
 }
 
-/** The most open councils, and whistles, a map shows at once: the latest, within its area and dates. */
+/** How many open councils, and as many open whistles, a map shows at once: the latest within its area and dates. */
 export const MAP_CASES_BOUND = 2_000;
 
 /** Where and when the map looks: cases in the area (a region code's prefix), created within the dates. */
@@ -89,7 +89,7 @@ export interface CaseScope {
   to?: Date;
 }
 
-function inScope(regionCode: SQLiteColumn, createdAt: SQLiteColumn, scope: CaseScope) {
+function scopeCondition(regionCode: SQLiteColumn, createdAt: SQLiteColumn, scope: CaseScope) {
   return and(
     scope.regionPrefix ? like(regionCode, `${scope.regionPrefix}%`) : undefined,
     scope.from ? gte(createdAt, scope.from) : undefined,
@@ -114,7 +114,7 @@ export async function casesForMap(
         and(
           ne(councils.stage, "closed"),
           councilsWhere(actor, "read:council"),
-          inScope(councils.regionCode, councils.createdAt, scope),
+          scopeCondition(councils.regionCode, councils.createdAt, scope),
         ),
       )
       .orderBy(desc(councils.updatedAt))
@@ -126,7 +126,7 @@ export async function casesForMap(
         and(
           isNull(whistles.closedAt),
           whistlesWhere(actor, "read:council"),
-          inScope(whistles.regionCode, whistles.createdAt, scope),
+          scopeCondition(whistles.regionCode, whistles.createdAt, scope),
         ),
       )
       .orderBy(desc(whistles.id))

@@ -18,8 +18,9 @@ export interface Place {
 const FILTERED_FROM = 12;
 
 /**
- * Where a whistle or council is: a plain select of a few places, a filterable list of many. `value`
- * and `onChange` follow the choice (a map looks at it); the field is named `regionCode`.
+ * Where a whistle, a council or a proposed topic is: a plain select of a few places, a filterable
+ * list of many. `value` and `onChange` follow the choice (a map looks at it); the field is named
+ * `regionCode`.
  */
 export function PlacePicker(props: {
   label: string;
