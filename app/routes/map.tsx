@@ -327,6 +327,11 @@ export default function MapPage() {
           ))}
         </ol>
       </nav>
+      {flow.bound ? (
+        <p className="muted small" role="status">
+          {T.flow.bounded(flow.bound)}
+        </p>
+      ) : null}
       <div className="map-toolbar">
         <label className="checkbox">
           <input

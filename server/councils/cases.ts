@@ -102,7 +102,7 @@ export async function casesForMap(
   actor: Actor,
   scope: CaseScope = {},
   now = new Date(),
-): Promise<MapCase[]> {
+): Promise<{ cases: MapCase[]; bounded: boolean }> {
   const db = database.db;
   // The area and dates are conditions of the query, not filters of its answer: the bound then keeps a
   // street's own cases however many the rest of the city has.
@@ -247,5 +247,5 @@ export async function casesForMap(
       })),
     });
   }
-  return cases;
+  return { cases, bounded: openCouncils.length === MAP_CASES_BOUND || openWhistles.length === MAP_CASES_BOUND };
 }

@@ -7,7 +7,15 @@
 import type { Database } from "../../db/client";
 import { inArray } from "drizzle-orm";
 import { hotSpotTickets, regions } from "../../db/schema";
-import { casesForMap, flowStages, type CaseMeeting, type CaseScope, type FlowStage, type MapCase } from "../councils";
+import {
+  casesForMap,
+  flowStages,
+  MAP_CASES_BOUND,
+  type CaseMeeting,
+  type CaseScope,
+  type FlowStage,
+  type MapCase,
+} from "../councils";
 import { ForbiddenError } from "../errors";
 import { parseOrThrow } from "../identity/accounts";
 import { orgBriefs } from "../identity";
@@ -111,7 +119,10 @@ export async function filteredCases(database: Database, actor: Actor, filters: M
     casesForMap(database, actor, scope),
     proactiveCases(database, actor),
   ]);
-  return [...proactive.filter((c) => inScope(c, scope)), ...councilCases];
+  return {
+    cases: [...proactive.filter((c) => inScope(c, scope)), ...councilCases.cases],
+    bounded: councilCases.bounded,
+  };
 }
 
 const caseLink: Record<MapCase["kind"], (id: number) => string> = {
@@ -123,7 +134,7 @@ const caseLink: Record<MapCase["kind"], (id: number) => string> = {
 export async function mapCases(database: Database, actor: Actor, input: unknown) {
   if (!can(actor, "read:map")) throw new ForbiddenError();
   const filters = parseOrThrow(mapFilterSchema, input);
-  const [cases, at] = await Promise.all([filteredCases(database, actor, filters), positions(database)]);
+  const [{ cases, bounded }, at] = await Promise.all([filteredCases(database, actor, filters), positions(database)]);
   const stages = Object.fromEntries(flowStages.map((s) => [s, 0])) as Record<FlowStage, number>;
   for (const c of cases) stages[c.stage]++;
   const markers: CaseMarker[] = [];
@@ -144,5 +155,6 @@ export async function mapCases(database: Database, actor: Actor, input: unknown)
       meetings: c.meetings.map((m) => ({ ...m, startsAt: m.startsAt.toISOString() })),
     });
   }
-  return { stages, cases: markers };
+  // The bound, when a list stopped at it (older cases in the view are left out), for the page to say.
+  return { stages, cases: markers, bound: bounded ? MAP_CASES_BOUND : null };
 }

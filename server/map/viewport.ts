@@ -170,7 +170,7 @@ async function viewSource(
     region: filters.regionCode ? regionMask(points, [filters.regionCode]) : null,
     tickets: filters.stage
       ? new Set(
-          (await filteredCases(database, actor, filters))
+          (await filteredCases(database, actor, filters)).cases
             .filter((c) => c.stage === filters.stage)
             .flatMap((c) => c.ticketIds),
         )

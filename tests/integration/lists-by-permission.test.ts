@@ -13,7 +13,14 @@ import { seedDemoCouncils } from "../../db/seed/demo-councils";
 import { seedDemoProblems } from "../../db/seed/demo-problems";
 import { seedDemoTickets } from "../../db/seed/demo-tickets";
 import { councilParties, councils, decisions, organisations, plans, whistles, whistleUnits } from "../../db/schema";
-import { casesForMap, listCouncils, listPublicCouncils, listWhistles, MAP_CASES_BOUND } from "../../server/councils";
+import {
+  casesForMap,
+  listCouncils,
+  listPublicCouncils,
+  listWhistles,
+  MAP_CASES_BOUND,
+  type CaseScope,
+} from "../../server/councils";
 import { listReadablePlans, readablePlan } from "../../server/plans";
 import { loadCouncil, loadWhistle, mayOnCouncil, whistleTarget } from "../../server/councils/access";
 import { can, type Actor } from "../../server/identity";
@@ -201,7 +208,8 @@ describe("lists filtered by the permission module, in the database", () => {
   it("the map's open cases: the councils and whistles the actor may read, none closed", async () => {
     for (const username of ["operator", "housing", "property", "resident", "committee", "secretary"]) {
       const actor = actors[username]!;
-      const cases = await casesForMap(t.database, actor);
+      const { cases, bounded } = await casesForMap(t.database, actor);
+      expect(bounded).toBe(false);
       for (const c of cases) {
         if (c.kind === "council") {
           const loaded = (await loadCouncil(t.database.db, c.id))!;
@@ -222,8 +230,9 @@ describe("lists filtered by the permission module, in the database", () => {
 
   it("the map's cases within an area and dates are chosen in the query: a street keeps its own past the bound", async () => {
     const operator = actors.operator!;
-    const all = await casesForMap(t.database, operator);
-    const haidian = await casesForMap(t.database, operator, { regionPrefix: "110108" });
+    const cases = async (scope?: CaseScope) => (await casesForMap(t.database, operator, scope)).cases;
+    const all = await cases();
+    const haidian = await cases({ regionPrefix: "110108" });
     const key = (c: { kind: string; id: number }) => `${c.kind}:${c.id}`;
     expect(haidian.map(key).sort()).toEqual(
       all
@@ -233,8 +242,8 @@ describe("lists filtered by the permission module, in the database", () => {
     );
     expect(haidian.length).toBeGreaterThan(0);
     const later = new Date(Date.now() + 2 * 86_400_000);
-    expect(await casesForMap(t.database, operator, { regionPrefix: "110108", from: later })).toEqual([]);
-    expect((await casesForMap(t.database, operator, { to: later })).length).toBe(all.length);
+    expect(await cases({ regionPrefix: "110108", from: later })).toEqual([]);
+    expect((await cases({ to: later })).length).toBe(all.length);
 
     // The city fills the bound with newer councils elsewhere: the unscoped map loses 西河沿's, the street's does not.
     const createdBy = await userId(t.database, "operator");
@@ -260,9 +269,23 @@ describe("lists filtered by the permission module, in the database", () => {
               .returning({ id: councils.id })
           ).map((r) => r.id),
         );
-      const own = (cases: { title: string }[]) => cases.filter((c) => c.title === "西河沿议事").length;
-      expect(own(await casesForMap(t.database, operator))).toBe(0);
-      expect(own(await casesForMap(t.database, operator, { regionPrefix: "110102013" }))).toBe(1);
+      const own = async (scope?: CaseScope) => {
+        const found = await casesForMap(t.database, operator, scope);
+        return { own: found.cases.filter((c) => c.title === "西河沿议事").length, bounded: found.bounded };
+      };
+      expect(await own()).toEqual({ own: 0, bounded: true });
+      expect(await own({ regionPrefix: "110102013" })).toEqual({ own: 1, bounded: false });
+      // The map page says its counts stop at the bound, and a street's map has nothing to say.
+      const portal = await startPortal({ DATABASE_URL: t.url, SEED_DEMO: "0", HOT_SPOT_DETECTION: "0" });
+      try {
+        const cookie = await signIn(portal.url, "operator");
+        const map = async (query: string) => (await fetch(`${portal.url}/map${query}`, { headers: { cookie } })).text();
+        const note = zhCN.map.flow.bounded(MAP_CASES_BOUND);
+        expect(await map("")).toContain(note);
+        expect(await map("?regionCode=110102013")).not.toContain(note);
+      } finally {
+        await portal.close();
+      }
     } finally {
       await t.database.db.delete(councils).where(inArray(councils.id, added));
     }

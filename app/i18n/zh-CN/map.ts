@@ -26,6 +26,8 @@ export const map = {
       implementation: "落实",
       review: "评价",
     } as Record<string, string>,
+    bounded: (n: number) =>
+      `这一范围内进行中的议事或吹哨超过 ${n.toLocaleString("zh-CN")} 个，地图和各环节的数目只算最近更新的 ${n.toLocaleString("zh-CN")} 个；缩小区域或时间范围可看全。`,
   },
   case: {
     kinds: { problem: "每月一题", whistle: "吹哨报到", council: "圆桌议事" } as Record<string, string>,
