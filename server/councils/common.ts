@@ -6,7 +6,7 @@ import { whistleReportRules, type WhistleGround } from "../../db/schema";
 import { ConflictError } from "../errors";
 import { can, type Actor, type Permission, type Target } from "../identity";
 
-export const text = (max: number, message: string) => z.string().trim().min(1, message).max(max, `不能超过 ${max} 字`);
+export { score, text } from "../validation";
 export const optionalText = (max: number) =>
   z
     .string()
@@ -20,7 +20,6 @@ export const idList = (message: string) =>
     .array(z.coerce.number({ message }).int().positive(message))
     .default([])
     .transform((ids) => [...new Set(ids)]);
-export const score = z.coerce.number({ message: "请评 1–5 分" }).int().min(1, "请评 1–5 分").max(5, "请评 1–5 分");
 /** Ticket numbers typed into one field, separated by spaces, commas or new lines. */
 export const ticketNumbers = z
   .string()

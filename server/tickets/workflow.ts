@@ -6,6 +6,7 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
+import { score, text } from "../validation";
 import type { Database, Tx } from "../../db/client";
 import {
   resolutions,
@@ -24,11 +25,9 @@ import { loadCalendar } from "./calendar";
 import { decide, type ActionKind, type Decision, type TicketAction, type TicketState } from "./lifecycle";
 import { loadTicket, stateOf, ticketTarget, unitRef, type TicketRow } from "./state";
 
-const text = (max: number, message: string) => z.string().trim().min(1, message).max(max, `不能超过 ${max} 字`);
 const optionalText = (max: number) => z.string().trim().max(max, `不能超过 ${max} 字`).optional();
 // A field left empty coerces to NaN: the type message must be ours too, not zod's English.
 const orgId = z.coerce.number({ message: "请选择单位" }).int().positive("请选择单位");
-const score = z.coerce.number({ message: "请评 1–5 分" }).int().min(1, "请评 1–5 分").max(5, "请评 1–5 分");
 
 /** Every action's input, as a person or the API sends it. */
 export const actionSchema = z.discriminatedUnion("kind", [
