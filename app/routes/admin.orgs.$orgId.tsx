@@ -23,8 +23,9 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const actor = requireActor(context, request);
   const orgId = parseId(params.orgId);
   if (!orgId) throw new Response("Not Found", { status: 404 });
-  const detail = await loadOrThrow(() => getOrganisation(context.database, actor, orgId));
-  return { ...detail, selfId: actor.userId };
+  const q = new URL(request.url).searchParams.get("q") ?? "";
+  const detail = await loadOrThrow(() => getOrganisation(context.database, actor, orgId, { q }));
+  return { ...detail, q, selfId: actor.userId };
 }
 
 /** One action for the page's forms, told apart by `intent`; each service checks the actor's rights. */
@@ -71,7 +72,8 @@ function confirmFirst(message: string) {
 }
 
 export default function Organisation() {
-  const { org, members, invitations, assignableRoles, canManage, canInvite, selfId } = useLoaderData<typeof loader>();
+  const { org, members, memberTotal, q, invitations, assignableRoles, canManage, canInvite, selfId } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const failure = result && result.ok === false ? result : undefined;
@@ -108,8 +110,21 @@ export default function Organisation() {
       <section aria-labelledby="members-heading">
         <h3 id="members-heading">{t.admin.org.members}</h3>
         {!canManage ? <p className="muted">{t.admin.org.readOnly}</p> : null}
+        {memberTotal > members.length || q ? (
+          <Form method="get" className="inline-form" role="search">
+            <Field name="q" id="members-q" label={t.admin.org.search} defaultValue={q} type="search" />
+            <button type="submit" className="button">
+              {t.admin.orgs.find}
+            </button>
+          </Form>
+        ) : null}
+        {memberTotal > members.length ? (
+          <p className="muted" role="status">
+            {t.admin.org.firstOf(members.length, memberTotal)}
+          </p>
+        ) : null}
         {members.length === 0 ? (
-          <p className="muted">{t.admin.org.noMembers}</p>
+          <p className="muted">{q ? t.admin.org.noMatch(q) : t.admin.org.noMembers}</p>
         ) : (
           <div className="table-wrap">
             <table aria-labelledby="members-heading">

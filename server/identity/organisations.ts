@@ -157,7 +157,22 @@ export async function listOrganisations(database: Database, actor: Actor, option
   return { orgs, total: total?.n ?? 0 };
 }
 
-export async function getOrganisation(database: Database, actor: Actor, orgId: number, now = new Date()) {
+/** How many members an organisation's page shows at once: a street office or a department has hundreds, found by name. */
+export const MEMBERS_SHOWN = 100;
+
+/**
+ * An organisation with what the actor may see of it: its members (managers first, then by name; those
+ * whose name or username contains `q` when given; the first MEMBERS_SHOWN, and how many match), its open
+ * invitations, and what the actor may do there.
+ */
+export async function getOrganisation(
+  database: Database,
+  actor: Actor,
+  orgId: number,
+  options: { q?: string; now?: Date } = {},
+) {
+  const now = options.now ?? new Date();
+  const q = options.q?.trim() ?? "";
   const org = await database.db
     .select(orgSummary)
     .from(organisations)
@@ -167,22 +182,37 @@ export async function getOrganisation(database: Database, actor: Actor, orgId: n
   if (!org) throw new NotFoundError("组织不存在");
   if (!can(actor, "read:organisation", { orgId })) throw new ForbiddenError();
   const seeMembers = can(actor, "read:membership", { orgId });
-  const members = seeMembers
-    ? await database.db
-        .select({
-          membershipId: memberships.id,
-          userId: users.id,
-          username: users.username,
-          displayName: users.displayName,
-          status: users.status,
-          role: memberships.role,
-          manager: memberships.manager,
-        })
-        .from(memberships)
-        .innerJoin(users, eq(memberships.userId, users.id))
-        .where(eq(memberships.orgId, orgId))
-        .orderBy(desc(memberships.manager), asc(users.displayName))
-    : [];
+  const memberWhere = and(
+    eq(memberships.orgId, orgId),
+    // instr, not like: a typed % or _ is then a character, not a wildcard.
+    q ? sql`(instr(${users.displayName}, ${q}) > 0 or instr(${users.username}, ${q.toLowerCase()}) > 0)` : undefined,
+  );
+  const [members, memberTotal] = seeMembers
+    ? await Promise.all([
+        database.db
+          .select({
+            membershipId: memberships.id,
+            userId: users.id,
+            username: users.username,
+            displayName: users.displayName,
+            status: users.status,
+            role: memberships.role,
+            manager: memberships.manager,
+          })
+          .from(memberships)
+          .innerJoin(users, eq(memberships.userId, users.id))
+          .where(memberWhere)
+          .orderBy(desc(memberships.manager), asc(users.displayName), asc(memberships.id))
+          .limit(MEMBERS_SHOWN),
+        database.db
+          .select({ n: count() })
+          .from(memberships)
+          .innerJoin(users, eq(memberships.userId, users.id))
+          .where(memberWhere)
+          .get()
+          .then((row) => row?.n ?? 0),
+      ])
+    : [[], 0];
   const openInvitations = can(actor, "invite:user", { orgId })
     ? await database.db
         .select({
@@ -199,6 +229,7 @@ export async function getOrganisation(database: Database, actor: Actor, orgId: n
   return {
     org,
     members,
+    memberTotal,
     invitations: openInvitations,
     assignableRoles: rolesByOrgKind[org.kind],
     canManage: can(actor, "manage:membership", { orgId }),

@@ -17,8 +17,10 @@ import {
   createInvitation,
   findOpenInvitation,
   INVITATION_LIFETIME_MS,
+  getOrganisation,
   listOrganisations,
   listUsers,
+  MEMBERS_SHOWN,
   ORGS_SHOWN,
   loadActor,
   USERS_PAGE,
@@ -521,6 +523,43 @@ describe("listOrganisations", () => {
   it("shows anyone else only their own organisations, searched or not", async () => {
     expect((await listOrganisations(database, street)).orgs.map((o) => o.name)).toEqual([DASHILAR]);
     expect((await listOrganisations(database, street, { q: "测试物业" })).orgs).toEqual([]);
+  });
+});
+
+describe("an organisation's members", () => {
+  it("come managers first, then by name, the first hundred of many, with how many match, found by name or username", async () => {
+    const before = (await getOrganisation(database, admin, dashilar)).memberTotal;
+    const added = await database.db
+      .insert(users)
+      .values(
+        Array.from({ length: MEMBERS_SHOWN + 10 }, (_, i) => ({
+          username: `clerk${String(i).padStart(3, "0")}`,
+          displayName: i === 7 ? "王%明" : `街道干部${String(i).padStart(3, "0")}`,
+          passwordHash: "!",
+        })),
+      )
+      .returning({ id: users.id });
+    await database.db
+      .insert(memberships)
+      .values(
+        added.map((u) => ({ userId: u.id, orgId: dashilar, regionCode: "110102013", role: "street_officer" as const })),
+      );
+    const page = await getOrganisation(database, admin, dashilar);
+    expect(page.members).toHaveLength(MEMBERS_SHOWN);
+    expect(page.memberTotal).toBe(before + MEMBERS_SHOWN + 10);
+    const managers = page.members.filter((m) => m.manager).length;
+    expect(page.members.slice(0, managers).every((m) => m.manager)).toBe(true);
+    // A typed % is a character, not a wildcard; a username is found in any case.
+    expect((await getOrganisation(database, admin, dashilar, { q: "%" })).members.map((m) => m.displayName)).toEqual([
+      "王%明",
+    ]);
+    const byUsername = await getOrganisation(database, admin, dashilar, { q: "CLERK10" });
+    expect(byUsername.members.map((m) => m.username).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `clerk${100 + i}`),
+    );
+    expect(byUsername.memberTotal).toBe(10);
+    // A resident may not open the street office's page at all.
+    await expect(getOrganisation(database, resident, dashilar)).rejects.toThrow(ForbiddenError);
   });
 });
 
