@@ -1,3 +1,4 @@
+import type { ListboxOption } from "~/components/FilterListbox";
 import type { RegionRow } from "../../server/regions";
 
 export interface RegionOption {
@@ -35,4 +36,14 @@ export function regionGroups(
     else if (r.level === "community") group.options.push(option(`${names.get(r.parentCode ?? "") ?? ""} › ${r.name}`));
   }
   return groups.map(({ label, options }) => ({ label, options }));
+}
+
+/** Every area of the groups, in list order, with its group's label (its district). */
+export function flatAreas(groups: RegionGroup[]): (RegionOption & { group: string })[] {
+  return groups.flatMap((g) => g.options.map((o) => ({ ...o, group: g.label })));
+}
+
+/** Areas as a filterable listbox's options; the code is searched too. */
+export function areaOptions(areas: { code: string; label: string; group: string }[]): ListboxOption[] {
+  return areas.map((o) => ({ value: o.code, label: o.label, group: o.group, keywords: o.code }));
 }

@@ -4,7 +4,7 @@ import type { Actor } from "../../server/identity";
 import { listRegions, type RegionRow } from "../../server/regions";
 import type { Place } from "~/components/councils/PlacePicker";
 import { t } from "~/i18n";
-import { regionGroups } from "~/lib/region-options";
+import { flatAreas, regionGroups } from "~/lib/region-options";
 
 /**
  * A region list per database, read and grouped once: regions are reference data the seed writes
@@ -60,9 +60,5 @@ export async function councilPlaces(
 ): Promise<Place[]> {
   const [allowed, areas] = await Promise.all([placesFor(database, actor, permission), intakeAreas(database)]);
   const codes = new Set(allowed.map((p) => p.code));
-  return areas.flatMap((g) =>
-    g.options
-      .filter((o) => codes.has(o.code))
-      .map(({ code, label, lon, lat }) => ({ code, label, lon, lat, group: g.label })),
-  );
+  return flatAreas(areas).filter((o) => codes.has(o.code));
 }

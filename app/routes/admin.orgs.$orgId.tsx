@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import type { FormEvent } from "react";
 import { CopyBox } from "~/components/CopyBox";
 import { Field, FormError, SelectField } from "~/components/Field";
+import { SearchForm } from "~/components/SearchForm";
 import { formatDateTime, t } from "~/i18n";
 import { requireActor } from "~/lib/auth.server";
 import { formObject, handleForm, loadOrThrow, parseId } from "~/lib/forms.server";
@@ -111,12 +112,7 @@ export default function Organisation() {
         <h3 id="members-heading">{t.admin.org.members}</h3>
         {!canManage ? <p className="muted">{t.admin.org.readOnly}</p> : null}
         {memberTotal > members.length || q ? (
-          <Form method="get" className="inline-form" role="search">
-            <Field name="q" id="members-q" label={t.admin.org.search} defaultValue={q} type="search" />
-            <button type="submit" className="button">
-              {t.admin.orgs.find}
-            </button>
-          </Form>
+          <SearchForm id="members-q" label={t.admin.org.search} q={q} button={t.admin.orgs.find} />
         ) : null}
         {memberTotal > members.length ? (
           <p className="muted" role="status">

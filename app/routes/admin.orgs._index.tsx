@@ -4,11 +4,12 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useMemo } from "react";
 import { Field, FormError, SelectField } from "~/components/Field";
 import { FilterListbox } from "~/components/FilterListbox";
+import { SearchForm } from "~/components/SearchForm";
 import { t } from "~/i18n";
 import { requireActor } from "~/lib/auth.server";
 import { useWantedJson } from "~/lib/fetch-once";
 import { formObject, handleForm, loadOrThrow } from "~/lib/forms.server";
-import type { RegionGroup } from "~/lib/region-options";
+import { areaOptions, flatAreas, type RegionGroup } from "~/lib/region-options";
 import { orgKinds } from "../../db/schema/identity";
 import { can, createOrganisation, listOrganisations } from "../../server/identity";
 
@@ -37,13 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Organisations() {
   const { orgs, total, q, canCreate, kinds } = useLoaderData<typeof loader>();
   const areas = useWantedJson<RegionGroup[]>(canCreate ? REGIONS_URL : undefined);
-  const regionChoices = useMemo(
-    () =>
-      (areas.data ?? []).flatMap((g) =>
-        g.options.map((o) => ({ value: o.code, label: o.label, group: g.label, keywords: o.code })),
-      ),
-    [areas.data],
-  );
+  const regionChoices = useMemo(() => areaOptions(flatAreas(areas.data ?? [])), [areas.data]);
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const failure = result && "ok" in result ? result : undefined;
@@ -51,12 +46,7 @@ export default function Organisations() {
     <>
       <h2 id="orgs-heading">{t.admin.orgs.heading}</h2>
       {!canCreate ? <FormError message={failure?.message} /> : null}
-      <Form method="get" className="inline-form" role="search">
-        <Field name="q" id="orgs-q" label={t.admin.orgs.search} defaultValue={q} type="search" />
-        <button type="submit" className="button">
-          {t.admin.orgs.find}
-        </button>
-      </Form>
+      <SearchForm id="orgs-q" label={t.admin.orgs.search} q={q} button={t.admin.orgs.find} />
       {total > orgs.length ? (
         <p className="muted" role="status">
           {t.admin.orgs.firstOf(orgs.length, total)}

@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { FormEvent } from "react";
-import { Field, FormError } from "~/components/Field";
+import { FormError } from "~/components/Field";
 import { ListPager } from "~/components/ListPager";
+import { SearchForm } from "~/components/SearchForm";
 import { t } from "~/i18n";
 import { requireActor } from "~/lib/auth.server";
 import { formObject, handleForm, loadOrThrow, parseId } from "~/lib/forms.server";
@@ -48,12 +49,7 @@ export default function Users() {
   return (
     <>
       <h2 id="users-heading">{L.heading}</h2>
-      <Form method="get" className="inline-form" role="search">
-        <Field name="q" id="users-q" label={L.search} hint={L.searchHint} defaultValue={q} type="search" />
-        <button type="submit" className="button">
-          {L.find}
-        </button>
-      </Form>
+      <SearchForm id="users-q" label={L.search} hint={L.searchHint} q={q} button={L.find} />
       {notice ? (
         <p className="form-ok" role="status">
           {notice}

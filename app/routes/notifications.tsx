@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { formatDateTime, t } from "~/i18n";
 import { requireActor } from "~/lib/auth.server";
 import { formObject, handleForm, parseId } from "~/lib/forms.server";
 import { withQuery } from "~/lib/href";
 import { ListPager } from "~/components/ListPager";
-import { latestDigest, listNotifications, markRead, unreadCount } from "../../server/notifications";
+import type { loader as rootLoader } from "~/root";
+import { latestDigest, listNotifications, markRead } from "../../server/notifications";
 import styles from "~/styles/councils.css?url";
 
 const N = t.councils.notifications;
@@ -20,12 +21,11 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const unread = url.searchParams.get("show") === "unread";
   const cursor = url.searchParams.get("cursor");
-  const [page, unreadTotal, digest] = await Promise.all([
+  const [page, digest] = await Promise.all([
     listNotifications(context.database, actor, { cursor, unread }),
-    unreadCount(context.database.db, actor.userId),
     latestDigest(context.database, actor),
   ]);
-  return { ...page, unread, unreadTotal, paged: !!cursor, digest };
+  return { ...page, unread, paged: !!cursor, digest };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -38,7 +38,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Notifications() {
-  const { notices, next, unread, unreadTotal, paged, digest } = useLoaderData<typeof loader>();
+  const { notices, next, unread, paged, digest } = useLoaderData<typeof loader>();
+  // The root loader counts the unread for the navigation's badge on every page, this one included.
+  const unreadTotal = useRouteLoaderData<typeof rootLoader>("root")?.unread ?? 0;
   const show = unread ? "unread" : "";
   return (
     <main id="main" className="page notifications-page">

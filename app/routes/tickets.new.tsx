@@ -14,7 +14,7 @@ import { t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { useWantedJson } from "~/lib/fetch-once";
 import { formObject, handleForm } from "~/lib/forms.server";
-import type { RegionGroup } from "~/lib/region-options";
+import { areaOptions, flatAreas, type RegionGroup } from "~/lib/region-options";
 import { keysOf } from "~/lib/keys";
 import { ValidationError, type FieldErrors } from "../../server/errors";
 import { can, parseOrThrow } from "../../server/identity";
@@ -110,9 +110,9 @@ export default function NewTicket() {
   }, [point, wantAreas]);
   // The listbox's options, and each area by code (for the map's focus) and the communities (for a pick).
   const { regionChoices, regionByCode, communities } = useMemo(() => {
-    const options = regions.flatMap((g) => g.options.map((o) => ({ ...o, group: g.label })));
+    const options = flatAreas(regions);
     return {
-      regionChoices: options.map((o) => ({ value: o.code, label: o.label, group: o.group, keywords: o.code })),
+      regionChoices: areaOptions(options),
       regionByCode: new Map(options.map((o) => [o.code, o])),
       communities: options.filter((o) => o.code.length === 12),
     };

@@ -2,6 +2,7 @@ import { useMemo } from "react";
 import { SelectField } from "~/components/Field";
 import { FilterListbox } from "~/components/FilterListbox";
 import { t } from "~/i18n";
+import { areaOptions } from "~/lib/region-options";
 
 const P = t.councils.placePicker;
 
@@ -30,10 +31,7 @@ export function PlacePicker(props: {
   errors?: string[];
 }) {
   const { places } = props;
-  const options = useMemo(
-    () => places.map((p) => ({ value: p.code, label: p.label, group: p.group, keywords: p.code })),
-    [places],
-  );
+  const options = useMemo(() => areaOptions(places), [places]);
   if (places.length < FILTERED_FROM) {
     return (
       <SelectField
