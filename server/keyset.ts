@@ -57,3 +57,13 @@ export async function newestFirstPage<R extends { id: number }>(
   if (found.length <= size || !last) return { rows, next: null };
   return { rows, next: encodeCursor(byTime ? columns.of(last).getTime() : last.id, last.id) };
 }
+
+/** The first `limit` of a list read with one row more, and whether there were more: a list that shows its head and links the rest. */
+export interface Bounded<T> {
+  items: T[];
+  more: boolean;
+}
+
+export function bounded<T>(rows: T[], limit: number): Bounded<T> {
+  return { items: rows.slice(0, limit), more: rows.length > limit };
+}

@@ -202,7 +202,7 @@ export default function CouncilsPage() {
         <WhistleScores rows={scorecards} heading={C.list.scorecardsHeading} id="whistle-scores-heading" />
       </section>
 
-      <section className="card" aria-labelledby="topics-heading">
+      <section className="card" id="topics" aria-labelledby="topics-heading">
         <h2 id="topics-heading">{C.list.topicsHeading}</h2>
         {topics.length === 0 ? <p className="muted">{C.list.none}</p> : null}
         <ul className="topic-list">

@@ -10,20 +10,13 @@ import { keysOf } from "~/lib/keys";
 import { withQuery } from "~/lib/href";
 import { selectedFilterChoices } from "~/lib/ticket-filters.server";
 import { can } from "../../server/identity";
-import { listTickets, queueRole, type Queue } from "../../server/tickets";
+import { listTickets, queueRole, queueSets, type Queue } from "../../server/tickets";
 
 const T = t.tickets;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? T.queues[data.queue] : T.title} · ${T.title} · ${t.app.name}` },
 ];
-
-/** The queues that make sense for the actor's part in the loop (server/tickets/queries.ts `queues`). */
-const queueSets: Record<"centre" | "unit" | "resident", Queue[]> = {
-  centre: ["to_dispatch", "decisions", "to_callback", "to_close", "overdue", "all"],
-  unit: ["to_accept", "in_hand", "co_handling", "first_received", "overdue", "closed", "all"],
-  resident: ["mine"],
-};
 
 /** Filters the page keeps in the URL; everything else (cursor, queue) is handled apart. */
 const filterKeys = ["q", "status", "type", "urgency", "categoryId", "regionCode", "from", "to", "sort", "leadOrgId"];

@@ -28,6 +28,7 @@ export {
   stageSchema,
   topicSchema,
 } from "./councils";
+export { councilsToReview, MEETINGS_AHEAD_DAYS, topicsToReview, upcomingMeetings, whistlesToReport } from "./agenda";
 export { reportDeadline, reportState, type ReportState } from "./deadlines";
 export { getCouncil, listPublicCouncils, publicCouncil } from "./detail";
 export { meetingIcs } from "./ics";

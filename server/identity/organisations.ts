@@ -19,7 +19,7 @@ import {
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { isOpenInvitation, parseOrThrow } from "./accounts";
 import { audit } from "./audit";
-import { can, rolesByOrgKind, type Actor } from "./permissions";
+import { actorOrgIds, can, rolesByOrgKind, type Actor } from "./permissions";
 import { permissionCondition } from "./conditions";
 import { generateToken, hashToken } from "./tokens";
 import { newestFirstPage } from "../keyset";
@@ -486,7 +486,7 @@ export async function listAudit(database: Database, actor: Actor, page = 1) {
 
 /** The actor's roles with their organisation and place, for the home page. */
 export async function describeGrants(database: Database, actor: Actor) {
-  const orgIds = actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId]));
+  const orgIds = actorOrgIds(actor);
   const orgs = orgIds.length
     ? await database.db
         .select({ id: organisations.id, name: organisations.name })

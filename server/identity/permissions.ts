@@ -319,6 +319,16 @@ export function can(actor: Actor | null, permission: Permission, target?: Target
   return scopedGrants(actor, permission).some(({ scope, grant }) => scopeAllows(scope, grant, actor!, target));
 }
 
+/** The organisations the actor belongs to (a person may hold roles in several). */
+export function actorOrgIds(actor: Actor): number[] {
+  return [...new Set(actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId])))];
+}
+
+/** The actor's own organisations in which they hold `permission`: the units they may act for. */
+export function orgIdsWith(actor: Actor | null, permission: Permission): number[] {
+  return actor ? actorOrgIds(actor).filter((orgId) => can(actor, permission, { orgId })) : [];
+}
+
 /** May the actor give `role` (and manager rights) in an organisation of this kind? */
 export function canAssignRole(actor: Actor | null, orgId: number, orgKind: OrgKind, role: Role): boolean {
   return rolesByOrgKind[orgKind].includes(role) && can(actor, "manage:membership", { orgId });

@@ -10,7 +10,7 @@ import { categories, requestTypes, ticketStatuses } from "../../db/schema";
 import { filteredCases } from "./cases";
 import { mapFilterSchema, type MapFilters } from "./filters";
 import { parseOrThrow } from "../identity/accounts";
-import { can, scopesFor, type Actor } from "../identity/permissions";
+import { actorOrgIds, can, scopesFor, type Actor } from "../identity/permissions";
 import { ForbiddenError, ValidationError } from "../errors";
 import {
   BUCKET_ZOOM,
@@ -91,9 +91,7 @@ function regionMask(points: TicketPoints, codes: string[]): Uint8Array {
 function visibleTo(actor: Actor, points: TicketPoints): { test: (i: number) => boolean; key: string } | null {
   const scopes = scopesFor(actor, "read:ticket");
   if (scopes.includes("any")) return null;
-  const orgs = new Set(
-    scopes.includes("own-org") ? actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId])) : [],
-  );
+  const orgs = new Set(scopes.includes("own-org") ? actorOrgIds(actor) : []);
   const areas = scopes.includes("own-area")
     ? actor.grants.map((g) => g.regionCode).filter((c): c is string => !!c)
     : [];

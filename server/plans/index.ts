@@ -1,5 +1,6 @@
 /** The plans domain's public face (一方案N清单): routes, seeds and other domains import from here only. */
 export { planDocumentAccess, readablePlan, type PlanRecord } from "./access";
+export { COMMITMENT_WARNING_DAYS, commitmentsDue, plansToSign } from "./agenda";
 export { createPlan, defaultTemplate, planOf, planSchema } from "./plans";
 export { planDocumentKind } from "./realtime";
 export { standardLists, templates, templateCodes, type ListDefinition, type TemplateCode } from "./templates";

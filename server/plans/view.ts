@@ -8,7 +8,7 @@ import { and } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { plans } from "../../db/schema";
 import { LIST_PAGE } from "../councils";
-import { can, orgBriefs, userBriefs, type Actor } from "../identity";
+import { actorOrgIds, can, orgBriefs, userBriefs, type Actor } from "../identity";
 import { newestFirstPage } from "../keyset";
 import { ownerSummary, partyAccess, readablePlan, readablePlansWhere, sharedAccess } from "./access";
 import { mayChair } from "./plans";
@@ -23,7 +23,7 @@ export async function planView(database: Database, documents: PlanDocuments, act
   const orgs = new Map((await orgBriefs(database.db, orgIds)).map((o) => [o.id, o.name]));
   const signers = await userBriefs(database.db, latest ? latest.signatures.map((s) => s.userId) : []);
   const signerName = new Map(signers.map((u) => [u.userId, u.displayName]));
-  const myOrgs = new Set(actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId])));
+  const myOrgs = new Set(actorOrgIds(actor));
   const parties = orgIds
     .map((orgId) => ({
       orgId,

@@ -11,7 +11,7 @@ import { appealStatuses, organisations, ticketAppeals, ticketEvents, tickets, us
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { parseOrThrow } from "../identity/accounts";
 import { audit } from "../identity/audit";
-import { can, scopesFor, type Actor } from "../identity/permissions";
+import { actorOrgIds, can, scopesFor, type Actor } from "../identity/permissions";
 import { loadTicket, ticketTarget } from "./state";
 
 export const appealSchema = z.object({ reason: z.string().trim().min(5, "请说明核减理由（至少 5 个字）").max(1000) });
@@ -131,7 +131,7 @@ export async function listAppeals(database: Database, actor: Actor, input: z.inp
   let orgFilter: number[] | null = null;
   if (!can(actor, "supervise:ticket", {})) {
     if (!scopesFor(actor, "appeal:ticket").includes("own-org")) throw new ForbiddenError();
-    orgFilter = actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId]));
+    orgFilter = actorOrgIds(actor);
   }
   return database.db
     .select({

@@ -19,7 +19,7 @@ import {
 } from "../../db/schema";
 import { ConflictError, ForbiddenError } from "../errors";
 import { parseOrThrow } from "../identity/accounts";
-import { can, scopesFor, type Actor } from "../identity/permissions";
+import { actorOrgIds, can, scopesFor, type Actor } from "../identity/permissions";
 import { beijingMonth } from "./calendar";
 
 /** Units that are scored: those that handle tickets. */
@@ -170,15 +170,11 @@ async function loadWeights(database: Database): Promise<ScoreWeights[]> {
   return database.db.select().from(scoreWeightVersions).orderBy(asc(scoreWeightVersions.id));
 }
 
-function orgIdsOf(actor: Actor): number[] {
-  return [...new Set(actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId])))];
-}
-
 /** Who sees which scorecards: the centre every unit's, a unit its own (own-org). */
 function scorecardScope(actor: Actor): { all: true } | { all: false; orgIds: number[] } {
   const scopes = scopesFor(actor, "read:scorecard");
   if (scopes.includes("any")) return { all: true };
-  if (scopes.includes("own-org")) return { all: false, orgIds: orgIdsOf(actor) };
+  if (scopes.includes("own-org")) return { all: false, orgIds: actorOrgIds(actor) };
   throw new ForbiddenError();
 }
 

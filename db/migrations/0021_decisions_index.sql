@@ -1,0 +1,1 @@
+CREATE INDEX `tickets_decisions_idx` ON `tickets` (`received_at`) WHERE "tickets"."status" = 'return_requested' or "tickets"."pending_extension_days" is not null;
