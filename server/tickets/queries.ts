@@ -3,7 +3,7 @@
  * pagination; one ticket with its history; and the reporter's contact
  * details, unmasked only for those who handle the ticket (and audited).
  */
-import { aliasedTable, and, asc, desc, eq, inArray, isNotNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { aliasedTable, and, asc, desc, eq, inArray, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import {
