@@ -16,3 +16,8 @@ const dateTime = new Intl.DateTimeFormat("zh-CN", {
 export function formatDateTime(value: Date | string | number): string {
   return dateTime.format(new Date(value));
 }
+
+/** An instant as a `datetime-local` field's value in Beijing time (YYYY-MM-DDTHH:mm), what the forms' dates are read as. */
+export function beijingInputValue(value: Date | string | number): string {
+  return new Date(new Date(value).getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
+}

@@ -303,6 +303,8 @@ export const zhCN = {
         "topic.accepted": "采纳议题",
         "topic.rejected": "不予采纳议题",
         "meeting.scheduled": "安排会议",
+        "meeting.rescheduled": "会议改期",
+        "meeting.cancelled": "取消会议",
         "meeting.attendance": "登记出席",
         "meeting.minutes": "记录会议纪要",
         "voting.opened": "发起表决",

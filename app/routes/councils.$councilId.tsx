@@ -12,7 +12,7 @@ import type { PickedPoint } from "~/components/tickets/MapPick";
 import { StageBar } from "~/components/councils/StageBar";
 import { Commitments, commitmentsStylesheet } from "~/components/plans/Commitments";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
-import { formatDateTime, t } from "~/i18n";
+import { beijingInputValue, formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { formWithLists, handleForm, loadOrThrow, parseId } from "~/lib/forms.server";
 import { ballotChoices, decisionModes, votingModes } from "../../db/schema/councils";
@@ -20,6 +20,7 @@ import type { OrgKind } from "../../db/schema/identity";
 import { NotFoundError, ValidationError } from "../../server/errors";
 import {
   addParty,
+  cancelMeeting,
   castBallot,
   changeStage,
   closeVoting,
@@ -31,6 +32,7 @@ import {
   recordAttendance,
   recordDecision,
   recordMinutes,
+  rescheduleMeeting,
   scheduleMeeting,
   signDecision,
   summonableUnits,
@@ -112,6 +114,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
           });
           break;
         }
+        case "reschedule":
+          await rescheduleMeeting(db, actor, idFrom(form, "meetingId"), form);
+          break;
+        case "cancel-meeting":
+          await cancelMeeting(db, actor, idFrom(form, "meetingId"), form);
+          break;
         case "attendance":
           await recordAttendance(db, actor, idFrom(form, "meetingId"), form);
           break;
@@ -162,6 +170,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 const doneMessages: Record<string, string> = {
   schedule: M.scheduled,
+  reschedule: M.rescheduled,
+  "cancel-meeting": M.cancelled,
   attendance: M.attendanceDone,
   minutes: M.minutesDone,
   "open-vote": V.opened,
@@ -516,6 +526,70 @@ export default function CouncilPage() {
                 .map((a) => `${memberName.get(a.userId) ?? ""}（${partyName.get(a.partyId) ?? ""}）`)
                 .join("、") || "—"}
             </p>
+            {can.convene && m.status === "scheduled" && m.attendance.length === 0 ? (
+              <details className="meeting-change" open={failure?.target === `meeting-${m.id}` || undefined}>
+                <summary>{M.change}</summary>
+                {act(
+                  "reschedule",
+                  `meeting-${m.id}`,
+                  { meetingId: m.id },
+                  M.rescheduleSubmit,
+                  <>
+                    <h4>{M.reschedule}</h4>
+                    <div className="field-row">
+                      <Field
+                        name="startsAt"
+                        id={`reschedule-starts-${m.id}`}
+                        type="datetime-local"
+                        label={M.startsAt}
+                        defaultValue={beijingInputValue(m.startsAt)}
+                        errors={errorsFor("reschedule", `meeting-${m.id}`).startsAt}
+                      />
+                      <Field
+                        name="durationMinutes"
+                        id={`reschedule-duration-${m.id}`}
+                        type="number"
+                        min={15}
+                        max={600}
+                        label={M.duration}
+                        defaultValue={Math.round((m.endsAt.getTime() - m.startsAt.getTime()) / 60_000)}
+                        errors={errorsFor("reschedule", `meeting-${m.id}`).durationMinutes}
+                      />
+                    </div>
+                    <Field
+                      name="place"
+                      id={`reschedule-place-${m.id}`}
+                      label={M.place}
+                      defaultValue={m.place}
+                      errors={errorsFor("reschedule", `meeting-${m.id}`).place}
+                    />
+                    <Field
+                      name="onlineUrl"
+                      id={`reschedule-online-${m.id}`}
+                      type="url"
+                      label={M.onlineUrl}
+                      defaultValue={m.onlineUrl ?? ""}
+                      errors={errorsFor("reschedule", `meeting-${m.id}`).onlineUrl}
+                    />
+                  </>,
+                )}
+                {act(
+                  "cancel-meeting",
+                  `meeting-${m.id}`,
+                  { meetingId: m.id },
+                  M.cancelSubmit,
+                  <>
+                    <h4>{M.cancel}</h4>
+                    <TextareaField
+                      name="reason"
+                      id={`cancel-reason-${m.id}`}
+                      label={M.cancelReason}
+                      errors={errorsFor("cancel-meeting", `meeting-${m.id}`).reason}
+                    />
+                  </>,
+                )}
+              </details>
+            ) : null}
             {can.convene && m.status !== "cancelled"
               ? act(
                   "attendance",

@@ -268,6 +268,8 @@ export const meetings = sqliteTable(
       .references(() => users.id),
     createdAt: ts("created_at").notNull(),
     heldAt: ts("held_at"),
+    /** Raised by each change of time, place or status after the notice: the invitation's SEQUENCE, so calendars take the change. */
+    revision: integer("revision").notNull().default(0),
   },
   (t) => [index("meetings_council_idx").on(t.councilId, t.startsAt)],
 );

@@ -15,6 +15,7 @@ describe("the .ics invitation", () => {
       lat: 39.8975,
       onlineUrl: "https://meet.example.org/xhy",
       status: "scheduled",
+      revision: 2,
       agenda: ["错时停车方案", "违停治理"],
       url: "http://127.0.0.1/councils/3#meeting-7",
       host: "127.0.0.1",
@@ -26,6 +27,8 @@ describe("the .ics invitation", () => {
     const unfolded = ics.replace(/\r\n /g, "");
     expect(unfolded).toContain("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
     expect(unfolded).toContain("UID:meeting-7@127.0.0.1\r\n");
+    // Twice changed since the notice: calendars replace a copy with a lower sequence.
+    expect(unfolded).toContain("SEQUENCE:2\r\n");
     expect(unfolded).toContain("DTSTART:20261123T020000Z\r\n");
     expect(unfolded).toContain("DTEND:20261123T033000Z\r\n");
     expect(unfolded).toContain("SUMMARY:西河沿停车议事会\\, 第一次\r\n");

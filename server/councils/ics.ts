@@ -15,6 +15,8 @@ export interface IcsMeeting {
   lat: number | null;
   onlineUrl: string | null;
   status: "scheduled" | "held" | "cancelled";
+  /** Raised by each change after the notice (SEQUENCE): a calendar replaces its copy with a higher one. */
+  revision: number;
   agenda: string[];
   /** The meeting's page, absolute. */
   url: string;
@@ -66,6 +68,7 @@ export function meetingIcs(m: IcsMeeting, now: Date): string {
     "BEGIN:VEVENT",
     `UID:meeting-${m.id}@${m.host}`,
     `DTSTAMP:${stamp(now)}`,
+    `SEQUENCE:${m.revision}`,
     `DTSTART:${stamp(m.startsAt)}`,
     `DTEND:${stamp(m.endsAt)}`,
     `SUMMARY:${escapeText(m.title)}`,

@@ -41,6 +41,8 @@ export {
   recordAttendance,
   recordDecision,
   recordMinutes,
+  cancelMeeting,
+  rescheduleMeeting,
   scheduleMeeting,
   signDecision,
 } from "./meetings";

@@ -147,6 +147,121 @@ export async function scheduleMeeting(
   });
 }
 
+/** A meeting the convener may still move or call off: announced, not cancelled, nobody's presence recorded yet. */
+async function changeableMeeting(tx: Tx, actor: Actor, meetingId: number) {
+  const meeting = await loadMeeting(tx, meetingId);
+  const { council } = await asConvener(tx, actor, meeting.councilId);
+  if (meeting.status === "cancelled") throw new ConflictError("会议已取消");
+  if (meeting.status === "held") throw new ConflictError("会议已召开，不能再改期或取消");
+  const present = await tx
+    .select({ userId: attendance.userId })
+    .from(attendance)
+    .where(eq(attendance.meetingId, meetingId))
+    .get();
+  if (present) throw new ConflictError("已登记到会人员，会议已开始，不能再改期或取消");
+  return { meeting, council };
+}
+
+export const rescheduleSchema = meetingSchema.pick({
+  startsAt: true,
+  durationMinutes: true,
+  place: true,
+  onlineUrl: true,
+});
+
+/** 改期: a new time (and place) for an announced meeting; every member is told, and the invitation is revised. */
+export async function rescheduleMeeting(
+  database: Database,
+  actor: Actor,
+  meetingId: number,
+  input: unknown,
+  now = new Date(),
+) {
+  const data = parseOrThrow(rescheduleSchema, input);
+  return database.write(async (tx) => {
+    const { meeting } = await changeableMeeting(tx, actor, meetingId);
+    if (data.startsAt <= now)
+      throw new ValidationError("开始时间须晚于现在", { startsAt: ["开始时间须晚于现在（提前通知各方）"] });
+    const endsAt = new Date(data.startsAt.getTime() + data.durationMinutes * MINUTE);
+    const unchanged =
+      data.startsAt.getTime() === meeting.startsAt.getTime() &&
+      endsAt.getTime() === meeting.endsAt.getTime() &&
+      data.place === meeting.place &&
+      data.onlineUrl === meeting.onlineUrl;
+    if (unchanged) throw new ConflictError("时间和地点都没有变化");
+    await tx
+      .update(meetings)
+      .set({
+        startsAt: data.startsAt,
+        endsAt,
+        place: data.place,
+        onlineUrl: data.onlineUrl,
+        revision: meeting.revision + 1,
+      })
+      .where(eq(meetings.id, meetingId));
+    await notify(
+      tx,
+      (await councilMembers(tx, meeting.councilId)).map((m) => m.userId),
+      {
+        kind: "meeting_notice",
+        title: `会议改期：${meeting.title}`,
+        body: `改为${beijingTime(data.startsAt)}，${data.place}${data.onlineUrl ? `（线上：${data.onlineUrl}）` : ""}（原定${beijingTime(meeting.startsAt)}，${meeting.place}）`,
+        link: `${councilLink(meeting.councilId)}#meeting-${meetingId}`,
+      },
+      now,
+    );
+    await audit(tx, {
+      actorUserId: actor.userId,
+      action: "meeting.rescheduled",
+      entity: "council",
+      entityId: meeting.councilId,
+      detail: {
+        meetingId,
+        from: { startsAt: meeting.startsAt, place: meeting.place },
+        to: { startsAt: data.startsAt, place: data.place },
+      },
+    });
+  });
+}
+
+export const cancelMeetingSchema = z.object({ reason: text(500, "请填写取消原因") });
+
+/** 取消会议: called off with a reason every member is told; it stays in the record, marked cancelled. */
+export async function cancelMeeting(
+  database: Database,
+  actor: Actor,
+  meetingId: number,
+  input: unknown,
+  now = new Date(),
+) {
+  const data = parseOrThrow(cancelMeetingSchema, input);
+  return database.write(async (tx) => {
+    const { meeting } = await changeableMeeting(tx, actor, meetingId);
+    await tx
+      .update(meetings)
+      .set({ status: "cancelled", revision: meeting.revision + 1 })
+      .where(eq(meetings.id, meetingId));
+    await notify(
+      tx,
+      (await councilMembers(tx, meeting.councilId)).map((m) => m.userId),
+      {
+        kind: "meeting_notice",
+        title: `会议取消：${meeting.title}`,
+        body: `原定${beijingTime(meeting.startsAt)}，${meeting.place}。取消原因：${data.reason}`,
+        link: `${councilLink(meeting.councilId)}#meeting-${meetingId}`,
+      },
+      now,
+    );
+    await audit(tx, {
+      actorUserId: actor.userId,
+      action: "meeting.cancelled",
+      entity: "council",
+      entityId: meeting.councilId,
+      detail: { meetingId, reason: data.reason },
+    });
+  });
+}
+
 export const attendanceSchema = z.object({
   userIds: z.array(z.coerce.number().int().positive()).min(1, "请选择到会人员"),
 });

@@ -49,6 +49,8 @@ export const auditActions = [
   "topic.accepted",
   "topic.rejected",
   "meeting.scheduled",
+  "meeting.rescheduled",
+  "meeting.cancelled",
   "meeting.attendance",
   "meeting.minutes",
   "voting.opened",
