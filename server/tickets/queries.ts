@@ -15,6 +15,7 @@ import {
   ticketEvents,
   tickets,
   ticketStatuses,
+  type TicketStatus,
   ticketUnits,
   urgencies,
   users,
@@ -143,12 +144,11 @@ export const actionQueues: Record<QueueRole, readonly Queue[]> = {
 };
 
 /**
- * What the actor may read at all, as SQL — the permission module's scopes, translated. `counting`
- * (for a count that stops at a cap and needs no order) writes every alternative so an index finds it,
- * co-handled tickets as a list: SQLite then takes the union of the indexes (a multi-index OR) instead of
- * walking a whole queue and testing each ticket.
+ * What the actor may read at all, as SQL — the permission module's scopes, translated. `asList` writes
+ * every alternative so an index finds it (co-handled tickets as a list), for SQLite to take the union of
+ * the indexes (a multi-index OR) when the visible tickets drive the query (`Drive`).
  */
-export function visibility(actor: Actor, counting = false): SQL | undefined {
+export function visibility(actor: Actor, asList = false): SQL | undefined {
   const scopes = scopesFor(actor, "read:ticket");
   if (scopes.includes("any")) return undefined;
   const parts: SQL[] = [];
@@ -159,7 +159,7 @@ export function visibility(actor: Actor, counting = false): SQL | undefined {
         or(
           inArray(tickets.leadOrgId, orgs),
           inArray(tickets.firstReceiverOrgId, orgs),
-          counting ? coHandledBy(orgs) : onTicketAs(orgs, "co"),
+          asList ? coHandledBy(orgs) : onTicketAs(orgs, "co"),
         )!,
       );
     }
@@ -171,43 +171,70 @@ export function visibility(actor: Actor, counting = false): SQL | undefined {
   return parts.length ? or(...parts) : sql`0 = 1`;
 }
 
-function queueCondition(queue: Queue, actor: Actor, now: Date, counting = false): SQL | undefined {
+/**
+ * Which index a queue's query starts from. SQLite has no statistics here, and its guess is often the
+ * slow one at a million tickets; the unary + that steers it changes the plan, never the result.
+ * - `visible`: the actor's visible tickets, through their own indexes (units, area), each tested for
+ *   status — for counts and small sets of an actor who sees only some tickets. Driven by the status
+ *   index instead, a community's 已办结 walked ~700,000 tickets of the city testing each for visibility.
+ * - `status`: the status index (the centre, which sees everything; a large set, newest first).
+ * - `deadline`: tickets_deadline_order_idx walked in order, each tested — a large set by deadline,
+ *   which otherwise gathered every ticket in the status and sorted them (已办结: ~700 ms).
+ * - `matches`: a rare search term's matches (searchCondition), each tested; otherwise 已办结 with a rare
+ *   term walked the status index testing each ticket against the matches (~110 ms).
+ */
+type Drive = "visible" | "status" | "deadline" | "matches";
+
+/** A ticket's status is one of these; the status index is used only when the drive is `status`. */
+function statusIn(values: readonly TicketStatus[], drive: Drive): SQL {
+  if (drive !== "status")
+    return sql`+${tickets.status} in (${sql.join(
+      values.map((v) => sql`${v}`),
+      sql`, `,
+    )})`;
+  return values.length === 1 ? eq(tickets.status, values[0]!) : inArray(tickets.status, [...values]);
+}
+
+/** What starts a count (or the check whether a set is small): the visible tickets, unless the actor sees all. */
+function countingDrive(actor: Actor): Drive {
+  return scopesFor(actor, "read:ticket").includes("any") ? "status" : "visible";
+}
+
+function queueCondition(queue: Queue, actor: Actor, now: Date, drive: Drive = "status"): SQL | undefined {
   const orgs = actorOrgIds(actor);
   const mine = orgs.length ? orgs : [-1];
+  const status = (...values: TicketStatus[]) => statusIn(values, drive);
   switch (queue) {
     case "all":
       return undefined;
     case "to_dispatch":
-      return eq(tickets.status, "received");
+      return status("received");
     case "decisions":
       // Written as the partial index tickets_decisions_idx states it (literals, not parameters), so
       // SQLite can prove the index holds every such ticket; otherwise it reads all of them.
       return sql`(${tickets.status} = 'return_requested' or ${tickets.pendingExtensionDays} is not null)`;
     case "to_callback":
-      return eq(tickets.status, "replied");
+      return status("replied");
     case "to_close":
-      return eq(tickets.status, "called_back");
+      return status("called_back");
     case "overdue":
-      return and(
-        counting && !scopesFor(actor, "read:ticket").includes("any")
-          ? // A unit's count: its visible tickets are found by their own indexes (`visibility` when
-            // counting) and each tested, rather than every open ticket of the city walked in the status
-            // index and tested for visibility — 25–95 ms → ~1 ms at a million tickets. The unary + only
-            // keeps SQLite off the status index. A page also orders, which that index serves.
-            sql`+${tickets.status} in ('accepted', 'in_progress')`
-          : inArray(tickets.status, ["accepted", "in_progress"]),
-        lt(tickets.deadlineAt, now),
-      );
+      return and(status("accepted", "in_progress"), lt(tickets.deadlineAt, now));
     case "to_accept":
-      return and(eq(tickets.status, "dispatched"), inArray(tickets.leadOrgId, mine));
+      return and(status("dispatched"), inArray(tickets.leadOrgId, mine));
     case "in_hand":
-      return and(inArray(tickets.status, ["accepted", "in_progress"]), inArray(tickets.leadOrgId, mine));
+      return and(status("accepted", "in_progress"), inArray(tickets.leadOrgId, mine));
     case "co_handling":
       return and(sql`${tickets.status} <> 'closed'`, coHandledBy(mine));
     case "first_received":
-      return and(inArray(tickets.firstReceiverOrgId, mine), notInArray(tickets.leadOrgId, mine));
+      // The last term follows from the others; it lets SQLite read tickets_handed_down_idx, the few
+      // tickets whose lead is no longer their first receiver, instead of all the unit first received.
+      return and(
+        inArray(tickets.firstReceiverOrgId, mine),
+        notInArray(tickets.leadOrgId, mine),
+        sql`${tickets.firstReceiverOrgId} <> ${tickets.leadOrgId}`,
+      );
     case "closed":
-      return eq(tickets.status, "closed");
+      return status("closed");
     case "mine":
       return eq(tickets.reporterUserId, actor.userId);
   }
@@ -240,35 +267,57 @@ export function deadlineFlags(
  */
 const SEARCH_DRIVE_LIMIT = 5_000;
 
-async function searchCondition(database: Database, match: string): Promise<SQL> {
+async function searchCondition(database: Database, match: string): Promise<{ condition: SQL; common: boolean }> {
   const [hits] = await database.db.all<{ n: number }>(
     sql`select count(*) as n from (select rowid from ticket_fts where ticket_fts match ${match} limit ${SEARCH_DRIVE_LIMIT})`,
   );
-  const rare = Number(hits?.n ?? 0) < SEARCH_DRIVE_LIMIT;
+  const common = Number(hits?.n ?? 0) >= SEARCH_DRIVE_LIMIT;
   // A unary + keeps SQLite from driving the query by id: for a common term it walks the sort index instead.
-  return rare
-    ? sql`${tickets.id} in (select rowid from ticket_fts where ticket_fts match ${match})`
-    : sql`+${tickets.id} in (select rowid from ticket_fts where ticket_fts match ${match})`;
+  return {
+    condition: common
+      ? sql`+${tickets.id} in (select rowid from ticket_fts where ticket_fts match ${match})`
+      : sql`${tickets.id} in (select rowid from ticket_fts where ticket_fts match ${match})`,
+    common,
+  };
 }
 
 /** Queues of the actor's own units: what they show is readable by whoever may read their unit's tickets. */
 function visibilityImplied(queue: Queue, actor: Actor): boolean {
   return (
-    (queue === "to_accept" || queue === "in_hand") &&
+    (queue === "to_accept" || queue === "in_hand" || queue === "first_received") &&
     scopesFor(actor, "read:ticket").some((s) => s === "any" || s === "own-org")
   );
+}
+
+/**
+ * Below this many matches a page is found by collecting the matches through the indexes that find them
+ * (the actor's units and area, the queue's status) and sorting them; above it, by walking the sort's index
+ * and testing each ticket, which finds 50 fast only when matches are dense. SQLite, without statistics,
+ * walks the index in both cases: a community's 全部 read ~1,000,000 tickets to find its few (~800 ms).
+ */
+const SMALL_SET = 2_000;
+
+/**
+ * Large queues that are walked in deadline order when sorted by deadline: their tickets have deadlines
+ * spread over that order. Not 待派单 and 待签收 (no deadline before acceptance: all at the end of the
+ * order) nor 办理中 (its unit's index already holds it in deadline order).
+ */
+const DEADLINE_WALK: readonly Queue[] = ["all", "closed", "overdue", "to_callback", "to_close", "co_handling"];
+
+/** How many tickets match, counting no further than `cap` (a cheap "are there fewer than…"). */
+async function countUpTo(database: Database, where: SQL | undefined, cap: number): Promise<number> {
+  const [row] = await database.db.all<{ n: number }>(
+    sql`select count(*) as n from (select 1 from ${tickets} where ${where ?? sql`1 = 1`} limit ${cap})`,
+  );
+  return Number(row?.n ?? 0);
 }
 
 export async function listTickets(database: Database, actor: Actor, input: unknown, now = new Date()) {
   const f = parseOrThrow(listSchema, input);
   const byDeadline = f.sort === "deadline_asc";
-  const sortKey = byDeadline ? sql<number>`coalesce(${tickets.deadlineAt}, ${NO_DEADLINE})` : tickets.receivedAt;
-  const cursor = decodeCursor(f.cursor);
   const match = f.q ? matchExpression(f.q) : null;
-  const conditions = [
-    visibilityImplied(f.queue, actor) ? undefined : visibility(actor),
-    queueCondition(f.queue, actor, now),
-    f.status ? eq(tickets.status, f.status) : undefined,
+  const filters = (drive: Drive) => [
+    f.status ? statusIn([f.status], drive) : undefined,
     f.type ? eq(tickets.type, f.type) : undefined,
     f.urgency ? eq(tickets.urgency, f.urgency) : undefined,
     f.categoryId ? eq(tickets.categoryId, f.categoryId) : undefined,
@@ -276,14 +325,44 @@ export async function listTickets(database: Database, actor: Actor, input: unkno
     f.regionCode ? areaCondition(f.regionCode) : undefined,
     f.from ? sql`${tickets.receivedAt} >= ${Date.parse(`${f.from}T00:00:00+08:00`)}` : undefined,
     f.to ? sql`${tickets.receivedAt} < ${Date.parse(`${f.to}T00:00:00+08:00`) + 86_400_000}` : undefined,
-    match ? await searchCondition(database, match) : undefined,
+  ];
+  const scoped = (drive: Drive) => [
+    visibilityImplied(f.queue, actor) ? undefined : visibility(actor, drive === "visible"),
+    queueCondition(f.queue, actor, now, drive),
+    ...filters(drive),
+  ];
+  // A search has its own way to the matches (searchCondition): a rare term's matches are gathered and
+  // sorted, a common term's tested while walking the sort's index.
+  const search = match ? await searchCondition(database, match) : null;
+  // Few matches are gathered and sorted; many are walked in the sort's order.
+  const gather = search
+    ? !search.common
+    : (await countUpTo(database, and(...scoped(countingDrive(actor))), SMALL_SET)) < SMALL_SET;
+  const drive: Drive =
+    search && !search.common
+      ? "matches"
+      : gather
+        ? countingDrive(actor)
+        : byDeadline && DEADLINE_WALK.includes(f.queue)
+          ? "deadline"
+          : "status";
+  // A small set is gathered and sorted: the unary + keeps SQLite from walking an index in the sort's
+  // order. The deadline key is written as tickets_deadline_order_idx states it (a literal, not a
+  // parameter) when that index is to be walked, and unindexed otherwise.
+  const received = gather ? sql<Date>`+${tickets.receivedAt}` : tickets.receivedAt;
+  const deadline = sql<number>`${sql.raw(drive === "deadline" ? "" : "+")}coalesce(${tickets.deadlineAt}, ${sql.raw(String(NO_DEADLINE))})`;
+  const sortKey = byDeadline ? deadline : received;
+  const cursor = decodeCursor(f.cursor);
+  const conditions = [
+    ...scoped(drive),
+    search?.condition,
     cursor
       ? byDeadline
         ? afterCursor(sortKey, tickets.id, cursor[0], cursor[1], "asc")
-        : afterCursor(tickets.receivedAt, tickets.id, new Date(cursor[0]), cursor[1], "desc")
+        : afterCursor(received, tickets.id, new Date(cursor[0]), cursor[1], "desc")
       : undefined,
   ].filter((c) => c !== undefined);
-  const order = byDeadline ? [asc(sortKey), asc(tickets.id)] : [desc(tickets.receivedAt), desc(tickets.id)];
+  const order = byDeadline ? [asc(sortKey), asc(tickets.id)] : [desc(received), desc(tickets.id)];
   // The page's ids first, from `tickets` alone (often from an index alone), then the page's
   // details: joining names onto every candidate before sorting cost ~20 ms per 10,000 candidates.
   const pageIds = database.db
@@ -347,13 +426,10 @@ export async function queueCounts(database: Database, actor: Actor, queueList: r
   return Promise.all(
     queueList.map(async (queue) => {
       const where = and(
-        visibilityImplied(queue, actor) ? undefined : visibility(actor, true),
-        queueCondition(queue, actor, now, true),
+        visibilityImplied(queue, actor) ? undefined : visibility(actor, countingDrive(actor) === "visible"),
+        queueCondition(queue, actor, now, countingDrive(actor)),
       );
-      const [row] = await database.db.all<{ n: number }>(
-        sql`select count(*) as n from (select 1 from ${tickets} where ${where ?? sql`1 = 1`} limit ${QUEUE_COUNT_CAP + 1})`,
-      );
-      const n = Number(row?.n ?? 0);
+      const n = await countUpTo(database, where, QUEUE_COUNT_CAP + 1);
       return { queue, count: Math.min(n, QUEUE_COUNT_CAP), more: n > QUEUE_COUNT_CAP };
     }),
   );

@@ -1,0 +1,2 @@
+CREATE INDEX `tickets_deadline_order_idx` ON `tickets` (coalesce("deadline_at", 253402300799999),`id`);--> statement-breakpoint
+CREATE INDEX `tickets_handed_down_idx` ON `tickets` (`first_receiver_org_id`,`received_at`) WHERE "tickets"."first_receiver_org_id" <> "tickets"."lead_org_id";
