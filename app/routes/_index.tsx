@@ -34,20 +34,39 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   };
 }
 
-/** One list of the workbench: its heading, its items, and a link to the rest when there are more. */
-function WorkList({ heading, more, children }: { heading: string; more: string | null; children: ReactNode }) {
+/** One list of the workbench: its heading, its first items, and a link to the rest when there are more; nothing when empty. */
+function WorkList<T>({
+  heading,
+  list,
+  all,
+  keyOf,
+  children,
+}: {
+  heading: string;
+  list: { items: T[]; more: boolean };
+  all: string;
+  keyOf: (item: T) => number;
+  children: (item: T) => ReactNode;
+}) {
+  if (list.items.length === 0) return null;
   return (
     <article className="card work-list">
       <h3>{heading}</h3>
-      <ul>{children}</ul>
-      {more ? (
-        <Link className="more-link" to={more}>
+      <ul>
+        {list.items.map((item) => (
+          <li key={keyOf(item)}>{children(item)}</li>
+        ))}
+      </ul>
+      {list.more ? (
+        <Link className="more-link" to={all}>
           {W.all}
         </Link>
       ) : null}
     </article>
   );
 }
+
+const byId = (item: { id: number }) => item.id;
 
 function Workbench() {
   const { work, days } = useLoaderData<typeof loader>();
@@ -73,86 +92,73 @@ function Workbench() {
       ) : null}
       {empty ? <p className="muted">{W.nothing}</p> : null}
       <div className="work-lists">
-        {toRate.items.length ? (
-          <WorkList heading={W.toRate} more={toRate.more ? "/tickets" : null}>
-            {toRate.items.map((ticket) => (
-              <li key={ticket.id}>
-                <Link to={`/tickets/${ticket.id}`}>{ticket.number}</Link>
-                <p className="muted">{ticket.summary}</p>
-              </li>
-            ))}
-          </WorkList>
-        ) : null}
-        {whistles.items.length ? (
-          <WorkList heading={W.whistles} more={whistles.more ? "/councils" : null}>
-            {whistles.items.map((w) => (
-              <li key={w.id}>
-                <Link to={`/councils/whistles/${w.id}`}>{w.problem}</Link>
-                <p className="muted">
-                  {W.reportBy(formatDateTime(w.reportDeadlineAt))}{" "}
-                  {w.state === "absent" ? (
-                    <span className="badge badge-overdue">{t.councils.reportStates.absent}</span>
-                  ) : null}
-                </p>
-              </li>
-            ))}
-          </WorkList>
-        ) : null}
-        {meetings.items.length ? (
-          <WorkList heading={W.meetings(days.meetings)} more={meetings.more ? "/councils" : null}>
-            {meetings.items.map((m) => (
-              <li key={m.id}>
-                <Link to={`/councils/${m.councilId}`}>{m.title}</Link>
-                <p className="muted">
-                  {formatDateTime(m.startsAt)} · {m.place || (m.onlineUrl ? W.online : "")}
-                </p>
-                <p className="muted">{m.councilTitle}</p>
-              </li>
-            ))}
-          </WorkList>
-        ) : null}
+        <WorkList heading={W.toRate} list={toRate} all="/tickets" keyOf={byId}>
+          {(ticket) => (
+            <>
+              <Link to={`/tickets/${ticket.id}`}>{ticket.number}</Link>
+              <p className="muted">{ticket.summary}</p>
+            </>
+          )}
+        </WorkList>
+        <WorkList heading={W.whistles} list={whistles} all="/councils" keyOf={byId}>
+          {(w) => (
+            <>
+              <Link to={`/councils/whistles/${w.id}`}>{w.problem}</Link>
+              <p className="muted">
+                {W.reportBy(formatDateTime(w.reportDeadlineAt))}{" "}
+                {w.state === "absent" ? (
+                  <span className="badge badge-overdue">{t.councils.reportStates.absent}</span>
+                ) : null}
+              </p>
+            </>
+          )}
+        </WorkList>
+        <WorkList heading={W.meetings(days.meetings)} list={meetings} all="/councils" keyOf={byId}>
+          {(m) => (
+            <>
+              <Link to={`/councils/${m.councilId}`}>{m.title}</Link>
+              <p className="muted">
+                {formatDateTime(m.startsAt)} · {m.place || (m.onlineUrl ? W.online : "")}
+              </p>
+              <p className="muted">{m.councilTitle}</p>
+            </>
+          )}
+        </WorkList>
         {topics > 0 ? (
-          <WorkList heading={t.councils.list.topicsHeading} more={null}>
-            <li>
-              <Link to="/councils#topics">{W.topics(topics)}</Link>
-            </li>
-          </WorkList>
+          <article className="card work-list">
+            <h3>{t.councils.list.topicsHeading}</h3>
+            <Link to="/councils#topics">{W.topics(topics)}</Link>
+          </article>
         ) : null}
-        {reviews.items.length ? (
-          <WorkList heading={W.reviews} more={reviews.more ? "/public/councils" : null}>
-            {reviews.items.map((c) => (
-              <li key={c.id}>
-                <Link to={`/public/councils/${c.id}`}>{c.title}</Link>
-                <p className="muted">{c.address}</p>
-              </li>
-            ))}
-          </WorkList>
-        ) : null}
-        {signatures.items.length ? (
-          <WorkList heading={W.signatures} more={signatures.more ? "/plans" : null}>
-            {signatures.items.map((s) => (
-              <li key={s.planId}>
-                <Link to={`/plans/${s.planId}`}>
-                  {s.title} · {W.version(s.number)}
-                </Link>
-                <p className="muted">{W.frozenAt(formatDateTime(s.frozenAt))}</p>
-              </li>
-            ))}
-          </WorkList>
-        ) : null}
-        {commitments.items.length ? (
-          <WorkList heading={W.commitments(days.commitments)} more={commitments.more ? "/plans" : null}>
-            {commitments.items.map((c) => (
-              <li key={c.id}>
-                <Link to={`/plans/${c.planId}/commitments`}>{c.task}</Link>
-                <p className="muted">
-                  {c.deadline ? W.due(c.deadline) : null} · {W.progress(c.progress)}{" "}
-                  {c.overdue ? <span className="badge badge-overdue">{W.overdue}</span> : null}
-                </p>
-              </li>
-            ))}
-          </WorkList>
-        ) : null}
+        <WorkList heading={W.reviews} list={reviews} all="/public/councils" keyOf={byId}>
+          {(c) => (
+            <>
+              <Link to={`/public/councils/${c.id}`}>{c.title}</Link>
+              <p className="muted">{c.address}</p>
+            </>
+          )}
+        </WorkList>
+        <WorkList heading={W.signatures} list={signatures} all="/plans" keyOf={(s) => s.planId}>
+          {(s) => (
+            <>
+              <Link to={`/plans/${s.planId}`}>
+                {s.title} · {W.version(s.number)}
+              </Link>
+              <p className="muted">{W.frozenAt(formatDateTime(s.frozenAt))}</p>
+            </>
+          )}
+        </WorkList>
+        <WorkList heading={W.commitments(days.commitments)} list={commitments} all="/plans" keyOf={byId}>
+          {(c) => (
+            <>
+              <Link to={`/plans/${c.planId}/commitments`}>{c.task}</Link>
+              <p className="muted">
+                {c.deadline ? W.due(c.deadline) : null} · {W.progress(c.progress)}{" "}
+                {c.overdue ? <span className="badge badge-overdue">{W.overdue}</span> : null}
+              </p>
+            </>
+          )}
+        </WorkList>
       </div>
     </section>
   );

@@ -536,40 +536,13 @@ export default function CouncilPage() {
                   M.rescheduleSubmit,
                   <>
                     <h4>{M.reschedule}</h4>
-                    <div className="field-row">
-                      <Field
-                        name="startsAt"
-                        id={`reschedule-starts-${m.id}`}
-                        type="datetime-local"
-                        label={M.startsAt}
-                        defaultValue={beijingInputValue(m.startsAt)}
-                        errors={errorsFor("reschedule", `meeting-${m.id}`).startsAt}
-                      />
-                      <Field
-                        name="durationMinutes"
-                        id={`reschedule-duration-${m.id}`}
-                        type="number"
-                        min={15}
-                        max={600}
-                        label={M.duration}
-                        defaultValue={Math.round((m.endsAt.getTime() - m.startsAt.getTime()) / 60_000)}
-                        errors={errorsFor("reschedule", `meeting-${m.id}`).durationMinutes}
-                      />
-                    </div>
-                    <Field
-                      name="place"
-                      id={`reschedule-place-${m.id}`}
-                      label={M.place}
-                      defaultValue={m.place}
-                      errors={errorsFor("reschedule", `meeting-${m.id}`).place}
-                    />
-                    <Field
-                      name="onlineUrl"
-                      id={`reschedule-online-${m.id}`}
-                      type="url"
-                      label={M.onlineUrl}
-                      defaultValue={m.onlineUrl ?? ""}
-                      errors={errorsFor("reschedule", `meeting-${m.id}`).onlineUrl}
+                    <WhenAndWhere
+                      idPrefix={`reschedule-${m.id}`}
+                      errors={errorsFor("reschedule", `meeting-${m.id}`)}
+                      startsAt={beijingInputValue(m.startsAt)}
+                      durationMinutes={Math.round((m.endsAt.getTime() - m.startsAt.getTime()) / 60_000)}
+                      place={m.place}
+                      onlineUrl={m.onlineUrl ?? ""}
                     />
                   </>,
                 )}
@@ -637,44 +610,17 @@ export default function CouncilPage() {
             <input type="hidden" name="intent" value="schedule" />
             <input type="hidden" name="target" value="schedule" />
             <Field name="title" label={M.titleField} errors={errorsFor("schedule", "schedule").title} />
-            <div className="field-row">
-              <Field
-                name="startsAt"
-                type="datetime-local"
-                label={M.startsAt}
-                errors={errorsFor("schedule", "schedule").startsAt}
+            <WhenAndWhere errors={errorsFor("schedule", "schedule")} durationMinutes={90} place={council.address}>
+              <MapField
+                point={meetingPoint}
+                onChange={setMeetingPoint}
+                focus={councilPoint}
+                errors={[
+                  ...(errorsFor("schedule", "schedule").lon ?? []),
+                  ...(errorsFor("schedule", "schedule").lat ?? []),
+                ]}
               />
-              <Field
-                name="durationMinutes"
-                type="number"
-                min={15}
-                max={600}
-                defaultValue={90}
-                label={M.duration}
-                errors={errorsFor("schedule", "schedule").durationMinutes}
-              />
-            </div>
-            <Field
-              name="place"
-              label={M.place}
-              defaultValue={council.address}
-              errors={errorsFor("schedule", "schedule").place}
-            />
-            <MapField
-              point={meetingPoint}
-              onChange={setMeetingPoint}
-              focus={councilPoint}
-              errors={[
-                ...(errorsFor("schedule", "schedule").lon ?? []),
-                ...(errorsFor("schedule", "schedule").lat ?? []),
-              ]}
-            />
-            <Field
-              name="onlineUrl"
-              type="url"
-              label={M.onlineUrl}
-              errors={errorsFor("schedule", "schedule").onlineUrl}
-            />
+            </WhenAndWhere>
             {Array.from({ length: AGENDA_ROWS }, (_, i) => (
               <div className="field-row" key={i}>
                 <Field name="agendaTitle" id={`agenda-title-${i}`} label={M.agendaItem(i + 1)} />
@@ -731,6 +677,63 @@ export default function CouncilPage() {
 }
 
 /** The convener adds a party while the council is open: a unit (lead or cooperating) or a resident representative. */
+/**
+ * When and where a meeting is: its start and length, its place and its online link — the same fields
+ * for scheduling a meeting and for moving one. `children` come after the place (the map pick).
+ */
+function WhenAndWhere(props: {
+  /** Ids for a form repeated on the page (one per meeting); the fields' names otherwise. */
+  idPrefix?: string;
+  errors: Partial<Record<string, string[]>>;
+  startsAt?: string;
+  durationMinutes: number;
+  place: string;
+  onlineUrl?: string;
+  children?: ReactNode;
+}) {
+  const { idPrefix, errors } = props;
+  return (
+    <>
+      <div className="field-row">
+        <Field
+          name="startsAt"
+          id={idPrefix && `${idPrefix}-starts`}
+          type="datetime-local"
+          label={M.startsAt}
+          defaultValue={props.startsAt}
+          errors={errors.startsAt}
+        />
+        <Field
+          name="durationMinutes"
+          id={idPrefix && `${idPrefix}-duration`}
+          type="number"
+          min={15}
+          max={600}
+          defaultValue={props.durationMinutes}
+          label={M.duration}
+          errors={errors.durationMinutes}
+        />
+      </div>
+      <Field
+        name="place"
+        id={idPrefix && `${idPrefix}-place`}
+        label={M.place}
+        defaultValue={props.place}
+        errors={errors.place}
+      />
+      {props.children}
+      <Field
+        name="onlineUrl"
+        id={idPrefix && `${idPrefix}-online`}
+        type="url"
+        label={M.onlineUrl}
+        defaultValue={props.onlineUrl}
+        errors={errors.onlineUrl}
+      />
+    </>
+  );
+}
+
 function AddParty(props: {
   /** Units that could join, and the representatives already parties (not offered again). */
   joinable: { units: { id: number; name: string; kind: OrgKind }[]; residents: number[]; regionCode: string };

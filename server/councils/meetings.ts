@@ -78,6 +78,12 @@ function requireDeciding(stage: (typeof decidingStages)[number] | string) {
     throw new ConflictError(`议事当前阶段为「${stageLabels[stage as keyof typeof stageLabels]}」，不能表决或形成决议`);
 }
 
+/** A meeting is announced ahead of time: a start already past is refused at its field. */
+function startsLater(startsAt: Date, now: Date) {
+  if (startsAt <= now)
+    throw new ValidationError("开始时间须晚于现在", { startsAt: ["开始时间须晚于现在（提前通知各方）"] });
+}
+
 /** Schedules a meeting with its agenda and sends the notice to every member. */
 export async function scheduleMeeting(
   database: Database,
@@ -90,8 +96,7 @@ export async function scheduleMeeting(
   return database.write(async (tx) => {
     const { council } = await asConvener(tx, actor, councilId);
     if (council.stage === "closed") throw new ConflictError("议事已结案，不能再安排会议");
-    if (data.startsAt <= now)
-      throw new ValidationError("开始时间须晚于现在", { startsAt: ["开始时间须晚于现在（提前通知各方）"] });
+    startsLater(data.startsAt, now);
     const resolved = [];
     for (const item of data.agenda) {
       const { ids, missing } = await resolveTicketNumbers(tx, actor, item.ticketNumbers);
@@ -124,26 +129,48 @@ export async function scheduleMeeting(
       if (item.ticketIds.length)
         await tx.insert(agendaItemTickets).values(item.ticketIds.map((ticketId) => ({ itemId: it!.id, ticketId })));
     }
-    const members = await councilMembers(tx, councilId);
-    await notify(
+    await announce(
       tx,
-      members.map((m) => m.userId),
+      actor,
+      { id: meetingId, councilId },
       {
-        kind: "meeting_notice",
         title: `会议通知：${data.title}`,
-        body: `${beijingTime(data.startsAt)}，${data.place}${data.onlineUrl ? `（线上：${data.onlineUrl}）` : ""}`,
-        link: `${councilLink(councilId)}#meeting-${meetingId}`,
+        body: `${beijingTime(data.startsAt)}，${placeText(data)}`,
       },
+      "meeting.scheduled",
+      {},
       now,
     );
-    await audit(tx, {
-      actorUserId: actor.userId,
-      action: "meeting.scheduled",
-      entity: "council",
-      entityId: councilId,
-      detail: { meetingId },
-    });
     return meetingId;
+  });
+}
+
+/** Where a meeting is, as a notice says it: the place, and the online link when there is one. */
+const placeText = (m: { place: string; onlineUrl: string | null }) =>
+  `${m.place}${m.onlineUrl ? `（线上：${m.onlineUrl}）` : ""}`;
+
+/** Tells every member of the council about a meeting (a notice linking to it) and audits what was done. */
+async function announce(
+  tx: Tx,
+  actor: Actor,
+  meeting: { id: number; councilId: number },
+  notice: { title: string; body: string },
+  action: "meeting.scheduled" | "meeting.rescheduled" | "meeting.cancelled",
+  detail: Record<string, unknown>,
+  now: Date,
+) {
+  await notify(
+    tx,
+    (await councilMembers(tx, meeting.councilId)).map((m) => m.userId),
+    { kind: "meeting_notice", ...notice, link: `${councilLink(meeting.councilId)}#meeting-${meeting.id}` },
+    now,
+  );
+  await audit(tx, {
+    actorUserId: actor.userId,
+    action,
+    entity: "council",
+    entityId: meeting.councilId,
+    detail: { meetingId: meeting.id, ...detail },
   });
 }
 
@@ -180,8 +207,7 @@ export async function rescheduleMeeting(
   const data = parseOrThrow(rescheduleSchema, input);
   return database.write(async (tx) => {
     const { meeting } = await changeableMeeting(tx, actor, meetingId);
-    if (data.startsAt <= now)
-      throw new ValidationError("开始时间须晚于现在", { startsAt: ["开始时间须晚于现在（提前通知各方）"] });
+    startsLater(data.startsAt, now);
     const endsAt = new Date(data.startsAt.getTime() + data.durationMinutes * MINUTE);
     const unchanged =
       data.startsAt.getTime() === meeting.startsAt.getTime() &&
@@ -199,28 +225,21 @@ export async function rescheduleMeeting(
         revision: meeting.revision + 1,
       })
       .where(eq(meetings.id, meetingId));
-    await notify(
+    await announce(
       tx,
-      (await councilMembers(tx, meeting.councilId)).map((m) => m.userId),
+      actor,
+      meeting,
       {
-        kind: "meeting_notice",
         title: `会议改期：${meeting.title}`,
-        body: `改为${beijingTime(data.startsAt)}，${data.place}${data.onlineUrl ? `（线上：${data.onlineUrl}）` : ""}（原定${beijingTime(meeting.startsAt)}，${meeting.place}）`,
-        link: `${councilLink(meeting.councilId)}#meeting-${meetingId}`,
+        body: `改为${beijingTime(data.startsAt)}，${placeText(data)}（原定${beijingTime(meeting.startsAt)}，${meeting.place}）`,
       },
-      now,
-    );
-    await audit(tx, {
-      actorUserId: actor.userId,
-      action: "meeting.rescheduled",
-      entity: "council",
-      entityId: meeting.councilId,
-      detail: {
-        meetingId,
+      "meeting.rescheduled",
+      {
         from: { startsAt: meeting.startsAt, place: meeting.place },
         to: { startsAt: data.startsAt, place: data.place },
       },
-    });
+      now,
+    );
   });
 }
 
@@ -241,24 +260,18 @@ export async function cancelMeeting(
       .update(meetings)
       .set({ status: "cancelled", revision: meeting.revision + 1 })
       .where(eq(meetings.id, meetingId));
-    await notify(
+    await announce(
       tx,
-      (await councilMembers(tx, meeting.councilId)).map((m) => m.userId),
+      actor,
+      meeting,
       {
-        kind: "meeting_notice",
         title: `会议取消：${meeting.title}`,
         body: `原定${beijingTime(meeting.startsAt)}，${meeting.place}。取消原因：${data.reason}`,
-        link: `${councilLink(meeting.councilId)}#meeting-${meetingId}`,
       },
+      "meeting.cancelled",
+      { reason: data.reason },
       now,
     );
-    await audit(tx, {
-      actorUserId: actor.userId,
-      action: "meeting.cancelled",
-      entity: "council",
-      entityId: meeting.councilId,
-      detail: { meetingId, reason: data.reason },
-    });
   });
 }
 
