@@ -264,6 +264,7 @@ interface Context {
   streetOffice: Map<string, UnitRef>;
   community: Map<string, UnitRef>;
   departments: { unit: UnitRef; functionKey: string }[];
+  propertyCompanies: UnitRef[];
   centre: { orgId: number; userId: number | null };
   userOf: Map<number, number>;
 }
@@ -282,6 +283,28 @@ function handlerFor(
     if (dept) return dept.unit;
   }
   return ctx.streetOffice.get(place.streetCode)!;
+}
+
+/** Building work and lifts: the district's housing bureau co-handles some of them. */
+const HOUSING_MATTERS = new Set(["施工噪音", "夜间施工", "加装电梯", "电梯", "私搭乱建", "装修扰民"]);
+/** A compound's own matters: its property company co-handles some of them. */
+const PROPERTY_MATTERS = new Set(["物业服务", "物业收费", "公共设施维修", "小区停车", "电梯", "供暖", "室温不达标"]);
+
+/**
+ * The unit a ticket's first receiver brings in as co-handler (协办), if any: the compound's property
+ * company for its own matters (half of them), the district's housing bureau for building work (a third).
+ */
+function coHandlerFor(ctx: Context, leafName: string, place: Place, co: Random): UnitRef | null {
+  const within = (unit: UnitRef) => (place.communityCode ?? place.streetCode).startsWith(unit.regionCode);
+  if (PROPERTY_MATTERS.has(leafName)) {
+    const company = ctx.propertyCompanies.find(within);
+    if (company && co.chance(0.5)) return company;
+  }
+  if (HOUSING_MATTERS.has(leafName)) {
+    const bureau = ctx.departments.find((d) => d.functionKey === "housing" && within(d.unit));
+    if (bureau && co.chance(0.35)) return bureau.unit;
+  }
+  return null;
 }
 
 interface Built {
@@ -332,10 +355,16 @@ function playTicket(
   let t = input.receivedAt.getTime();
   /** Applies an action at t + delay unless that is in the future; false when the story stops. */
   let steps = 0;
-  const step = (delayMs: number, action: TicketAction, by: "centre" | number, region?: string): boolean => {
+  const step = (
+    delayMs: number,
+    action: TicketAction,
+    by: "centre" | number,
+    region?: string,
+    counted = true,
+  ): boolean => {
     const at = t + delayMs;
-    if (at > now.getTime() || steps >= (input.stopAfter ?? Infinity)) return false;
-    steps++;
+    if (at > now.getTime() || (counted && steps >= (input.stopAfter ?? Infinity))) return false;
+    if (counted) steps++;
     const when = new Date(at);
     let decision: Decision;
     try {
@@ -411,6 +440,12 @@ function playTicket(
       if (!step(r.between(0.1, 3) * HOUR, { kind: "accept" }, community.orgId)) return;
       lead = community;
     }
+    // A random stream of the ticket's own, and a step not counted in `stopAfter`: the rest of the demo
+    // plays as it did before co-handling was added.
+    const co = random(0x9e3779b9 ^ id);
+    const partner = unit.kind === "street_office" ? coHandlerFor(ctx, leaf.name, input.place, co) : null;
+    if (partner && partner.orgId !== lead.orgId)
+      step(co.between(0.2, 2) * HOUR, { kind: "add_co_unit", unit: partner }, unit.orgId, unit.regionCode, false);
     // Most units call the reporter within the limit; some are late (the response rate is not 100%).
     const late = r.chance(0.07);
     const contactDelay = late
@@ -538,6 +573,7 @@ async function loadContext(database: Database): Promise<Context> {
     departments: orgs
       .filter((o) => (o.kind === "department" || o.kind === "utility_company") && o.functionKey)
       .map((o) => ({ unit: ref(o), functionKey: o.functionKey! })),
+    propertyCompanies: orgs.filter((o) => o.kind === "property_company").map(ref),
     centre: { orgId: hotline.id, userId: operator?.id ?? null },
     userOf: new Map(members.filter((m) => m.orgId != null).map((m) => [m.orgId!, m.userId])),
   };
