@@ -33,7 +33,6 @@ export {
   unitChoicesFor,
   visibility,
   type ListInput,
-  type QueueRole,
   type Queue,
   type UnitChoices,
 } from "./queries";

@@ -31,5 +31,3 @@ export async function workbench(database: Database, actor: Actor, now = new Date
   ]);
   return { role, queues, toRate, whistles, meetings, topics, reviews, signatures, commitments };
 }
-
-export type Workbench = Awaited<ReturnType<typeof workbench>>;
