@@ -11,6 +11,7 @@
 import type { Database } from "../../db/client";
 import { councilsToReview, topicsToReview, upcomingMeetings, whistlesToReport } from "../councils";
 import type { Actor } from "../identity";
+import { bounded } from "../keyset";
 import { commitmentsDue, plansToSign } from "../plans";
 import { actionQueues, awaitingRating, queueCounts, queueRole } from "../tickets";
 
@@ -19,13 +20,16 @@ export const WORKBENCH_LIST = 5;
 
 export async function workbench(database: Database, actor: Actor, now = new Date()) {
   const role = queueRole(actor);
+  // Rating a ticket and reviewing a council are a resident's part; the administrator, who may do
+  // anything, is not asked to.
+  const resident = role === "resident";
   const [queues, toRate, whistles, meetings, topics, reviews, signatures, commitments] = await Promise.all([
     queueCounts(database, actor, actionQueues[role], now),
-    role === "resident" ? awaitingRating(database, actor, WORKBENCH_LIST) : { items: [], more: false },
+    resident ? awaitingRating(database, actor, WORKBENCH_LIST) : bounded([], WORKBENCH_LIST),
     whistlesToReport(database, actor, now, WORKBENCH_LIST),
     upcomingMeetings(database, actor, now, WORKBENCH_LIST),
     topicsToReview(database, actor),
-    councilsToReview(database, actor, WORKBENCH_LIST),
+    resident ? councilsToReview(database, actor, WORKBENCH_LIST) : bounded([], WORKBENCH_LIST),
     plansToSign(database, actor, WORKBENCH_LIST),
     commitmentsDue(database, actor, now, WORKBENCH_LIST),
   ]);
