@@ -441,7 +441,8 @@ function playTicket(
       lead = community;
     }
     // A random stream of the ticket's own, and a step not counted in `stopAfter`: the rest of the demo
-    // plays as it did before co-handling was added.
+    // draws the same numbers and takes the same steps as before co-handling was added (the steps after
+    // this one start later by its delay).
     const co = random(0x9e3779b9 ^ id);
     const partner = unit.kind === "street_office" ? coHandlerFor(ctx, leaf.name, input.place, co) : null;
     if (partner && partner.orgId !== lead.orgId)

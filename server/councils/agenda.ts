@@ -56,11 +56,9 @@ export async function whistlesToReport(database: Database, actor: Actor, now: Da
  */
 export async function upcomingMeetings(database: Database, actor: Actor, now: Date, limit: number) {
   const orgIds = actorOrgIds(actor);
-  const partyOf = orgIds.length
-    ? or(inArray(councilParties.orgId, orgIds), eq(councilParties.userId, actor.userId))
-    : eq(councilParties.userId, actor.userId);
+  const partyOf = or(inArray(councilParties.orgId, orgIds), eq(councilParties.userId, actor.userId));
   const involved = or(
-    orgIds.length ? inArray(councils.convenerOrgId, orgIds) : undefined,
+    inArray(councils.convenerOrgId, orgIds),
     sql`exists (select 1 from ${councilParties} where ${councilParties.councilId} = ${councils.id} and ${partyOf})`,
   );
   const rows = await database.db

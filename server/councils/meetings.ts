@@ -177,7 +177,7 @@ async function announce(
 /** A meeting the convener may still move or call off: announced, not cancelled, nobody's presence recorded yet. */
 async function changeableMeeting(tx: Tx, actor: Actor, meetingId: number) {
   const meeting = await loadMeeting(tx, meetingId);
-  const { council } = await asConvener(tx, actor, meeting.councilId);
+  await asConvener(tx, actor, meeting.councilId);
   if (meeting.status === "cancelled") throw new ConflictError("会议已取消");
   if (meeting.status === "held") throw new ConflictError("会议已召开，不能再改期或取消");
   const present = await tx
@@ -186,7 +186,7 @@ async function changeableMeeting(tx: Tx, actor: Actor, meetingId: number) {
     .where(eq(attendance.meetingId, meetingId))
     .get();
   if (present) throw new ConflictError("已登记到会人员，会议已开始，不能再改期或取消");
-  return { meeting, council };
+  return meeting;
 }
 
 export const rescheduleSchema = meetingSchema.pick({
@@ -206,7 +206,7 @@ export async function rescheduleMeeting(
 ) {
   const data = parseOrThrow(rescheduleSchema, input);
   return database.write(async (tx) => {
-    const { meeting } = await changeableMeeting(tx, actor, meetingId);
+    const meeting = await changeableMeeting(tx, actor, meetingId);
     startsLater(data.startsAt, now);
     const endsAt = new Date(data.startsAt.getTime() + data.durationMinutes * MINUTE);
     const unchanged =
@@ -255,7 +255,7 @@ export async function cancelMeeting(
 ) {
   const data = parseOrThrow(cancelMeetingSchema, input);
   return database.write(async (tx) => {
-    const { meeting } = await changeableMeeting(tx, actor, meetingId);
+    const meeting = await changeableMeeting(tx, actor, meetingId);
     await tx
       .update(meetings)
       .set({ status: "cancelled", revision: meeting.revision + 1 })

@@ -31,9 +31,14 @@ export interface PlanOwner {
   regionCode: string;
 }
 
+/** A `plans` row with its JSON columns typed. */
+export function planRecord(row: typeof plans.$inferSelect): PlanRecord {
+  return { ...row, lists: row.lists as ListDefinition[], signerRoles: row.signerRoles as PartyRole[] };
+}
+
 export async function loadPlan(db: Queryable, planId: number): Promise<PlanRecord | null> {
   const plan = await db.select().from(plans).where(eq(plans.id, planId)).get();
-  return plan ? { ...plan, lists: plan.lists as ListDefinition[], signerRoles: plan.signerRoles as PartyRole[] } : null;
+  return plan ? planRecord(plan) : null;
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 import { orgIdsWith, type Actor } from "../identity";
 import { bounded } from "../keyset";
 import { beijingDate } from "../tickets";
-import { loadPlan, ownerSummary, planOwner, readablePlansWhere } from "./access";
+import { ownerSummary, planOwner, planRecord, readablePlansWhere } from "./access";
 import { isOverdue } from "./commitments";
 import { requiredSigners } from "./versions";
 
@@ -53,7 +53,7 @@ export async function plansToSign(database: Database, actor: Actor, limit: numbe
   );
   const candidates = await db
     .select({
-      planId: plans.id,
+      plan: plans,
       versionId: planVersions.id,
       number: planVersions.number,
       frozenAt: planVersions.frozenAt,
@@ -76,21 +76,28 @@ export async function plansToSign(database: Database, actor: Actor, limit: numbe
     )
     .orderBy(asc(planVersions.frozenAt), asc(plans.id))
     .limit(SIGN_CANDIDATES);
+  const signatures = candidates.length
+    ? await db
+        .select({ versionId: planSignatures.versionId, orgId: planSignatures.orgId })
+        .from(planSignatures)
+        .where(
+          inArray(
+            planSignatures.versionId,
+            candidates.map((c) => c.versionId),
+          ),
+        )
+    : [];
   const waiting = [];
   for (const c of candidates) {
-    const plan = await loadPlan(db, c.planId);
-    const owner = plan ? await planOwner(db, actor, plan) : null;
-    if (!plan || !owner) continue;
-    const signed = await db
-      .select({ orgId: planSignatures.orgId })
-      .from(planSignatures)
-      .where(eq(planSignatures.versionId, c.versionId));
-    const mine = requiredSigners(plan, owner).filter(
-      (orgId) => signOrgs.includes(orgId) && !signed.some((s) => s.orgId === orgId),
+    const plan = planRecord(c.plan);
+    const owner = await planOwner(db, actor, plan);
+    if (!owner) continue;
+    const unsigned = requiredSigners(plan, owner).filter(
+      (orgId) => signOrgs.includes(orgId) && !signatures.some((s) => s.versionId === c.versionId && s.orgId === orgId),
     );
-    if (mine.length === 0) continue;
+    if (unsigned.length === 0) continue;
     const summary = await ownerSummary(db, actor, plan.ownerKind, plan.ownerId);
-    waiting.push({ planId: c.planId, number: c.number, frozenAt: c.frozenAt, title: summary?.title ?? "" });
+    waiting.push({ planId: plan.id, number: c.number, frozenAt: c.frozenAt, title: summary?.title ?? "" });
     if (waiting.length > limit) break;
   }
   return bounded(waiting, limit);

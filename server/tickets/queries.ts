@@ -289,6 +289,14 @@ function visibilityImplied(queue: Queue, actor: Actor): boolean {
   );
 }
 
+/** A queue's tickets the actor may read, written for the index that is to start the query. */
+function queueScope(queue: Queue, actor: Actor, now: Date, drive: Drive): (SQL | undefined)[] {
+  return [
+    visibilityImplied(queue, actor) ? undefined : visibility(actor, drive === "visible"),
+    queueCondition(queue, actor, now, drive),
+  ];
+}
+
 /**
  * Below this many matches a page is found by collecting the matches through the indexes that find them
  * (the actor's units and area, the queue's status) and sorting them; above it, by walking the sort's index
@@ -326,15 +334,10 @@ export async function listTickets(database: Database, actor: Actor, input: unkno
     f.from ? sql`${tickets.receivedAt} >= ${Date.parse(`${f.from}T00:00:00+08:00`)}` : undefined,
     f.to ? sql`${tickets.receivedAt} < ${Date.parse(`${f.to}T00:00:00+08:00`) + 86_400_000}` : undefined,
   ];
-  const scoped = (drive: Drive) => [
-    visibilityImplied(f.queue, actor) ? undefined : visibility(actor, drive === "visible"),
-    queueCondition(f.queue, actor, now, drive),
-    ...filters(drive),
-  ];
-  // A search has its own way to the matches (searchCondition): a rare term's matches are gathered and
-  // sorted, a common term's tested while walking the sort's index.
+  const scoped = (drive: Drive) => [...queueScope(f.queue, actor, now, drive), ...filters(drive)];
+  // Few matches are gathered and sorted; many are walked in the sort's order. A search has its own
+  // way to the matches (searchCondition): a rare term's are gathered, a common term's tested in the walk.
   const search = match ? await searchCondition(database, match) : null;
-  // Few matches are gathered and sorted; many are walked in the sort's order.
   const gather = search
     ? !search.common
     : (await countUpTo(database, and(...scoped(countingDrive(actor))), SMALL_SET)) < SMALL_SET;
@@ -346,9 +349,9 @@ export async function listTickets(database: Database, actor: Actor, input: unkno
         : byDeadline && DEADLINE_WALK.includes(f.queue)
           ? "deadline"
           : "status";
-  // A small set is gathered and sorted: the unary + keeps SQLite from walking an index in the sort's
-  // order. The deadline key is written as tickets_deadline_order_idx states it (a literal, not a
-  // parameter) when that index is to be walked, and unindexed otherwise.
+  // A gathered set is sorted: the unary + keeps SQLite from walking an index in the sort's order. The
+  // deadline key is written as tickets_deadline_order_idx states it (a literal, not a parameter) when
+  // that index is to be walked, and unindexed otherwise.
   const received = gather ? sql<Date>`+${tickets.receivedAt}` : tickets.receivedAt;
   const deadline = sql<number>`${sql.raw(drive === "deadline" ? "" : "+")}coalesce(${tickets.deadlineAt}, ${sql.raw(String(NO_DEADLINE))})`;
   const sortKey = byDeadline ? deadline : received;
@@ -425,11 +428,11 @@ export const QUEUE_COUNT_CAP = 1_000;
 export async function queueCounts(database: Database, actor: Actor, queueList: readonly Queue[], now = new Date()) {
   return Promise.all(
     queueList.map(async (queue) => {
-      const where = and(
-        visibilityImplied(queue, actor) ? undefined : visibility(actor, countingDrive(actor) === "visible"),
-        queueCondition(queue, actor, now, countingDrive(actor)),
+      const n = await countUpTo(
+        database,
+        and(...queueScope(queue, actor, now, countingDrive(actor))),
+        QUEUE_COUNT_CAP + 1,
       );
-      const n = await countUpTo(database, where, QUEUE_COUNT_CAP + 1);
       return { queue, count: Math.min(n, QUEUE_COUNT_CAP), more: n > QUEUE_COUNT_CAP };
     }),
   );
