@@ -241,6 +241,12 @@ export const tickets = sqliteTable(
     // Drive): sorting a status's every ticket instead cost ~700 ms for 已办结 at a million tickets.
     // The literal is the queries' NO_DEADLINE; the expression must be written the same on both sides.
     index("tickets_deadline_order_idx").on(sql`coalesce(${t.deadlineAt}, 253402300799999)`, t.id),
+    // The same order for the tickets no unit has accepted yet, by status: nearly all without a deadline,
+    // they come last in the order above, so 待派单 by deadline walked every ticket with one first (~150 ms
+    // at a million). Partial, so that other queries by status keep to tickets_status_received_idx.
+    index("tickets_unaccepted_idx")
+      .on(t.status, sql`coalesce(${t.deadlineAt}, 253402300799999)`, t.id)
+      .where(sql`${t.status} = 'received' or ${t.status} = 'dispatched'`),
     // 首接跟踪: tickets handed down to another lead, by first receiver — a few among all a unit first received.
     index("tickets_handed_down_idx")
       .on(t.firstReceiverOrgId, t.receivedAt)

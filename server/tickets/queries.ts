@@ -180,13 +180,23 @@ export function visibility(actor: Actor, asList = false): SQL | undefined {
  * - `status`: the status index (the centre, which sees everything; a large set, newest first).
  * - `deadline`: tickets_deadline_order_idx walked in order, each tested — a large set by deadline,
  *   which otherwise gathered every ticket in the status and sorted them (已办结: ~700 ms).
+ * - `unaccepted`: tickets_unaccepted_idx, the tickets of one status before acceptance (待派单 or 待签收) in
+ *   deadline order — mostly without a deadline, they sat behind every ticket with one in the walk above
+ *   (待派单 by deadline at a million tickets: ~150 ms).
  * - `matches`: a rare search term's matches (searchCondition), each tested; otherwise 已办结 with a rare
  *   term walked the status index testing each ticket against the matches (~110 ms).
  */
-type Drive = "visible" | "status" | "deadline" | "matches";
+type Drive = "visible" | "status" | "deadline" | "unaccepted" | "matches";
 
-/** A ticket's status is one of these; the status index is used only when the drive is `status`. */
+/** Statuses before any unit accepts: the clock has not started, so their tickets mostly have no deadline. */
+const UNACCEPTED: readonly TicketStatus[] = ["received", "dispatched"];
+
+/** A ticket's status is one of these; the status indexes are used only when the drive starts from them. */
 function statusIn(values: readonly TicketStatus[], drive: Drive): SQL {
+  // Written as tickets_unaccepted_idx's condition states it (a literal, not a parameter), so SQLite can
+  // prove the partial index holds every such ticket.
+  if (drive === "unaccepted" && values.length === 1 && UNACCEPTED.includes(values[0]!))
+    return sql`${tickets.status} = ${sql.raw(`'${values[0]}'`)}`;
   if (drive !== "status")
     return sql`+${tickets.status} in (${sql.join(
       values.map((v) => sql`${v}`),
@@ -261,23 +271,52 @@ export function deadlineFlags(
 }
 
 /**
- * Above this many matches a search term is "common": the page is found by
- * walking the sort order and checking each ticket against the matches, not by
- * fetching every match and sorting them (docs/decisions/0008, queue bench).
+ * The bounds that choose how a queue's page is found (never what it holds). Kept in one object so the
+ * plan tests can move them and take every plan on the demo's few thousand tickets.
+ * - smallSet: below this many tickets a queue's page is found by collecting them through the indexes that
+ *   find them (the actor's units and area, the queue's status) and sorting them; above it, by walking the
+ *   sort's index and testing each ticket, which finds 50 fast only when they are dense. SQLite, without
+ *   statistics, walked the index in both cases: a community's 全部 read ~1,000,000 tickets (~800 ms).
+ * - rareTerm: below this many matches a search term's matches drive the query (gathered and sorted).
+ * - sample, denseShare: a term in at least 1/denseShare of the newest `sample` tickets is "dense".
  */
-const SEARCH_DRIVE_LIMIT = 5_000;
+export const planBounds = { smallSet: 2_000, rareTerm: 5_000, sample: 10_000, denseShare: 10 };
 
-async function searchCondition(database: Database, match: string): Promise<{ condition: SQL; common: boolean }> {
-  const [hits] = await database.db.all<{ n: number }>(
-    sql`select count(*) as n from (select rowid from ticket_fts where ticket_fts match ${match} limit ${SEARCH_DRIVE_LIMIT})`,
+/**
+ * How a search term joins the query, by how many tickets it matches:
+ * - rare: its matches start the query (`matches` drive) and are sorted;
+ * - common: the walk in the sort's order tests each ticket against the matches, gathered once — fetching
+ *   every match and sorting a term in 20 % of a million tickets took 770 ms (docs/decisions/0008);
+ * - dense: the walk asks the index about each ticket (rowid = id, a seek in the term's list). Gathering
+ *   ~200,000 matches took ~30 ms before the first row; at that density a page takes a few hundred seeks.
+ *   A seek costs 5–80 µs by how many segments the index has: too much for a term in a few percent.
+ * Not a prefix ("物*", a lone character): each seek then opens every term that starts with it (3 s for a
+ * page instead of 80 ms). Tokens are letters, digits and Han only, so a star is always the prefix operator.
+ * Counting every match to tell them apart cost 7 ms for such a term; the newest tickets are a sample
+ * FTS5 counts in a range of its list (0.3 ms; the bound is cast because FTS5 scans the whole list for a
+ * rowid bound that is not an integer, and the driver binds numbers as reals).
+ */
+async function searchCondition(database: Database, match: string): Promise<{ condition: SQL; walked: boolean }> {
+  const { rareTerm, sample, denseShare } = planBounds;
+  const [hits] = await database.db.all<{ n: number; recent: number; last: number }>(
+    sql`select (select count(*) from (select rowid from ticket_fts where ticket_fts match ${match} limit ${rareTerm})) as n,
+               (select count(*) from ticket_fts where ticket_fts match ${match}
+                  and rowid > (select coalesce(max(${tickets.id}), 0) from ${tickets}) - cast(${sample} as integer)) as recent,
+               (select coalesce(max(${tickets.id}), 0) from ${tickets}) as last`,
   );
-  const common = Number(hits?.n ?? 0) >= SEARCH_DRIVE_LIMIT;
-  // A unary + keeps SQLite from driving the query by id: for a common term it walks the sort index instead.
+  const [n, recent, last] = [Number(hits?.n ?? 0), Number(hits?.recent ?? 0), Number(hits?.last ?? 0)];
+  if (n < rareTerm)
+    return {
+      condition: sql`${tickets.id} in (select rowid from ticket_fts where ticket_fts match ${match})`,
+      walked: false,
+    };
+  // A unary + keeps SQLite from driving the query by id: it walks the sort's index instead.
   return {
-    condition: common
-      ? sql`+${tickets.id} in (select rowid from ticket_fts where ticket_fts match ${match})`
-      : sql`${tickets.id} in (select rowid from ticket_fts where ticket_fts match ${match})`,
-    common,
+    condition:
+      recent * denseShare >= Math.min(sample, last) && !match.includes("*")
+        ? sql`exists (select 1 from ticket_fts where ticket_fts match ${match} and rowid = ${tickets.id})`
+        : sql`+${tickets.id} in (select rowid from ticket_fts where ticket_fts match ${match})`,
+    walked: true,
   };
 }
 
@@ -298,19 +337,18 @@ function queueScope(queue: Queue, actor: Actor, now: Date, drive: Drive): (SQL |
 }
 
 /**
- * Below this many matches a page is found by collecting the matches through the indexes that find them
- * (the actor's units and area, the queue's status) and sorting them; above it, by walking the sort's index
- * and testing each ticket, which finds 50 fast only when matches are dense. SQLite, without statistics,
- * walks the index in both cases: a community's 全部 read ~1,000,000 tickets to find its few (~800 ms).
+ * Large queues that are walked in deadline order when sorted by deadline. Not 待签收 nor 办理中: their
+ * unit's index already holds them by status and deadline.
  */
-const SMALL_SET = 2_000;
-
-/**
- * Large queues that are walked in deadline order when sorted by deadline: their tickets have deadlines
- * spread over that order. Not 待派单 and 待签收 (no deadline before acceptance: all at the end of the
- * order) nor 办理中 (its unit's index already holds it in deadline order).
- */
-const DEADLINE_WALK: readonly Queue[] = ["all", "closed", "overdue", "to_callback", "to_close", "co_handling"];
+const DEADLINE_WALK: readonly Queue[] = [
+  "all",
+  "closed",
+  "overdue",
+  "to_callback",
+  "to_close",
+  "co_handling",
+  "to_dispatch",
+];
 
 /** How many tickets match, counting no further than `cap` (a cheap "are there fewer than…"). */
 async function countUpTo(database: Database, where: SQL | undefined, cap: number): Promise<number> {
@@ -338,22 +376,26 @@ export async function listTickets(database: Database, actor: Actor, input: unkno
   // Few matches are gathered and sorted; many are walked in the sort's order. A search has its own
   // way to the matches (searchCondition): a rare term's are gathered, a common term's tested in the walk.
   const search = match ? await searchCondition(database, match) : null;
+  const { smallSet } = planBounds;
   const gather = search
-    ? !search.common
-    : (await countUpTo(database, and(...scoped(countingDrive(actor))), SMALL_SET)) < SMALL_SET;
+    ? !search.walked
+    : (await countUpTo(database, and(...scoped(countingDrive(actor))), smallSet)) < smallSet;
   const drive: Drive =
-    search && !search.common
+    search && !search.walked
       ? "matches"
       : gather
         ? countingDrive(actor)
         : byDeadline && DEADLINE_WALK.includes(f.queue)
-          ? "deadline"
+          ? UNACCEPTED.includes(f.status ?? (f.queue === "to_dispatch" ? "received" : "closed"))
+            ? "unaccepted"
+            : "deadline"
           : "status";
   // A gathered set is sorted: the unary + keeps SQLite from walking an index in the sort's order. The
-  // deadline key is written as tickets_deadline_order_idx states it (a literal, not a parameter) when
-  // that index is to be walked, and unindexed otherwise.
+  // deadline key is written as the deadline indexes state it (a literal, not a parameter) when one is to
+  // be walked, and unindexed otherwise.
   const received = gather ? sql<Date>`+${tickets.receivedAt}` : tickets.receivedAt;
-  const deadline = sql<number>`${sql.raw(drive === "deadline" ? "" : "+")}coalesce(${tickets.deadlineAt}, ${sql.raw(String(NO_DEADLINE))})`;
+  const walked = drive === "deadline" || drive === "unaccepted";
+  const deadline = sql<number>`${sql.raw(walked ? "" : "+")}coalesce(${tickets.deadlineAt}, ${sql.raw(String(NO_DEADLINE))})`;
   const sortKey = byDeadline ? deadline : received;
   const cursor = decodeCursor(f.cursor);
   const conditions = [

@@ -1,0 +1,1 @@
+CREATE INDEX `tickets_unaccepted_idx` ON `tickets` (`status`,coalesce("deadline_at", 253402300799999),`id`) WHERE "tickets"."status" = 'received' or "tickets"."status" = 'dispatched';
