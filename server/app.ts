@@ -34,7 +34,7 @@ import { databaseHealth } from "./http/database-health";
 import { securityHeaders } from "./http/security-headers";
 import { staticFiles } from "./http/static-files";
 import { planDocumentKind, sweepOverdueCommitments } from "./plans";
-import { beijingMonth } from "./tickets";
+import { beijingMonth, reindexSearch } from "./tickets";
 import { interruptStaleJobs, MAX_UPLOAD_BYTES } from "./tickets/import";
 import { secureCookies, sessionMiddleware, type RequestSession } from "./http/session-middleware";
 
@@ -204,6 +204,12 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     detector.unref();
   }
 
+  // Tickets indexed for search under earlier tokens are indexed again, in the background (reindex.ts).
+  const reindexing = new AbortController();
+  const reindexed = reindexSearch(database, reindexing.signal).catch((error: unknown) =>
+    log(`search: ${error instanceof Error ? error.message : String(error)}`),
+  );
+
   let closing: Promise<void> | undefined;
   return {
     server,
@@ -222,6 +228,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
         clearInterval(sweep);
         clearInterval(reminders);
         clearInterval(detector);
+        reindexing.abort();
         health.stop();
         // Every accepted realtime update is stored before the database closes.
         const realtimeClosed = gateway.close();
@@ -231,7 +238,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
         force.unref();
         server.close(() => {
           clearTimeout(force);
-          void Promise.all([realtimeClosed, detecting]).finally(() => {
+          void Promise.all([realtimeClosed, detecting, reindexed]).finally(() => {
             database.close();
             resolveClose();
           });

@@ -333,6 +333,17 @@ export const ticketNumberCounters = sqliteTable("ticket_number_counters", {
   last: integer("last").notNull(),
 });
 
+/**
+ * How far the search index's tokens are current (server/tickets/search.ts, SEARCH_TOKENS_VERSION): one
+ * row. Below the current version, tickets are indexed again in the background, in id order; `through`
+ * is the last ticket done, so a restart resumes there.
+ */
+export const ticketSearchState = sqliteTable("ticket_search_state", {
+  id: integer("id").primaryKey(),
+  version: integer("version").notNull(),
+  through: integer("through").notNull().default(0),
+});
+
 /** Keys for the hotline platform's integration API. Only a hash is kept. */
 export const apiKeys = sqliteTable("api_keys", {
   id: integer("id").primaryKey({ autoIncrement: true }),

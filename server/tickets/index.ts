@@ -78,6 +78,7 @@ export {
   type ScoreWeights,
 } from "./scorecards";
 export { indexText, matchExpression } from "./search";
+export { reindexSearch } from "./reindex";
 export { callbackByReporter, trackSchema, trackTicket } from "./tracking";
 export { act, actionRights, actionSchema, mayAct, type ActionInput } from "./workflow";
 /** Integration: API keys, the hotline platform JSON API, Open311 (docs/decisions/0009). */

@@ -3,6 +3,8 @@
  * Chinese has none, so tickets are indexed as overlapping character bigrams
  * ("楼下噪音" → "楼下 下噪 噪音") and queries are bigrammed the same way: a
  * query matches when all its bigrams occur. Latin words and numbers stay whole.
+ * A lone character is searched as a prefix of the pairs; the last character of
+ * a run starts none, so it is indexed on its own too ("路灯" → "路灯 灯").
  */
 const HAN = /\p{Script=Han}/u;
 const WORD = /[\p{L}\p{N}]/u;
@@ -44,7 +46,8 @@ function runs(text: string): string[] {
   return out;
 }
 
-function tokensOf(text: string): string[] {
+/** A text's tokens; for the index (`lastAlone`), each Chinese run's last character on its own as well. */
+function tokensOf(text: string, lastAlone: boolean): string[] {
   const tokens: string[] = [];
   for (const run of runs(text)) {
     const chars = [...run];
@@ -53,13 +56,20 @@ function tokensOf(text: string): string[] {
       continue;
     }
     for (let i = 0; i < chars.length - 1; i++) tokens.push(chars[i]! + chars[i + 1]!);
+    if (lastAlone) tokens.push(chars.at(-1)!);
   }
   return tokens;
 }
 
+/**
+ * The version of the index's tokens: tickets indexed under an earlier one are indexed again in the
+ * background (reindex.ts). 1: pairs only; 2: a run's last character on its own as well.
+ */
+export const SEARCH_TOKENS_VERSION = 2;
+
 /** What goes into the FTS index for a ticket. */
 export function indexText(...parts: (string | null | undefined)[]): string {
-  return tokensOf(parts.filter(Boolean).join(" ")).join(" ");
+  return tokensOf(parts.filter(Boolean).join(" "), true).join(" ");
 }
 
 /**
@@ -68,7 +78,7 @@ export function indexText(...parts: (string | null | undefined)[]): string {
  * lone Chinese character matches as a prefix of the bigrams.
  */
 export function matchExpression(query: string): string | null {
-  const tokens = tokensOf(query).slice(0, 32);
+  const tokens = tokensOf(query, false).slice(0, 32);
   if (tokens.length === 0) return null;
   return tokens
     .map((t) => {

@@ -8,11 +8,13 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import { t } from "~/i18n";
-import { sessions, tickets } from "../../db/schema";
-import { userId } from "../helpers/database";
+import { sessions, tickets, ticketSearchState } from "../../db/schema";
+import { seedDemoTickets } from "../../db/seed/demo-tickets";
+import { SEARCH_TOKENS_VERSION } from "../../server/tickets/search";
+import { openTestDatabase, userId, type TestDatabase } from "../helpers/database";
 import { get } from "../helpers/http";
 import { BUILD_DIR, signIn, startPortal, type TestPortal } from "../helpers/portal";
 import { freePort, spawnPortal, START_NODE_FLAGS, type PortalProcess } from "../helpers/process";
@@ -174,6 +176,34 @@ describe("HTTP", () => {
   it("does not announce Express", async () => {
     const res = await get(`${p.url}/healthz`);
     expect(res.headers.get("x-powered-by")).toBeNull();
+  });
+});
+
+describe("search tokens from an earlier version", () => {
+  let t: TestDatabase;
+  let p: TestPortal | undefined;
+  beforeAll(async () => {
+    t = await openTestDatabase({ demo: true });
+    await seedDemoTickets(t.database);
+  });
+  afterAll(async () => {
+    await p?.close();
+    await t?.close();
+  });
+
+  it("are indexed again by the portal in the background once it starts, and it still serves meanwhile", async () => {
+    await t.database.db.update(ticketSearchState).set({ version: 1, through: 0 });
+    p = await startPortal({ DATABASE_URL: t.url, SEED_DEMO: "0", HOT_SPOT_DETECTION: "0" });
+    expect((await get(`${p.url}/healthz`)).status).toBe(200);
+    await vi.waitFor(
+      async () => {
+        const [state] = await t.database.db.select().from(ticketSearchState);
+        expect(state).toMatchObject({ version: SEARCH_TOKENS_VERSION, through: 0 });
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+    const { rows } = await t.database.client.execute("select name from sqlite_master where name like 'ticket_fts%'");
+    expect(rows.map((r) => String(r.name))).not.toContain("ticket_fts_next");
   });
 });
 
