@@ -407,6 +407,7 @@ export const zhCN = {
     no: "否",
     next: "下一页",
     previous: "上一页",
+    first: "回到第一页",
     latest: "回到最新",
     older: "更早的",
     filter: "筛选",

@@ -41,12 +41,15 @@ function WorkList<T>({
   all,
   keyOf,
   children,
+  subset = false,
 }: {
   heading: string;
   list: { items: T[]; more: boolean };
   all: string;
   keyOf: (item: T) => number;
   children: (item: T) => ReactNode;
+  /** The list picks from what its page holds (the urgent ones): the page is linked even when all are shown. */
+  subset?: boolean;
 }) {
   if (list.items.length === 0) return null;
   return (
@@ -57,7 +60,7 @@ function WorkList<T>({
           <li key={keyOf(item)}>{children(item)}</li>
         ))}
       </ul>
-      {list.more ? (
+      {list.more || subset ? (
         <Link className="more-link" to={all}>
           {W.all}
         </Link>
@@ -148,7 +151,7 @@ function Workbench() {
             </>
           )}
         </WorkList>
-        <WorkList heading={W.commitments(days.commitments)} list={commitments} all="/plans" keyOf={byId}>
+        <WorkList heading={W.commitments(days.commitments)} list={commitments} all="/commitments" keyOf={byId} subset>
           {(c) => (
             <>
               <Link to={`/plans/${c.planId}/commitments`}>{c.task}</Link>

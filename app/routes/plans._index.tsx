@@ -23,6 +23,9 @@ export default function PlansIndex() {
     <main id="main" className="page">
       <h1>{P.title}</h1>
       <p className="muted">{P.indexIntro}</p>
+      <p>
+        <Link to="/commitments">{t.planWork.commitmentList.link}</Link>
+      </p>
       {plans.length === 0 ? (
         <p>{P.none}</p>
       ) : (

@@ -6,16 +6,23 @@
  * calendar day past the deadline and not done), never stored, so it cannot
  * go stale.
  */
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Queryable, Tx } from "../../db/client";
-import { commitmentStatuses, planCommitments, planCommitmentUpdates, type CommitmentStatus } from "../../db/schema";
+import {
+  commitmentStatuses,
+  planCommitments,
+  planCommitmentUpdates,
+  plans,
+  type CommitmentStatus,
+} from "../../db/schema";
 import { councilsOfTicket, loadCouncil } from "../councils";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
-import { audit, can, membersOf, orgBriefs, parseOrThrow, userBriefs, type Actor } from "../identity";
+import { audit, can, membersOf, orgBriefs, orgIdsWith, parseOrThrow, userBriefs, type Actor } from "../identity";
+import { afterCursor, decodeCursor, encodeCursor } from "../keyset";
 import { notify } from "../notifications";
 import { beijingDate } from "../tickets";
-import { loadPlan, planOwner, readablePlan, sharedAccess } from "./access";
+import { loadPlan, ownerSummary, planOwner, readablePlan, readablePlansWhere, sharedAccess } from "./access";
 import { planOf } from "./plans";
 
 export interface CommitmentUpdateView {
@@ -53,13 +60,24 @@ export function isOverdue(c: { deadline: string | null; status: CommitmentStatus
 /** Reporting progress is the owner's own work, like editing its own rows of the plan. */
 const mayReport = (actor: Actor, ownerOrgId: number) => can(actor, "edit:plan-rows", { orgId: ownerOrgId });
 
-async function views(db: Queryable, actor: Actor, planIds: number[], now: Date): Promise<CommitmentView[]> {
-  if (planIds.length === 0) return [];
+/** The commitments of these plans, by plan, deadline and id. */
+function ofPlans(db: Queryable, actor: Actor, planIds: number[], now: Date): Promise<CommitmentView[]> {
+  if (planIds.length === 0) return Promise.resolve([]);
+  return views(
+    db,
+    actor,
+    inArray(planCommitments.planId, planIds),
+    [asc(planCommitments.planId), asc(planCommitments.deadline), asc(planCommitments.id)],
+    now,
+  );
+}
+
+async function views(db: Queryable, actor: Actor, where: SQL, order: SQL[], now: Date): Promise<CommitmentView[]> {
   const rows = await db
     .select()
     .from(planCommitments)
-    .where(inArray(planCommitments.planId, planIds))
-    .orderBy(asc(planCommitments.planId), asc(planCommitments.deadline), asc(planCommitments.id));
+    .where(where)
+    .orderBy(...order);
   if (rows.length === 0) return [];
   const updates = await db
     .select()
@@ -120,7 +138,7 @@ export async function listCommitments(
   const db = database.db;
   if ("planId" in scope) {
     await readablePlan(db, actor, scope.planId);
-    return views(db, actor, [scope.planId], now);
+    return ofPlans(db, actor, [scope.planId], now);
   }
   const councilIds = "councilId" in scope ? [scope.councilId] : await councilsOfTicket(db, scope.ticketId);
   const planIds: number[] = [];
@@ -129,7 +147,91 @@ export async function listCommitments(
     const owner = plan ? await planOwner(db, actor, plan) : null;
     if (plan && owner && sharedAccess(actor, owner) !== "none") planIds.push(plan.id);
   }
-  return views(db, actor, planIds, now);
+  return ofPlans(db, actor, planIds, now);
+}
+
+/** Which commitments the list shows: not done yet, past their deadline and not done, done, or all. */
+export const commitmentStates = ["open", "overdue", "done", "all"] as const;
+export type CommitmentState = (typeof commitmentStates)[number];
+
+const commitmentsPageSchema = z.object({
+  who: z.enum(["mine", "all"]).optional(),
+  state: z.enum(commitmentStates).catch("open"),
+  cursor: z.string().max(200).optional(),
+});
+
+/** Commitments per page of the list. */
+const COMMITMENTS_PAGE = 50;
+
+/** A commitment without a deadline sorts after every dated one. */
+const NO_DEADLINE = "9999-12-31";
+
+/**
+ * Commitments across plans (the 承诺事项 list), the earliest deadline first: those of the actor's own units
+ * (`mine`, the default for anyone whose unit owns commitments), or all in plans the actor may read — the
+ * plans' own read rule either way. Each comes with its plan's owner (title and page), for context.
+ */
+export async function commitmentsPage(
+  database: Database,
+  actor: Actor,
+  input: unknown,
+  now = new Date(),
+  size = COMMITMENTS_PAGE,
+) {
+  const f = parseOrThrow(commitmentsPageSchema, input);
+  const db = database.db;
+  const c = planCommitments;
+  const ownOrgIds = orgIdsWith(actor, "edit:plan-rows");
+  const who = ownOrgIds.length && f.who !== "all" ? "mine" : "all";
+  const today = beijingDate(now);
+  const key = sql<string>`coalesce(${c.deadline}, ${NO_DEADLINE})`;
+  const at = decodeCursor(f.cursor);
+  const found = await db
+    .select({ id: c.id, key })
+    .from(c)
+    .innerJoin(plans, eq(plans.id, c.planId))
+    .where(
+      and(
+        readablePlansWhere(actor),
+        who === "mine" ? inArray(c.ownerOrgId, ownOrgIds) : undefined,
+        f.state === "open" ? ne(c.status, "done") : undefined,
+        f.state === "overdue" ? and(ne(c.status, "done"), lt(c.deadline, today)) : undefined,
+        f.state === "done" ? eq(c.status, "done") : undefined,
+        at ? afterCursor(key, c.id, new Date(at[0]).toISOString().slice(0, 10), at[1], "asc") : undefined,
+      ),
+    )
+    .orderBy(asc(key), asc(c.id))
+    .limit(size + 1);
+  const page = found.slice(0, size);
+  const last = page.at(-1);
+  const commitments = page.length
+    ? await views(
+        db,
+        actor,
+        inArray(
+          c.id,
+          page.map((r) => r.id),
+        ),
+        [asc(key), asc(c.id)],
+        now,
+      )
+    : [];
+  const planIds = [...new Set(commitments.map((v) => v.planId))];
+  const owners = await db
+    .select({ id: plans.id, kind: plans.ownerKind, ownerId: plans.ownerId })
+    .from(plans)
+    .where(inArray(plans.id, planIds.length ? planIds : [-1]));
+  const planOwners = Object.fromEntries(
+    await Promise.all(owners.map(async (p) => [p.id, await ownerSummary(db, actor, p.kind, p.ownerId)] as const)),
+  );
+  return {
+    commitments,
+    planOwners,
+    who,
+    state: f.state,
+    mayChooseWho: ownOrgIds.length > 0,
+    next: found.length > size && last ? encodeCursor(Date.parse(`${last.key}T00:00:00Z`), last.id) : null,
+  };
 }
 
 /**

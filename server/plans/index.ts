@@ -17,10 +17,13 @@ export {
   commitmentProgress,
   commitmentUpdateSchema,
   isOverdue,
+  commitmentsPage,
+  commitmentStates,
   listCommitments,
   sweepOverdueCommitments,
   updateCommitment,
   type CommitmentScope,
+  type CommitmentState,
   type CommitmentUpdateView,
   type CommitmentView,
 } from "./commitments";

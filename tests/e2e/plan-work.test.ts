@@ -3,7 +3,9 @@
  * 6–8): the chair compares two versions and restores one; the signed plan
  * prints on A4 (a real PDF); the property company reports progress on its
  * commitment on the council page, the community's worker on the linked
- * ticket's page, where both reports show.
+ * ticket's page, where both reports show; and, on a phone, the property
+ * company goes from its workbench to its commitments across plans, finishes
+ * one there and sees it leave the unfinished ones.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { zhCN } from "../../app/i18n/zh-CN";
@@ -124,5 +126,41 @@ describe("versions, print and commitments in the browser", () => {
     expect(await theirs.locator(".commitment-updates li").textContent()).toContain("已施划24个泊位");
     expect(await theirs.getByText(W.commitments.report).count()).toBe(0);
     expect(unexpected(worker.problems)).toEqual([]);
+  });
+
+  it("the property company finishes a commitment from its list across plans, on a phone", async () => {
+    const s = await signedIn(env, "property", { width: 390, height: 844 });
+    sessions.push(s);
+    const { page, problems } = s;
+    // Its workbench lists the overdue one and links every commitment of its own.
+    const list = page.locator(".work-list", { has: page.getByRole("link", { name: "施划临时泊位" }) });
+    await list.getByRole("link", { name: zhCN.home.workbench.all }).click();
+    await page.waitForURL(/\/commitments$/);
+    await page.getByRole("heading", { name: W.commitmentList.title }).waitFor();
+    const tabs = page.locator(".queue-tabs a[aria-current=page]");
+    expect(await tabs.allTextContents()).toEqual([W.commitmentList.who.mine, W.commitmentList.states.open]);
+    // Only its own, the earliest deadline first, each with its plan.
+    const tasks = await page.locator(".commitment .commitment-head strong").allTextContents();
+    expect(tasks.indexOf("施划临时泊位")).toBeGreaterThanOrEqual(0);
+    expect(tasks.indexOf("夜间巡查")).toBeGreaterThan(tasks.indexOf("施划临时泊位"));
+    expect(tasks).not.toContain("协调错时停车");
+    const late = page.locator(".commitment", { hasText: "施划临时泊位" });
+    expect(await late.getByRole("link", { name: "西河沿停车" }).getAttribute("href")).toBe(`/plans/${f.planId}`);
+    await late.getByText(W.commitments.report).click();
+    await late.getByLabel(W.commitments.status).selectOption("done");
+    await late.getByRole("spinbutton", { name: W.commitments.progress }).fill("100");
+    await late.getByLabel(W.commitments.note).fill("40个泊位全部施划完毕");
+    await late.getByRole("button", { name: W.commitments.submit }).click();
+    // The list reloads without it: it is done.
+    await expect.poll(() => page.locator(".commitment", { hasText: "施划临时泊位" }).count()).toBe(0);
+    await page.getByRole("link", { name: W.commitmentList.states.done }).click();
+    await page.waitForURL(/state=done/);
+    const done = page.locator(".commitment", { hasText: "施划临时泊位" });
+    expect(await done.locator(".badge").first().textContent()).toBe(W.commitments.statuses.done);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(unexpected(problems)).toEqual([]);
   });
 });

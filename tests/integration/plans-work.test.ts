@@ -8,14 +8,18 @@
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { councils, councilStageEvents, notifications, planCommitmentUpdates } from "../../db/schema";
+import { councils, councilStageEvents, notifications, planCommitments, planCommitmentUpdates } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../server/errors";
+import { orgIdsWith } from "../../server/identity";
 import {
+  commitmentsPage,
+  commitmentStates,
   compareVersions,
   listCommitments,
   signedVersion,
   sweepOverdueCommitments,
   updateCommitment,
+  type CommitmentState,
 } from "../../server/plans";
 import { planFixture, type PlanFixture } from "../helpers/plans";
 import { signIn, startPortal, type TestPortal } from "../helpers/portal";
@@ -260,5 +264,94 @@ describe("over HTTP", () => {
     expect(signatures).toHaveLength(4);
     expect(signatures.every((row, i) => i === 0 || /^[0-9a-f]{64}$/.test(String(row[3])))).toBe(true);
     expect((await get(`/plans/${f.planId}/export.xlsx`, "committee")).status).toBe(404);
+  });
+});
+
+describe("the commitments list across plans", () => {
+  /** Every commitment the user's list should hold, worked out from the plans each may read. */
+  async function reference(user: keyof PlanFixture["actors"], who: "mine" | "all", state: CommitmentState) {
+    const actor = f.actors[user];
+    const now = new Date();
+    const mine = actor.grants.flatMap((g) => (g.orgId == null ? [] : [g.orgId]));
+    const all = await p.portal.database.db.select().from(planCommitments);
+    const readable = new Map<number, boolean>();
+    for (const planId of new Set(all.map((c) => c.planId)))
+      readable.set(
+        planId,
+        await listCommitments(p.portal.database, actor, { planId }, now).then(
+          () => true,
+          () => false,
+        ),
+      );
+    const today = new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai" }).format(now);
+    return all
+      .filter((c) => readable.get(c.planId))
+      .filter((c) => who === "all" || mine.includes(c.ownerOrgId))
+      .filter((c) =>
+        state === "open"
+          ? c.status !== "done"
+          : state === "overdue"
+            ? c.status !== "done" && c.deadline != null && c.deadline < today
+            : state === "done"
+              ? c.status === "done"
+              : true,
+      )
+      .sort((a, b) => (a.deadline ?? "9999-12-31").localeCompare(b.deadline ?? "9999-12-31") || a.id - b.id)
+      .map((c) => c.id);
+  }
+
+  async function paged(user: keyof PlanFixture["actors"], input: Record<string, string>) {
+    const ids: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await commitmentsPage(p.portal.database, f.actors[user], { ...input, cursor }, new Date(), 2);
+      ids.push(...page.commitments.map((c) => c.id));
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    return ids;
+  }
+
+  it("holds, page after page, each unit's own or every readable plan's commitments in each state, by deadline", async () => {
+    let sizes = 0;
+    for (const user of ["property", "housing", "secretary", "operator", "committee", "worker", "resident"] as const)
+      for (const who of ["mine", "all"] as const)
+        for (const state of commitmentStates) {
+          const want = await reference(user, who, state);
+          // Someone whose units own no commitments' rows is shown every readable plan's.
+          const owns = orgIdsWith(f.actors[user], "edit:plan-rows").length > 0;
+          const expected = owns ? want : await reference(user, "all", state);
+          expect({ user, who, state, ids: await paged(user, { who, state }) }).toEqual({
+            user,
+            who,
+            state,
+            ids: expected,
+          });
+          sizes += expected.length;
+        }
+    expect(sizes).toBeGreaterThan(10);
+    // Mine by default, not done by default.
+    const first = await commitmentsPage(p.portal.database, f.actors.property, {});
+    expect([first.who, first.state]).toEqual(["mine", "open"]);
+    expect(first.commitments.map((c) => c.task)).toEqual(expect.arrayContaining(["夜间巡查"]));
+    expect(first.commitments.map((c) => c.task)).not.toContain("施划临时泊位");
+    expect(first.planOwners[f.planId]).toMatchObject({ href: `/councils/${f.councilId}` });
+  });
+
+  it("is a page with the plan of each commitment, tabs for scope and state, and the owner's progress form", async () => {
+    const res = await get("/commitments?state=all", "property");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("施划临时泊位");
+    expect(html).toContain(`href="/plans/${f.planId}"`);
+    expect(html).toContain('aria-current="page"');
+    // The property company may report on its own open commitment, from this page, to the plan's action.
+    expect(html).toContain(`action="/plans/${f.planId}/commitments"`);
+    const housing = await (await get("/commitments?who=mine", "housing")).text();
+    expect(housing).toContain("协调错时停车");
+    expect(housing).not.toContain("夜间巡查");
+    // Signed out: to the sign-in page.
+    const out = await fetch(`${p.url}/commitments`, { redirect: "manual" });
+    expect(out.status).toBe(302);
+    expect(out.headers.get("location")).toMatch(/^\/login/);
   });
 });

@@ -6,6 +6,7 @@
  * (`/plans/:planId/commitments`) through a fetcher, so it works wherever it is
  * embedded and the embedding page reloads its own data afterwards.
  */
+import type { ReactNode } from "react";
 import { useFetcher } from "@remix-run/react";
 import { Field, FormError, SelectField, TextareaField } from "~/components/Field";
 import { formatDateTime, t } from "~/i18n";
@@ -18,21 +19,30 @@ const K = t.planWork.commitments;
 /** The stylesheet the component needs: add it to the embedding route's `links`. */
 export const commitmentsStylesheet = { rel: "stylesheet", href: styles } as const;
 
-export function Commitments({ commitments, heading = true }: { commitments: CommitmentView[]; heading?: boolean }) {
+export function Commitments({
+  commitments,
+  heading = true,
+  context,
+}: {
+  commitments: CommitmentView[];
+  heading?: boolean;
+  /** A line under each commitment's task saying where it comes from, for a list across plans. */
+  context?: (c: CommitmentView) => ReactNode;
+}) {
   return (
     <section className="card commitments" aria-labelledby={heading ? "commitments-heading" : undefined}>
       {heading ? <h2 id="commitments-heading">{K.heading}</h2> : null}
       {commitments.length === 0 ? <p className="muted">{K.none}</p> : null}
       <ul className="commitment-list">
         {commitments.map((c) => (
-          <Commitment key={c.id} commitment={c} />
+          <Commitment key={c.id} commitment={c} context={context?.(c)} />
         ))}
       </ul>
     </section>
   );
 }
 
-function Commitment({ commitment: c }: { commitment: CommitmentView }) {
+function Commitment({ commitment: c, context }: { commitment: CommitmentView; context?: ReactNode }) {
   return (
     <li className="commitment" data-commitment={c.id}>
       <div className="commitment-head">
@@ -40,6 +50,7 @@ function Commitment({ commitment: c }: { commitment: CommitmentView }) {
         <span className={`badge commitment-${c.status}`}>{K.statuses[c.status]}</span>
         {c.overdue ? <span className="badge badge-overdue">{K.overdue}</span> : null}
       </div>
+      {context ? <p className="muted">{context}</p> : null}
       <dl className="commitment-facts">
         <div>
           <dt>{K.owner}</dt>

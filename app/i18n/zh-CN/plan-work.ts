@@ -78,4 +78,16 @@ export const planWork = {
     saved: "进展已提交",
     percent: (n: number) => `${n}%`,
   },
+  commitmentList: {
+    title: "承诺事项",
+    intro: "各方签署方案后的任务清单，按完成时限排列。本单位的事项可在此直接报告进展。",
+    who: { mine: "本单位的", all: "全部可见的" },
+    whoLabel: "范围",
+    states: { open: "未完成", overdue: "已逾期", done: "已完成", all: "全部" },
+    stateLabel: "状态",
+    plan: "所属方案",
+    none: "没有符合条件的承诺事项。",
+    pages: "承诺事项分页",
+    link: "查看全部承诺事项",
+  },
 };
