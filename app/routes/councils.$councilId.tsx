@@ -526,7 +526,7 @@ export default function CouncilPage() {
                 .map((a) => `${memberName.get(a.userId) ?? ""}（${partyName.get(a.partyId) ?? ""}）`)
                 .join("、") || "—"}
             </p>
-            {can.convene && m.status === "scheduled" && m.attendance.length === 0 ? (
+            {can.convene && m.changeable ? (
               <details className="meeting-change" open={failure?.target === `meeting-${m.id}` || undefined}>
                 <summary>{M.change}</summary>
                 {act(

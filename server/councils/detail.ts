@@ -27,6 +27,7 @@ import { significantPrefix } from "../regions";
 import { maskName, ticketBriefs } from "../tickets";
 import { councilMembers, LIST_PAGE, loadCouncil, mayOnCouncil, readableCouncil } from "./access";
 import { linkedTicketIds } from "./councils";
+import { whyFixed } from "./meetings";
 import { tally } from "./votes";
 
 async function meetingsOf(db: Queryable, councilId: number) {
@@ -56,6 +57,12 @@ async function meetingsOf(db: Queryable, councilId: number) {
   return ms.map((m) => ({
     ...m,
     attendance: present.filter((a) => a.meetingId === m.id),
+    /** The convener may still move or cancel it (the same rule the services apply). */
+    changeable:
+      whyFixed(
+        m,
+        present.some((a) => a.meetingId === m.id),
+      ) === null,
     items: items
       .filter((i) => i.meetingId === m.id)
       .map((i) => ({

@@ -175,17 +175,24 @@ async function announce(
 }
 
 /** A meeting the convener may still move or call off: announced, not cancelled, nobody's presence recorded yet. */
+/** Why a meeting can no longer be moved or cancelled, or null while it can (the council page asks too). */
+export function whyFixed(meeting: { status: string }, anyonePresent: boolean): string | null {
+  if (meeting.status === "cancelled") return "会议已取消";
+  if (meeting.status === "held") return "会议已召开，不能再改期或取消";
+  if (anyonePresent) return "已登记到会人员，会议已开始，不能再改期或取消";
+  return null;
+}
+
 async function changeableMeeting(tx: Tx, actor: Actor, meetingId: number) {
   const meeting = await loadMeeting(tx, meetingId);
   await asConvener(tx, actor, meeting.councilId);
-  if (meeting.status === "cancelled") throw new ConflictError("会议已取消");
-  if (meeting.status === "held") throw new ConflictError("会议已召开，不能再改期或取消");
   const present = await tx
     .select({ userId: attendance.userId })
     .from(attendance)
     .where(eq(attendance.meetingId, meetingId))
     .get();
-  if (present) throw new ConflictError("已登记到会人员，会议已开始，不能再改期或取消");
+  const reason = whyFixed(meeting, !!present);
+  if (reason) throw new ConflictError(reason);
   return meeting;
 }
 

@@ -174,5 +174,10 @@ describe("changing an announced meeting", () => {
     const again = await post("secretary", { intent: "cancel-meeting", reason: "合并到下次会议" });
     expect(again.status).toBe(409);
     expect(await again.text()).toContain("会议已取消");
+    // The page offers the change only for meetings that can still change: one fewer now.
+    const changes = (html: string) => html.split('class="meeting-change"').length - 1;
+    const after = await (await get(`${p.url}/councils/${councilId}`, { cookie: cookie.secretary! })).text();
+    expect(changes(page)).toBeGreaterThan(0);
+    expect(changes(after)).toBe(changes(page) - 1);
   });
 });
