@@ -48,21 +48,39 @@ async function addTickets(tx: Tx, through: number, limit?: number): Promise<{ ad
   return { added: rows.length, last: rows.at(-1)?.id ?? through };
 }
 
-/** The next chunk, recorded in `through`; the first creates the new index. */
-async function addChunk(tx: Tx, through: number, chunk: number): Promise<number> {
-  if (through === 0) {
+/**
+ * Where the rebuild stands, or null when there is nothing to do. Read inside each step's transaction:
+ * several portal processes may run the rebuild at once, and each step continues from the last one
+ * committed, whoever committed it.
+ */
+async function standing(tx: Tx): Promise<{ through: number } | null> {
+  const [state] = await tx.select().from(ticketSearchState).where(eq(ticketSearchState.id, 1));
+  if (!state || state.version >= SEARCH_TOKENS_VERSION) return null;
+  const [next] = await tx.all<{ n: number }>(
+    sql`select count(*) as n from sqlite_master where name = 'ticket_fts_next'`,
+  );
+  // A build whose table is gone (dropped by hand) starts again from the first ticket.
+  return { through: Number(next?.n) ? state.through : 0 };
+}
+
+/** The next chunk, recorded in `through` (the first creates the new index); null when there is nothing to do. */
+async function addChunk(tx: Tx, chunk: number): Promise<number | null> {
+  const at = await standing(tx);
+  if (!at) return null;
+  if (at.through === 0) {
     await tx.run(sql`drop table if exists ticket_fts_next`);
     await tx.run(sql`create virtual table ticket_fts_next using ${FTS_ARGUMENTS}`);
   }
-  const { added, last } = await addTickets(tx, through, chunk);
+  const { added, last } = await addTickets(tx, at.through, chunk);
   await tx.update(ticketSearchState).set({ through: last }).where(eq(ticketSearchState.id, 1));
   return added;
 }
 
 /** The tickets created since the last chunk, and the new index in the old one's place. */
 async function swapIn(tx: Tx): Promise<number> {
-  const [state] = await tx.select().from(ticketSearchState).where(eq(ticketSearchState.id, 1));
-  const { added } = await addTickets(tx, state!.through);
+  const at = await standing(tx);
+  if (!at) return 0;
+  const { added } = await addTickets(tx, at.through);
   await tx.run(sql`drop table ticket_fts`);
   await tx.run(sql`alter table ticket_fts_next rename to ticket_fts`);
   await tx
@@ -80,6 +98,8 @@ async function swapIn(tx: Tx): Promise<number> {
 async function mergeSegments(database: Database, signal?: AbortSignal): Promise<boolean> {
   while (!signal?.aborted) {
     const merged = await database.write(async (tx) => {
+      // Another process may have swapped the index in meanwhile.
+      if (!(await standing(tx))) return false;
       const changes = async () => Number((await tx.all<{ n: number }>(sql`select total_changes() as n`))[0]?.n);
       const before = await changes();
       await tx.run(sql`insert into ticket_fts_next (ticket_fts_next, rank) values ('merge', -500)`);
@@ -99,13 +119,8 @@ async function mergeSegments(database: Database, signal?: AbortSignal): Promise<
 export async function reindexSearch(database: Database, signal?: AbortSignal, chunk = CHUNK): Promise<number> {
   let done = 0;
   while (!signal?.aborted) {
-    const [state] = await database.db.select().from(ticketSearchState).where(eq(ticketSearchState.id, 1));
-    if (!state || state.version >= SEARCH_TOKENS_VERSION) break;
-    // A build whose table is gone (dropped by hand) starts again from the first ticket.
-    const [next] = await database.db.all<{ n: number }>(
-      sql`select count(*) as n from sqlite_master where name = 'ticket_fts_next'`,
-    );
-    const added = await database.write((tx) => addChunk(tx, Number(next?.n) ? state.through : 0, chunk));
+    const added = await database.write((tx) => addChunk(tx, chunk));
+    if (added === null) break;
     done += added;
     if (added < chunk) {
       if (await mergeSegments(database, signal)) done += await database.write(swapIn);

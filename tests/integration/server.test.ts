@@ -180,21 +180,26 @@ describe("HTTP", () => {
 });
 
 describe("search tokens from an earlier version", () => {
-  let t: TestDatabase;
+  const opened: TestDatabase[] = [];
+  const processes: PortalProcess[] = [];
   let p: TestPortal | undefined;
-  beforeAll(async () => {
-    t = await openTestDatabase({ demo: true });
-    await seedDemoTickets(t.database);
-  });
   afterAll(async () => {
+    for (const proc of processes) proc.kill();
     await p?.close();
-    await t?.close();
+    for (const t of opened) await t.close();
   });
 
-  it("are indexed again by the portal in the background once it starts, and it still serves meanwhile", async () => {
+  /** The demo's tickets, indexed under version 1 as far as the portal is told. */
+  async function underVersion1(): Promise<TestDatabase> {
+    const t = await openTestDatabase({ demo: true });
+    opened.push(t);
+    await seedDemoTickets(t.database);
     await t.database.db.update(ticketSearchState).set({ version: 1, through: 0 });
-    p = await startPortal({ DATABASE_URL: t.url, SEED_DEMO: "0", HOT_SPOT_DETECTION: "0" });
-    expect((await get(`${p.url}/healthz`)).status).toBe(200);
+    return t;
+  }
+
+  /** Once current: the new index alone, each ticket in it once, and a lone character finds every ticket holding it. */
+  async function expectRebuilt(t: TestDatabase) {
     await vi.waitFor(
       async () => {
         const [state] = await t.database.db.select().from(ticketSearchState);
@@ -204,7 +209,49 @@ describe("search tokens from an earlier version", () => {
     );
     const { rows } = await t.database.client.execute("select name from sqlite_master where name like 'ticket_fts%'");
     expect(rows.map((r) => String(r.name))).not.toContain("ticket_fts_next");
+    for (const ch of ["灯", "堵", "水"]) {
+      const found = await t.database.client.execute({
+        sql: "select rowid from ticket_fts where ticket_fts match ? order by rowid",
+        args: [`"${ch}"*`],
+      });
+      const holding = await t.database.client.execute({
+        sql: `select t.id from tickets t join categories c on c.id = t.category_id
+              where t.description like ?1 or t.address like ?1 or c.name like ?1 order by t.id`,
+        args: [`%${ch}%`],
+      });
+      expect(holding.rows.length).toBeGreaterThan(0);
+      expect({ ch, ids: found.rows.map((r) => Number(r.rowid)) }).toEqual({
+        ch,
+        ids: holding.rows.map((r) => Number(r.id)),
+      });
+    }
+  }
+
+  it("are indexed again by the portal in the background once it starts, and it still serves meanwhile", async () => {
+    const t = await underVersion1();
+    p = await startPortal({ DATABASE_URL: t.url, SEED_DEMO: "0", HOT_SPOT_DETECTION: "0" });
+    expect((await get(`${p.url}/healthz`)).status).toBe(200);
+    await expectRebuilt(t);
   });
+
+  it("are indexed again once, together, by two portal processes that start at the same time", async () => {
+    const t = await underVersion1();
+    const start = async () => {
+      const proc = spawnPortal({
+        NODE_ENV: "production",
+        DATABASE_URL: t.url,
+        PORT: String(await freePort()),
+        HOST: "127.0.0.1",
+        SEED_DEMO: "0",
+        HOT_SPOT_DETECTION: "0",
+        BACKGROUND_SWEEPS: "0",
+      });
+      processes.push(proc);
+      await proc.waitForOutput(/listening on/);
+    };
+    await Promise.all([start(), start()]);
+    await expectRebuilt(t);
+  }, 90_000);
 });
 
 describe("/healthz with the database gone", () => {
