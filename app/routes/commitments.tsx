@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ListPager } from "~/components/ListPager";
+import { Tabs } from "~/components/Tabs";
 import { Commitments, commitmentsStylesheet } from "~/components/plans/Commitments";
 import { t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
@@ -40,37 +41,13 @@ export default function CommitmentList() {
       <h1>{L.title}</h1>
       <p className="muted">{L.intro}</p>
       {mayChooseWho ? (
-        <nav aria-label={L.whoLabel}>
-          <ul className="queue-tabs">
-            {(["mine", "all"] as const).map((w) => (
-              <li key={w}>
-                <Link
-                  to={href({ who: w })}
-                  aria-current={w === who ? "page" : undefined}
-                  className={w === who ? "active" : undefined}
-                >
-                  {L.who[w]}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <Tabs label={L.whoLabel} tabs={["mine", "all"] as const} current={who} href={(w) => href({ who: w })}>
+          {(w) => L.who[w]}
+        </Tabs>
       ) : null}
-      <nav aria-label={L.stateLabel}>
-        <ul className="queue-tabs">
-          {states.map((s) => (
-            <li key={s}>
-              <Link
-                to={href({ state: s })}
-                aria-current={s === state ? "page" : undefined}
-                className={s === state ? "active" : undefined}
-              >
-                {L.states[s]}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <Tabs label={L.stateLabel} tabs={states} current={state} href={(s) => href({ state: s })}>
+        {(s) => L.states[s]}
+      </Tabs>
       {commitments.length === 0 ? (
         <p className="muted">{L.none}</p>
       ) : (

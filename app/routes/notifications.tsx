@@ -8,6 +8,7 @@ import { ListPager } from "~/components/ListPager";
 import type { loader as rootLoader } from "~/root";
 import { latestDigest, listNotifications, markRead } from "../../server/notifications";
 import styles from "~/styles/councils.css?url";
+import { Tabs } from "~/components/Tabs";
 
 const N = t.councils.notifications;
 
@@ -61,21 +62,14 @@ export default function Notifications() {
           <pre className="digest">{digest.body}</pre>
         </section>
       ) : null}
-      <nav aria-label={N.show}>
-        <ul className="queue-tabs">
-          {(["", "unread"] as const).map((tab) => (
-            <li key={tab}>
-              <Link
-                to={withQuery("/notifications", { show: tab })}
-                aria-current={tab === show ? "page" : undefined}
-                className={tab === show ? "active" : undefined}
-              >
-                {tab ? N.unreadTab(unreadTotal) : N.all}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <Tabs
+        label={N.show}
+        tabs={["", "unread"] as const}
+        current={show}
+        href={(tab) => withQuery("/notifications", { show: tab })}
+      >
+        {(tab) => (tab ? N.unreadTab(unreadTotal) : N.all)}
+      </Tabs>
       {notices.length === 0 ? <p className="muted">{unread ? N.noneUnread : N.none}</p> : null}
       <ul className="notification-list">
         {notices.map((n) => (

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field, SelectField } from "~/components/Field";
 import { DeadlineBadges } from "~/components/tickets/Deadline";
 import { TicketFilterFields } from "~/components/tickets/TicketFilterFields";
+import { Tabs } from "~/components/Tabs";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { loadOrThrow } from "~/lib/forms.server";
@@ -84,21 +85,9 @@ export default function TicketQueue() {
       </div>
 
       {queues.length > 1 ? (
-        <nav aria-label={T.list.queuesLabel}>
-          <ul className="queue-tabs">
-            {queues.map((q) => (
-              <li key={q}>
-                <Link
-                  to={hrefWith(filters, { queue: q })}
-                  aria-current={q === queue ? "page" : undefined}
-                  className={q === queue ? "active" : undefined}
-                >
-                  {T.queues[q]}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <Tabs label={T.list.queuesLabel} tabs={queues} current={queue} href={(q) => hrefWith(filters, { queue: q })}>
+          {(q) => T.queues[q]}
+        </Tabs>
       ) : null}
 
       <details className="card filters" open={Object.values(filters).some(Boolean) || undefined}>

@@ -182,7 +182,7 @@ export async function commitmentsPage(
   const db = database.db;
   const c = planCommitments;
   const ownOrgIds = orgIdsWith(actor, "edit:plan-rows");
-  const who = ownOrgIds.length && f.who !== "all" ? "mine" : "all";
+  const who: "mine" | "all" = ownOrgIds.length && f.who !== "all" ? "mine" : "all";
   const today = beijingDate(now);
   const key = sql<string>`coalesce(${c.deadline}, ${NO_DEADLINE})`;
   const at = decodeCursor(f.cursor);
