@@ -377,6 +377,8 @@ export async function listTickets(database: Database, actor: Actor, input: unkno
   // way to the matches (searchCondition): a rare term's are gathered, a common term's tested in the walk.
   const search = match ? await searchCondition(database, match) : null;
   const { smallSet } = planBounds;
+  // The one status the page holds, when the queue or a filter says so.
+  const oneStatus = f.status ?? (f.queue === "to_dispatch" ? "received" : undefined);
   const gather = search
     ? !search.walked
     : (await countUpTo(database, and(...scoped(countingDrive(actor))), smallSet)) < smallSet;
@@ -386,7 +388,7 @@ export async function listTickets(database: Database, actor: Actor, input: unkno
       : gather
         ? countingDrive(actor)
         : byDeadline && DEADLINE_WALK.includes(f.queue)
-          ? UNACCEPTED.includes(f.status ?? (f.queue === "to_dispatch" ? "received" : "closed"))
+          ? oneStatus && UNACCEPTED.includes(oneStatus)
             ? "unaccepted"
             : "deadline"
           : "status";
