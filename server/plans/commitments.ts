@@ -155,7 +155,7 @@ export const commitmentStates = ["open", "overdue", "done", "all"] as const;
 export type CommitmentState = (typeof commitmentStates)[number];
 
 const commitmentsPageSchema = z.object({
-  who: z.enum(["mine", "all"]).optional(),
+  who: z.enum(["mine", "all"]).optional().catch(undefined),
   state: z.enum(commitmentStates).catch("open"),
   cursor: z.string().max(200).optional(),
 });
@@ -185,7 +185,9 @@ export async function commitmentsPage(
   const who: "mine" | "all" = ownOrgIds.length && f.who !== "all" ? "mine" : "all";
   const today = beijingDate(now);
   const key = sql<string>`coalesce(${c.deadline}, ${NO_DEADLINE})`;
+  // A cursor names the last row's deadline day as a time; one no page made is the first page.
   const at = decodeCursor(f.cursor);
+  const afterDay = at && Math.abs(at[0]) <= 8.64e15 ? new Date(at[0]).toISOString().slice(0, 10) : null;
   const found = await db
     .select({ id: c.id, key })
     .from(c)
@@ -197,7 +199,7 @@ export async function commitmentsPage(
         f.state === "open" ? ne(c.status, "done") : undefined,
         f.state === "overdue" ? and(ne(c.status, "done"), lt(c.deadline, today)) : undefined,
         f.state === "done" ? eq(c.status, "done") : undefined,
-        at ? afterCursor(key, c.id, new Date(at[0]).toISOString().slice(0, 10), at[1], "asc") : undefined,
+        at && afterDay ? afterCursor(key, c.id, afterDay, at[1], "asc") : undefined,
       ),
     )
     .orderBy(asc(key), asc(c.id))

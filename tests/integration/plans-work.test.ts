@@ -349,6 +349,10 @@ describe("the commitments list across plans", () => {
     const housing = await (await get("/commitments?who=mine", "housing")).text();
     expect(housing).toContain("协调错时停车");
     expect(housing).not.toContain("夜间巡查");
+    // Query values no page made give the first page, not an error.
+    const odd = Buffer.from(`${Number.MAX_SAFE_INTEGER}:1`).toString("base64url");
+    for (const query of [`cursor=${odd}`, "cursor=%%%", "who=everyone&state=soon"])
+      expect((await get(`/commitments?${query}`, "property")).status, query).toBe(200);
     // Signed out: to the sign-in page.
     const out = await fetch(`${p.url}/commitments`, { redirect: "manual" });
     expect(out.status).toBe(302);
