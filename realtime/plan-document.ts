@@ -36,6 +36,22 @@ export function parsePlanDocumentName(name: string): PlanDocumentName | null {
 
 export const listRows = (doc: Y.Doc, listKey: string) => doc.getArray<Y.Map<string>>(`list:${listKey}`);
 
+/** Replaces the plan text with these paragraphs, as y-prosemirror stores TipTap's (the demo and the tests write plans). */
+export function writeText(doc: Y.Doc, paragraphs: string[]) {
+  const fragment = doc.getXmlFragment(PLAN_TEXT_FIELD);
+  fragment.delete(0, fragment.length);
+  fragment.insert(
+    0,
+    paragraphs.map((p) => {
+      const el = new Y.XmlElement("paragraph");
+      const text = new Y.XmlText();
+      text.insert(0, p);
+      el.insert(0, [text]);
+      return el;
+    }),
+  );
+}
+
 /** A new row for a list (the browser adds rows this way; ids keep a row's identity across edits). */
 export function newRow(values: PlanRow, id: string = crypto.randomUUID()): Y.Map<string> {
   const row = new Y.Map<string>();

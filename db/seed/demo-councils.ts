@@ -2,11 +2,12 @@
  * DOMAIN.md's council examples as demo councils, each at a different stage,
  * played through the real services (so every stage change, report, ballot,
  * signature and ticket event is what the portal itself would have written):
- * - 西河沿 overtime parking: decided and implemented, now in residents' review;
+ * - 西河沿 overtime parking: decided, its plan signed by every party, implemented, now in residents' review,
+ *   with the parties' commitments done, under way and one overdue;
  * - 新安中里 garage noise: whistled, two departments reported, one not yet;
  * - 黄寺大街24号院's 30-metre road: three property units deliberating, meeting scheduled;
  * - 曙光花园 waste sorting: six parties, decision by consensus, in implementation.
- * The councils that reached deliberation have their plan (一方案三清单, empty: the
+ * The other councils that reached deliberation have their plan (一方案三清单, empty: the
  * parties write it in the live editor).
  * Communities without demo accounts act through the admin account holding that
  * community's (or department's) role for the occasion: the history names the
@@ -14,7 +15,7 @@
  */
 import { and, asc, eq, lt } from "drizzle-orm";
 import type { Database } from "../client";
-import { councils, organisations, tickets, users, type OrgKind, type Role } from "../schema";
+import { councils, organisations, planCommitments, tickets, users, type OrgKind, type Role } from "../schema";
 import {
   blowWhistle,
   castBallot,
@@ -33,7 +34,11 @@ import {
   signDecision,
 } from "../../server/councils";
 import { loadActor } from "../../server/identity/sessions";
-import { createPlan } from "../../server/plans";
+import { createDocumentServer } from "../../realtime/documents";
+import { listRows, newRow, planDocumentName, writeText } from "../../realtime/plan-document";
+import { createDocumentStore } from "../../realtime/store";
+import { createPlan, freezeVersion, signVersion, updateCommitment } from "../../server/plans";
+import { beijingDate } from "../../server/tickets";
 import type { Actor } from "../../server/identity/permissions";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -90,6 +95,79 @@ export async function seedDemoCouncils(database: Database, now = new Date()): Pr
       .map((r) => r.number)
       .join(" ");
   };
+  /**
+   * 西河沿's plan as the parties wrote it after the vote, signed by every party the day after: the last
+   * signature makes each party's tasks its commitments and moves the council to implementation. Then the
+   * work as the parties reported it — two tasks done, two under way, the property company's signs overdue.
+   */
+  const seedXiheyanPlan = async () => {
+    const day = (days: number) => beijingDate(new Date(now.getTime() + days * DAY));
+    const units = {
+      community: "西河沿社区居委会",
+      traffic: "北京市公安局公安交通管理局西城交通支队",
+      enforcement: "西城区城市管理综合行政执法局",
+      property: "北京宣房大德物业管理有限公司",
+    };
+    const tasks: { unit: keyof typeof units; task: string; target: string; deadline: string }[] = [
+      { unit: "community", task: "入户宣传错时停车", target: "300户", deadline: day(-25) },
+      { unit: "traffic", task: "施划夜间临时泊位", target: "40个", deadline: day(-20) },
+      { unit: "enforcement", task: "白天占道停车巡查", target: "每日两次", deadline: day(45) },
+      { unit: "property", task: "夜间车辆引导", target: "每晚19:00—21:00", deadline: day(20) },
+      { unit: "property", task: "设置错时停车提示牌", target: "6块", deadline: day(-3) },
+    ];
+    const secretary = await actorOf("secretary");
+    const signers = [
+      secretary,
+      await actorOf("property"),
+      as(units.traffic, "department_officer"),
+      as(units.enforcement, "department_officer"),
+    ];
+    const documents = createDocumentServer(createDocumentStore(database), { log: () => undefined });
+    try {
+      await documents.change(planDocumentName(xiheyanPlan), (doc) => {
+        writeText(doc, [
+          "一、问题：西河沿街两侧车辆长时间占道停放，早晚高峰通行困难，救护车进出受阻。",
+          "二、措施：实行夜间（19:00—次日7:00）错时停车，施划临时泊位，白天加强巡查，物业引导车辆。",
+          "三、监督：社区每月公示落实情况，居民代表参与评价。",
+        ]);
+        listRows(doc, "problems").push([
+          newRow({ problem: "早晚高峰占道停车", location: "西河沿街", cause: "周边车位不足" }),
+          newRow({ problem: "救护车通道受阻", location: "西河沿街东口", cause: "夜间车辆无序停放" }),
+        ]);
+      });
+      for (const [unit, name] of Object.entries(units))
+        await documents.change(planDocumentName(xiheyanPlan, org(name).id), (doc) =>
+          listRows(doc, "tasks").push(
+            tasks
+              .filter((t) => t.unit === unit)
+              .map(({ task, target, deadline }) => newRow({ task, target, deadline })),
+          ),
+        );
+      const version = await freezeVersion(database, documents, secretary, xiheyanPlan, at(29, 15));
+      for (const signer of signers) await signVersion(database, documents, signer, xiheyanPlan, version.id, at(28));
+    } finally {
+      await documents.close();
+    }
+    const commitment = async (task: string) =>
+      (await db
+        .select()
+        .from(planCommitments)
+        .where(and(eq(planCommitments.planId, xiheyanPlan), eq(planCommitments.task, task)))
+        .get())!.id;
+    const reports: [Actor, string, object, Date][] = [
+      [secretary, "入户宣传错时停车", { status: "done", progress: 100, note: "已走访300户，张贴告示12处" }, at(24)],
+      [signers[2]!, "施划夜间临时泊位", { status: "done", progress: 100, note: "40个临时泊位已施划完毕" }, at(19)],
+      [
+        signers[3]!,
+        "白天占道停车巡查",
+        { status: "in_progress", progress: 50, note: "每日两次巡查，已劝离占道车辆86辆次" },
+        at(5),
+      ],
+      [signers[1]!, "夜间车辆引导", { status: "in_progress", progress: 60, note: "安排两名保安每晚引导" }, at(7)],
+    ];
+    for (const [actor, task, report, when] of reports)
+      await updateCommitment(database, actor, await commitment(task), report, when);
+  };
   const firstItem = async (actor: Actor, councilId: number) => {
     const detail = await getCouncil(database, actor, councilId);
     const meeting = detail.meetings.at(-1)!;
@@ -127,7 +205,7 @@ export async function seedDemoCouncils(database: Database, now = new Date()): Pr
   );
   await changeStage(database, secretary, xiheyan, { to: "review" }, at(34));
   await changeStage(database, secretary, xiheyan, { to: "deliberation", note: "各方确认参会" }, at(33));
-  await createPlan(database, secretary, { kind: "council", id: xiheyan }, {}, at(33));
+  const xiheyanPlan = await createPlan(database, secretary, { kind: "council", id: xiheyan }, {}, at(33));
   await scheduleMeeting(
     database,
     secretary,
@@ -170,17 +248,7 @@ export async function seedDemoCouncils(database: Database, now = new Date()): Pr
     );
     await publishDecision(database, secretary, decisionId, at(29));
   }
-  await changeStage(
-    database,
-    secretary,
-    xiheyan,
-    {
-      to: "implementation",
-      implementationOrgId: org("北京市公安局公安交通管理局西城交通支队").id,
-      implementationDue: localBeijing(at(10)),
-    },
-    at(28),
-  );
+  await seedXiheyanPlan();
   await changeStage(
     database,
     secretary,

@@ -4,30 +4,13 @@
  * then broadcast like a client's update): what the plan-work tests start from.
  */
 import { desc, eq } from "drizzle-orm";
-import * as Y from "yjs";
 import { tickets } from "../../db/schema";
-import { listRows, newRow, PLAN_TEXT_FIELD, planDocumentName } from "../../realtime/plan-document";
+import { listRows, newRow, planDocumentName, writeText } from "../../realtime/plan-document";
 import { createCouncil } from "../../server/councils";
 import type { Actor } from "../../server/identity";
 import { createPlan, freezeVersion, signVersion } from "../../server/plans";
 import type { Portal } from "../../server/app";
 import { actorOf, orgId } from "./database";
-
-/** Replaces the plan text with these paragraphs, as y-prosemirror stores TipTap's. */
-export function writeText(doc: Y.Doc, paragraphs: string[]) {
-  const fragment = doc.getXmlFragment(PLAN_TEXT_FIELD);
-  fragment.delete(0, fragment.length);
-  fragment.insert(
-    0,
-    paragraphs.map((p) => {
-      const el = new Y.XmlElement("paragraph");
-      const text = new Y.XmlText();
-      text.insert(0, p);
-      el.insert(0, [text]);
-      return el;
-    }),
-  );
-}
 
 export interface PlanFixture {
   councilId: number;

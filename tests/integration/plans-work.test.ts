@@ -80,7 +80,14 @@ describe("from plan to work", () => {
     const told = await p.portal.database.db
       .select()
       .from(notifications)
-      .where(and(eq(notifications.userId, f.actors.secretary.userId), eq(notifications.kind, "commitment_overdue")));
+      .where(
+        and(
+          eq(notifications.userId, f.actors.secretary.userId),
+          eq(notifications.kind, "commitment_overdue"),
+          // The fixture's council (the demo's own plan has an overdue commitment too).
+          eq(notifications.link, `/councils/${f.councilId}`),
+        ),
+      );
     expect(told.map((n) => [n.title, n.body, n.link])).toEqual([
       ["承诺事项逾期：北京宣房大德物业管理有限公司", "施划临时泊位（完成时限 2020-06-30）", `/councils/${f.councilId}`],
     ]);
