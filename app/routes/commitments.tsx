@@ -58,7 +58,7 @@ export default function CommitmentList() {
             const owner = planOwners[c.planId];
             return (
               <>
-                {L.plan}：<Link to={`/plans/${c.planId}`}>{owner?.title ?? c.planId}</Link>
+                {L.plan}：<Link to={`/plans/${c.planId}`}>{owner ? t.plans.planOf(owner.title) : c.planId}</Link>
               </>
             );
           }}
