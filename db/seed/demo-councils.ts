@@ -96,7 +96,7 @@ export async function seedDemoCouncils(database: Database, now = new Date()): Pr
       .join(" ");
   };
   /**
-   * 西河沿's plan as the parties wrote it after the vote, signed by every party the day after: the last
+   * 西河沿's plan as the parties wrote it after the vote, signed by every party two days later: the last
    * signature makes each party's tasks its commitments and moves the council to implementation. Then the
    * work as the parties reported it — two tasks done, two under way, the property company's signs overdue.
    */
