@@ -146,6 +146,8 @@ export async function seedDemoCouncils(database: Database, now = new Date()): Pr
       const version = await freezeVersion(database, documents, secretary, xiheyanPlan, at(29, 15));
       for (const signer of signers) await signVersion(database, documents, signer, xiheyanPlan, version.id, at(28));
     } finally {
+      // Stored as snapshots, as a server leaves its documents when it shuts down: no log rows behind.
+      await documents.settle();
       await documents.close();
     }
     const commitment = async (task: string) =>
