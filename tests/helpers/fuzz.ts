@@ -209,6 +209,14 @@ function printable(c: FormCase): FormCase {
 // ——— What the database did ———
 
 /**
+ * Changes no request is answerable for, which the ledger's checks leave out: a session's sliding expiry;
+ * the realtime server folding a live document's stored updates into its snapshot and deleting the rows it
+ * folded (decision 0012) — in the background, on its own timers, after whatever earlier request changed
+ * the document, and never changing what the document holds.
+ */
+export const BACKGROUND_CHANGES = ["sessions:UPDATE", "realtime_documents:UPDATE", "realtime_updates:DELETE"];
+
+/**
  * Counts every row inserted, updated or deleted in any table, on any
  * connection (the import writes on its own), through triggers added to the
  * test's database — so "nothing stored" covers every table, not a chosen few.

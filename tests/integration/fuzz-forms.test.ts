@@ -15,6 +15,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoIds, FORM_TARGETS, type DemoIds, type FormTarget } from "../helpers/form-targets";
 import {
+  BACKGROUND_CHANGES,
   bodyOf,
   ChangeLedger,
   describeCase,
@@ -32,8 +33,7 @@ let ledger: ChangeLedger;
 let ids: DemoIds;
 const cookies = new Map<string, string>();
 
-/** Changes no request is answerable for: a session's sliding expiry. */
-const ALWAYS_IGNORED = ["sessions:UPDATE"];
+const ALWAYS_IGNORED = BACKGROUND_CHANGES;
 
 beforeAll(async () => {
   portal = await startPortal({ SEED_DEMO: "1", HOT_SPOT_DETECTION: "0", BACKGROUND_SWEEPS: "0" });
