@@ -7,6 +7,7 @@ import {
   STAGE_COLOURS,
   statusMatters,
   type MapCaseMarker,
+  type MapHotSpot,
   type MapSelection,
   type MapView,
 } from "~/components/map/CaseMap";
@@ -19,6 +20,9 @@ import { selectedFilterChoices } from "~/lib/ticket-filters.server";
 import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import styles from "~/styles/map.css?url";
 import { firstClusters, mapCases, mapFilterSchema, MAX_ZOOM } from "../../server/map";
+import type { Database } from "../../db/client";
+import { can, type Actor } from "../../server/identity";
+import { hotSpotFeatures } from "../../server/insights";
 import { listRegions } from "../../server/regions";
 import { queueRole } from "../../server/tickets";
 
@@ -62,6 +66,28 @@ function areaView(regions: { code: string; lon: number | null; lat: number | nul
   return district ? { lon: district.lon!, lat: district.lat!, zoom: zoomForCode[6]! } : null;
 }
 
+/**
+ * The hot spots the actor may read under the map's area, category and time filters, as last detected
+ * (decision 0014), with what the layer and its panel show. They come with the page, like the cases:
+ * fetched apart, their arrival cost the first map another frame (decision 0013). Someone who may see
+ * the map but not insights gets none.
+ */
+async function mapHotSpots(database: Database, actor: Actor, filters: Record<string, string>): Promise<MapHotSpot[]> {
+  if (!can(actor, "read:insight")) return [];
+  const { regionCode, categoryId, from, to } = filters;
+  const { features } = await hotSpotFeatures(database, actor, { regionCode, categoryId, from, to });
+  return features.map(({ geometry: { coordinates }, properties: p }) => ({
+    lon: coordinates[0],
+    lat: coordinates[1],
+    family: p.family,
+    ticketCount: p.ticketCount,
+    radiusM: p.radiusM,
+    trend: p.trend,
+    score: p.score,
+    link: p.link,
+  }));
+}
+
 const viewText = (v: MapView) => `${v.lon.toFixed(5)},${v.lat.toFixed(5)},${v.zoom.toFixed(2)}`;
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
@@ -78,11 +104,12 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   view ??= CITY_VIEW;
   // The flow and the first view's clusters come with the page: fetched after hydration, their answers
   // waited behind the map's first frames, and each arrival cost more frames (decision 0013).
-  const [choices, flow, first] = await loadOrThrow(() =>
+  const [choices, flow, first, hotSpots] = await loadOrThrow(() =>
     Promise.all([
       selectedFilterChoices(context.database, filters),
       mapCases(context.database, actor, filters),
       firstClusters(context.database, actor, filters, view),
+      mapHotSpots(context.database, actor, filters),
     ]),
   );
   return {
@@ -93,6 +120,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     choices,
     flow,
     first,
+    hotSpots,
     // "Open as a list" goes to the staff queues' 全部; other roles that see the map have no such list.
     staffQueues: queueRole(actor) !== "resident",
   };
@@ -353,6 +381,7 @@ export default function MapPage() {
           query={data.query}
           cases={cases}
           selectedCase={selection?.kind === "case" ? selection.key : null}
+          hotSpots={data.hotSpots}
           view={data.view}
           first={data.first}
           heatmap={heatmap}

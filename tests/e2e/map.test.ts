@@ -63,6 +63,33 @@ function rendered(page: Page, layer: string) {
   }, layer);
 }
 
+/**
+ * How far, in pixels, the SVG district outlines lie from where the map itself puts the same points
+ * (each district's first vertex), for the districts named or all; and how many outlines there are.
+ */
+function districtOffset(page: Page, names?: string[]) {
+  return page.evaluate(async (names) => {
+    const map = (window as unknown as { roundtableMap: MapboxMap }).roundtableMap;
+    const geo = (await (await fetch("/geo/beijing-districts.geojson")).json()) as GeoJSON.FeatureCollection<
+      GeoJSON.Polygon | GeoJSON.MultiPolygon,
+      { name: string }
+    >;
+    const box = map.getContainer().getBoundingClientRect();
+    let worst = 0;
+    for (const f of geo.features) {
+      if (names && !names.includes(f.properties.name)) continue;
+      const path = document.querySelector<SVGPathElement>(`.district-overlay path[data-name="${f.properties.name}"]`)!;
+      const g = f.geometry;
+      const [lon, lat] = (g.type === "Polygon" ? g.coordinates[0]![0] : g.coordinates[0]![0]![0]) as [number, number];
+      const start = path.getPointAtLength(0);
+      const screen = new DOMPoint(start.x, start.y).matrixTransform(path.getScreenCTM()!);
+      const expected = map.project([lon, lat]);
+      worst = Math.max(worst, Math.hypot(screen.x - box.left - expected.x, screen.y - box.top - expected.y));
+    }
+    return { worst, outlines: document.querySelectorAll(".district-overlay path").length };
+  }, names);
+}
+
 const zoomOf = (page: Page) =>
   page.evaluate(() => (window as unknown as { roundtableMap: MapboxMap }).roundtableMap.getZoom());
 
@@ -88,6 +115,9 @@ describe("the case map", () => {
     expect(counted + singles.length).toBe(total);
     expect(await page.locator(".cluster-count").count()).toBe(clusters.length);
     expect(await page.locator(".district-label", { hasText: "西城区" }).count()).toBe(1);
+    // The districts are drawn under the canvas as SVG, where the map puts them (at street zoom too, below).
+    expect(await districtOffset(page)).toEqual({ worst: expect.any(Number), outlines: 16 });
+    expect((await districtOffset(page)).worst).toBeLessThan(1);
     // The demo's recurring problems are hot spots, drawn under the clusters as discs.
     await expect.poll(async () => (await rendered(page, "hot-spots")).length, { timeout: 15_000 }).toBeGreaterThan(0);
     const hot = await rendered(page, "hot-spots");
@@ -108,7 +138,29 @@ describe("the case map", () => {
       .toBeGreaterThan(1);
     await expect.poll(() => new URL(page.url()).searchParams.get("v")).toMatch(/^116\.\d+,39\.\d+,\d+\.\d+$/);
 
+    // At street zoom on a corner of 西城区, the outline still lies where the map puts it.
+    await page.evaluate(async () => {
+      const map = (window as unknown as { roundtableMap: MapboxMap }).roundtableMap;
+      const geo = await (await fetch("/geo/beijing-districts.geojson")).json();
+      const xicheng = geo.features.find((f: { properties: { name: string } }) => f.properties.name === "西城区");
+      const g = xicheng.geometry;
+      map.jumpTo({ center: g.type === "Polygon" ? g.coordinates[0][0] : g.coordinates[0][0][0], zoom: 17.3 });
+    });
+    expect((await districtOffset(page, ["西城区"])).worst).toBeLessThan(1);
+
     expect(outside).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("shows hot spots only to those who may read insights", async () => {
+    await detectHotSpots(env.portal.portal.database);
+    const { context, page, problems } = await signedInWatching("property");
+    await openMap(page);
+    expect(await rendered(page, "hot-spots")).toEqual([]);
+    // Not drawn, and not sent either: the page's data names no hot spot.
+    expect(await page.content()).not.toContain("/insights/hot-spots/");
+    expect((await rendered(page, "ticket-clusters")).length).toBeGreaterThan(0);
     expect(problems).toEqual([]);
     await context.close();
   });

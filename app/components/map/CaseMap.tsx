@@ -1,7 +1,8 @@
 import type * as MapboxGl from "mapbox-gl";
 import type { GeoJSONSource, Map as MapboxMap, Marker } from "mapbox-gl";
 import { useEffect, useRef, useState } from "react";
-import { createMap, loadMapbox, styleFor, useMapBase, whenStyled } from "~/components/map/base";
+import { createMap, isOfflineBase, loadMapbox, styleFor, useMapBase, whenStyled } from "~/components/map/base";
+import { overlayDistricts, type DistrictFeature } from "~/components/map/district-overlay";
 import preloadedMapbox from "~/components/map/mapbox.client";
 import { t } from "~/i18n";
 import type { Bounds } from "../../../server/map";
@@ -47,7 +48,6 @@ const HOT = "#d9822b";
 const HOT_RISING = "#b3261e";
 /** Screen pixels per metre on the ground at zoom 8 at Beijing's latitude (256-pixel tiles). */
 const PIXELS_PER_METRE_AT_8 = 256 / (156_543.03 * Math.cos((40 * Math.PI) / 180));
-const hotSpotsUrl = (query: string) => `/map/hot-spots?${query}`;
 
 /** The flow's colours, 未诉先办 → 评价. */
 export const STAGE_COLOURS: Record<string, string> = {
@@ -59,48 +59,108 @@ export const STAGE_COLOURS: Record<string, string> = {
   review: "#8a6d1f",
 };
 
-const casesGeoJson = (cases: MapCaseMarker[]) => ({
-  type: "FeatureCollection",
-  features: cases.map((c) => ({
-    type: "Feature",
-    geometry: { type: "Point", coordinates: [c.lon, c.lat] },
-    properties: { key: c.key, stage: c.stage },
-  })),
+/** A hot spot as the map draws it (`hotSpotFeatures` of the insights domain, trimmed by the page's loader). */
+export interface MapHotSpot {
+  lon: number;
+  lat: number;
+  family: string;
+  ticketCount: number;
+  radiusM: number;
+  trend: string;
+  score: number;
+  link: string;
+}
+
+/**
+ * Every circle of ours but the hot spots paints from its feature's own properties, so all of them share
+ * one WebGL program. Without a GPU each program is compiled in software, ~15 ms of a first map, and
+ * mapbox-gl compiles one per mix of constant and data-driven paint properties (decision 0013).
+ */
+const MARKER_PAINT = {
+  "circle-color": ["get", "fill"],
+  "circle-radius": ["get", "radius"],
+  "circle-opacity": ["get", "opacity"],
+  "circle-stroke-color": ["get", "stroke"],
+  "circle-stroke-width": ["get", "strokeWidth"],
+} as const;
+
+const markerPaint = (fill: string, radius: number, stroke: string, strokeWidth: number, opacity = 1) => ({
+  fill,
+  radius,
+  stroke,
+  strokeWidth,
+  opacity,
 });
 
-/** Where the councils meet: each meeting with a position, as a point that opens its case. */
-const meetingsGeoJson = (cases: MapCaseMarker[]) => ({
-  type: "FeatureCollection",
-  features: cases.flatMap((c) =>
-    c.meetings
-      .filter((m) => m.lon != null && m.lat != null)
-      .map((m) => ({
-        type: "Feature",
-        geometry: { type: "Point", coordinates: [m.lon, m.lat] },
-        properties: { key: c.key, meetingId: m.id, status: m.status },
-      })),
-  ),
+const point = (coordinates: [number, number], properties: Record<string, unknown>) => ({
+  type: "Feature",
+  geometry: { type: "Point", coordinates },
+  properties,
 });
 
-/** Lines from a case to each party placed on the map (residents have no place of their own). */
-const partyLines = (c: MapCaseMarker | undefined) => ({
-  type: "FeatureCollection",
-  features: (c?.parties ?? [])
-    .filter((p) => p.lon != null && p.lat != null && (p.lon !== c!.lon || p.lat !== c!.lat))
-    .map((p) => ({
+/**
+ * Everything on the map but the tickets, as one source: hot spots, the selected case's lines to its
+ * parties (residents have no place of their own), the councils' meeting places, and the cases. Each
+ * source is its own tiles to cut in the worker and hand back for every view; four sources cost a first
+ * map ~40 ms more than one (decision 0013). Layers pick their part by `kind`.
+ */
+function overlayGeoJson(cases: MapCaseMarker[], selected: MapCaseMarker | undefined, hotSpots: MapHotSpot[]) {
+  const features: unknown[] = hotSpots.map((h) =>
+    point([h.lon, h.lat], {
+      kind: "hot-spot",
+      family: h.family,
+      ticketCount: h.ticketCount,
+      radiusM: h.radiusM,
+      trend: h.trend,
+      score: h.score,
+      link: h.link,
+    }),
+  );
+  for (const p of selected?.parties ?? []) {
+    if (p.lon == null || p.lat == null || (p.lon === selected!.lon && p.lat === selected!.lat)) continue;
+    features.push({
       type: "Feature",
       geometry: {
         type: "LineString",
         coordinates: [
-          [c!.lon, c!.lat],
-          [p.lon!, p.lat!],
+          [selected!.lon, selected!.lat],
+          [p.lon, p.lat],
         ],
       },
-      properties: { status: statusMatters(c!.stage) ? p.status : "settled" },
-    })),
-});
+      properties: { kind: "party-line", status: statusMatters(selected!.stage) ? p.status : "settled" },
+    });
+  }
+  for (const c of cases)
+    for (const m of c.meetings) {
+      if (m.lon == null || m.lat == null) continue;
+      const stroke = m.status === "held" ? "#7b8794" : "#1f2933";
+      features.push(
+        point([m.lon, m.lat], {
+          kind: "meeting",
+          key: c.key,
+          meetingId: m.id,
+          status: m.status,
+          ...markerPaint("#ffffff", 6, stroke, 3),
+        }),
+      );
+    }
+  for (const c of cases) {
+    const fill = STAGE_COLOURS[c.stage] ?? "#555555";
+    features.push(
+      point([c.lon, c.lat], { kind: "case", key: c.key, stage: c.stage, ...markerPaint(fill, 11, "#ffffff", 3) }),
+    );
+  }
+  return { type: "FeatureCollection", features };
+}
 
-const selectedCase = (cases: MapCaseMarker[], key: string | null) => cases.find((c) => c.key === key);
+const ofKind = (kind: string) => ["==", ["get", "kind"], kind];
+
+const overlayOf = (p: { cases: MapCaseMarker[]; selectedCase: string | null; hotSpots: MapHotSpot[] }) =>
+  overlayGeoJson(
+    p.cases,
+    p.cases.find((c) => c.key === p.selectedCase),
+    p.hotSpots,
+  );
 
 /** Where a party stands matters while the case waits on it: reporting to a whistle, signing the plan. */
 export const statusMatters = (stage: string) => stage === "whistle" || stage === "plan";
@@ -108,10 +168,33 @@ export const statusMatters = (stage: string) => stage === "whistle" || stage ===
 type Feature = {
   type: "Feature";
   geometry: { type: "Point"; coordinates: [number, number] };
-  properties: { cluster: boolean; count: number; expansionZoom?: number; stacked?: boolean; ticketId?: number };
+  properties: {
+    cluster: boolean;
+    count: number;
+    expansionZoom?: number;
+    stacked?: boolean;
+    ticketId?: number;
+    status?: string;
+  };
 };
 
-const collection = (features: Feature[]) => ({ type: "FeatureCollection", features });
+const OPEN = "#0b5cad";
+const CLOSED = "#6b7785";
+const CLUSTER = "#b3261e";
+
+/** The view's clusters and tickets, each with the paint MARKER_PAINT reads. */
+const collection = (features: Feature[]) => ({
+  type: "FeatureCollection",
+  features: features.map((f) => ({
+    ...f,
+    properties: {
+      ...f.properties,
+      ...(f.properties.cluster
+        ? markerPaint(CLUSTER, clusterRadius(f.properties.count), "#ffffff", 2, 0.82)
+        : markerPaint(f.properties.status === "closed" ? CLOSED : OPEN, 7, "#ffffff", 2)),
+    },
+  })),
+});
 
 /** The clusters a page starts with (server/map firstClusters): those of a screen around its view. */
 export type FirstView = Bounds & { zoom: number; features: Feature[] };
@@ -139,9 +222,9 @@ function firstInView(first: FirstView | null, m: MapboxMap): InView | null {
   return { features, total: features.reduce((n, f) => n + f.properties.count, 0) };
 }
 
-const OPEN = "#0b5cad";
-const CLOSED = "#6b7785";
-const CLUSTER = "#b3261e";
+/** A cluster's radius in pixels by how many tickets it holds. */
+const clusterRadius = (count: number) =>
+  count < 10 ? 13 : count < 100 ? 17 : count < 1000 ? 22 : count < 10000 ? 27 : 32;
 
 /** 12345 → "1.2万": cluster labels stay short at city zoom. */
 function shortCount(n: number): string {
@@ -167,6 +250,7 @@ export function CaseMap(props: {
   query: string;
   cases: MapCaseMarker[];
   selectedCase: string | null;
+  hotSpots: MapHotSpot[];
   view: MapView;
   first: FirstView | null;
   heatmap: boolean;
@@ -189,6 +273,13 @@ export function CaseMap(props: {
     const countMarkers: Marker[] = [];
     let inflight: AbortController | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let removeDistricts = () => undefined as void;
+    // On our own base the districts are SVG under the canvas; over a configured base, layers on top of it.
+    const svgDistricts = isOfflineBase(base);
+    // The page preloads the districts (its links): names, and on our own base the outlines too.
+    const districts = fetch("/geo/beijing-districts.geojson")
+      .then((response) => response.json() as Promise<{ features: DistrictFeature[] }>)
+      .catch(() => null);
 
     loadMapbox(base, preloadedMapbox)
       .then(async (mapboxgl: typeof MapboxGl) => {
@@ -196,7 +287,7 @@ export function CaseMap(props: {
         const { view } = latest.current;
         map = createMap(mapboxgl, {
           container: container.current,
-          style: styleFor(base),
+          style: styleFor(base, { districtsAsSvg: svgDistricts }),
           center: [view.lon, view.lat],
           zoom: view.zoom,
           minZoom: 6,
@@ -219,6 +310,19 @@ export function CaseMap(props: {
         map.addControl(new mapboxgl.NavigationControl({ showCompass: false }), "top-right");
         map.getCanvas().setAttribute("aria-label", T.region);
         map.on("error", () => undefined);
+        // District names as HTML: the style ships no glyphs. Without them the map still works.
+        const districtsDrawn = districts.then((geo) => {
+          if (!geo || cancelled || !map) return;
+          if (svgDistricts) removeDistricts = overlayDistricts(map, geo.features);
+          for (const f of geo.features) {
+            const at = labelPoint(f.geometry);
+            if (!at) continue;
+            const label = document.createElement("span");
+            label.className = "district-label";
+            label.textContent = f.properties.name;
+            markers.push(new mapboxgl.Marker({ element: label }).setLngLat(at).addTo(map));
+          }
+        });
         // Our sources, with the data that came with the page, join the style as soon as it is parsed
         // (`style.load`), not once its own sources have loaded (`load`): all of them then load together,
         // and fewer frames are drawn before everything is there (decision 0013, "First render").
@@ -237,7 +341,10 @@ export function CaseMap(props: {
             countMarkers.push(new mapboxgl.Marker({ element: label }).setLngLat(f.geometry.coordinates).addTo(m));
           }
           latest.current.onTotal(data.total);
-          setState("ready");
+          // Ready once the districts are drawn too: the first map is the whole map.
+          void districtsDrawn.then(() => {
+            if (!cancelled) setState("ready");
+          });
         };
 
         const load = async () => {
@@ -280,13 +387,17 @@ export function CaseMap(props: {
         void styled.then(() => {
           const m = map!;
           if (cancelled) return;
-          whenStyled(m);
+          if (!svgDistricts) whenStyled(m);
+          // The first clusters join the style with the other sources when they cover the view.
+          const first = firstInView(latest.current.first, m);
+          m.addSource("tickets", { type: "geojson", data: collection(first?.features ?? []) as never });
+          m.addSource("overlay", { type: "geojson", data: overlayOf(latest.current) as never });
           // Hot spots under everything else (decision 0014): a disc as wide as the hot spot on the ground.
-          m.addSource("hot-spots", { type: "geojson", data: hotSpotsUrl(latest.current.query) });
           m.addLayer({
             id: "hot-spots",
             type: "circle",
-            source: "hot-spots",
+            source: "overlay",
+            filter: ofKind("hot-spot"),
             paint: {
               "circle-color": ["match", ["get", "trend"], "rising", HOT_RISING, HOT],
               "circle-opacity": 0.22,
@@ -319,9 +430,6 @@ export function CaseMap(props: {
               link: String(p.link),
             });
           });
-          // The page's first clusters join the style with the other sources when they cover the view.
-          const first = firstInView(latest.current.first, m);
-          m.addSource("tickets", { type: "geojson", data: collection(first?.features ?? []) as never });
           m.addLayer({
             id: "ticket-heat",
             type: "heatmap",
@@ -338,22 +446,13 @@ export function CaseMap(props: {
             type: "circle",
             source: "tickets",
             filter: ["==", ["get", "cluster"], true],
-            paint: {
-              "circle-color": CLUSTER,
-              "circle-opacity": 0.82,
-              "circle-radius": ["step", ["get", "count"], 13, 10, 17, 100, 22, 1000, 27, 10000, 32],
-              "circle-stroke-color": "#ffffff",
-              "circle-stroke-width": 2,
-            },
-          });
-          m.addSource("party-lines", {
-            type: "geojson",
-            data: partyLines(selectedCase(latest.current.cases, latest.current.selectedCase)) as never,
+            paint: MARKER_PAINT as never,
           });
           m.addLayer({
             id: "party-lines",
             type: "line",
-            source: "party-lines",
+            source: "overlay",
+            filter: ofKind("party-line"),
             paint: {
               "line-color": ["match", ["get", "status"], ["absent", "unsigned"], "#b3261e", "#1f2933"],
               "line-width": 2,
@@ -365,36 +464,21 @@ export function CaseMap(props: {
             type: "circle",
             source: "tickets",
             filter: ["==", ["get", "cluster"], false],
-            paint: {
-              "circle-color": ["match", ["get", "status"], "closed", CLOSED, OPEN],
-              "circle-radius": 7,
-              "circle-stroke-color": "#ffffff",
-              "circle-stroke-width": 2,
-            },
+            paint: MARKER_PAINT as never,
           });
-          m.addSource("meetings", { type: "geojson", data: meetingsGeoJson(latest.current.cases) as never });
           m.addLayer({
             id: "meeting-places",
             type: "circle",
-            source: "meetings",
-            paint: {
-              "circle-color": "#ffffff",
-              "circle-radius": 6,
-              "circle-stroke-color": ["match", ["get", "status"], "held", "#7b8794", "#1f2933"],
-              "circle-stroke-width": 3,
-            },
+            source: "overlay",
+            filter: ofKind("meeting"),
+            paint: MARKER_PAINT as never,
           });
-          m.addSource("cases", { type: "geojson", data: casesGeoJson(latest.current.cases) as never });
           m.addLayer({
             id: "case-markers",
             type: "circle",
-            source: "cases",
-            paint: {
-              "circle-color": ["match", ["get", "stage"], ...Object.entries(STAGE_COLOURS).flat(), "#555555"] as never,
-              "circle-radius": 11,
-              "circle-stroke-color": "#ffffff",
-              "circle-stroke-width": 3,
-            },
+            source: "overlay",
+            filter: ofKind("case"),
+            paint: MARKER_PAINT as never,
           });
           for (const layer of ["case-markers", "meeting-places"]) {
             m.on("click", layer, (e) => {
@@ -429,24 +513,6 @@ export function CaseMap(props: {
           if (first) show(m, first, false);
           else void load();
         });
-
-        // District names as HTML: the style ships no glyphs.
-        try {
-          const response = await fetch("/geo/beijing-districts.geojson");
-          const geo = (await response.json()) as {
-            features: { properties: { name: string }; geometry: { type: string; coordinates: unknown } }[];
-          };
-          for (const f of geo.features) {
-            const at = labelPoint(f.geometry);
-            if (!at || cancelled || !map) continue;
-            const label = document.createElement("span");
-            label.className = "district-label";
-            label.textContent = f.properties.name;
-            markers.push(new mapboxgl.Marker({ element: label }).setLngLat(at).addTo(map));
-          }
-        } catch {
-          // Without names the map still works.
-        }
       })
       .catch(() => {
         if (!cancelled) setState("unavailable");
@@ -456,6 +522,7 @@ export function CaseMap(props: {
       clearTimeout(timer);
       inflight?.abort();
       for (const marker of [...markers, ...countMarkers]) marker.remove();
+      removeDistricts();
       map?.remove();
       mapRef.current = null;
     };
@@ -469,21 +536,9 @@ export function CaseMap(props: {
   }, [props.first]);
 
   useEffect(() => {
-    (mapRef.current?.getSource("hot-spots") as GeoJSONSource | undefined)?.setData(hotSpotsUrl(props.query));
-  }, [props.query]);
-
-  useEffect(() => {
-    (mapRef.current?.getSource("cases") as GeoJSONSource | undefined)?.setData(casesGeoJson(props.cases) as never);
-    (mapRef.current?.getSource("meetings") as GeoJSONSource | undefined)?.setData(
-      meetingsGeoJson(props.cases) as never,
-    );
-  }, [props.cases]);
-
-  useEffect(() => {
-    (mapRef.current?.getSource("party-lines") as GeoJSONSource | undefined)?.setData(
-      partyLines(selectedCase(props.cases, props.selectedCase)) as never,
-    );
-  }, [props.cases, props.selectedCase]);
+    (mapRef.current?.getSource("overlay") as GeoJSONSource | undefined)?.setData(overlayOf(props) as never);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- what overlayOf reads
+  }, [props.cases, props.selectedCase, props.hotSpots]);
 
   useEffect(() => {
     const map = mapRef.current;

@@ -72,9 +72,9 @@ const districtSource = { type: "geojson", data: "/geo/beijing-districts.geojson"
  * (offline, or over the configured raster tiles). Call `whenStyled` once the
  * style has loaded to add the district layers a style URL does not have.
  */
-export function styleFor(base: MapBase): Style | string {
+export function styleFor(base: MapBase, options: { districtsAsSvg?: boolean } = {}): Style | string {
   if (base.styleUrl) return base.styleUrl;
-  if (!base.tileUrl) return baseStyle();
+  if (!base.tileUrl) return options.districtsAsSvg ? bareStyle() : baseStyle();
   return {
     version: 8,
     sources: {
@@ -90,6 +90,17 @@ export function whenStyled(map: MapboxMap) {
   if (map.getSource("districts")) return;
   map.addSource("districts", districtSource);
   for (const layer of districtLayers(true)) map.addLayer(layer);
+}
+
+/** Our own base, drawn where the map is on its own (no style URL, no tiles). */
+export const isOfflineBase = (base: MapBase) => !base.styleUrl && !base.tileUrl;
+
+/**
+ * The offline base for a map that draws its background and districts in the page, under a transparent
+ * canvas (district-overlay.ts): nothing but the map's own layers is drawn in WebGL.
+ */
+function bareStyle(): Style {
+  return { version: 8, transition: { duration: 0, delay: 0 }, sources: {}, layers: [] };
 }
 
 /**
