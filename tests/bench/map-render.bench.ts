@@ -54,7 +54,7 @@ map.on("load", async () => {
  */
 function cjkFont(): string | null {
   try {
-    return execFileSync("fc-list", [":lang=zh", "family"], { encoding: "utf8" }).split("\n")[0]?.trim() || null;
+    return execFileSync("fc-list", [":lang=zh", "family"], { encoding: "utf8" }).split(/[\n,]/)[0]?.trim() || null;
   } catch {
     return null;
   }

@@ -271,6 +271,15 @@ describe("the case map", () => {
           }).length,
       );
     await expect.poll(lines).toBeGreaterThan(0);
+    // Closed, the panel takes its lines with it: no case selected, no line layer (decision 0013).
+    await panel.getByRole("button", { name: T.panel.close }).click();
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () => !!(window as unknown as { roundtableMap: MapboxMap }).roundtableMap.getLayer("party-lines"),
+        ),
+      )
+      .toBe(false);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -155,6 +155,33 @@ function overlayGeoJson(cases: MapCaseMarker[], selected: MapCaseMarker | undefi
 
 const ofKind = (kind: string) => ["==", ["get", "kind"], kind];
 
+/**
+ * The selected case's lines to its parties, under the tickets' points, only while a case is selected.
+ * mapbox-gl clips line and fill layers to their tiles with stencil masks, drawn in every frame for each
+ * such layer's tiles even when it has nothing to draw (in software, without a GPU: decision 0013).
+ */
+function showPartyLines(m: MapboxMap, shown: boolean) {
+  if (!m.getSource("overlay") || shown === !!m.getLayer("party-lines")) return;
+  if (!shown) {
+    m.removeLayer("party-lines");
+    return;
+  }
+  m.addLayer(
+    {
+      id: "party-lines",
+      type: "line",
+      source: "overlay",
+      filter: ofKind("party-line"),
+      paint: {
+        "line-color": ["match", ["get", "status"], ["absent", "unsigned"], "#b3261e", "#1f2933"],
+        "line-width": 2,
+        "line-dasharray": [2, 1.5],
+      },
+    },
+    "ticket-points",
+  );
+}
+
 const overlayOf = (p: { cases: MapCaseMarker[]; selectedCase: string | null; hotSpots: MapHotSpot[] }) =>
   overlayGeoJson(
     p.cases,
@@ -449,17 +476,6 @@ export function CaseMap(props: {
             paint: MARKER_PAINT as never,
           });
           m.addLayer({
-            id: "party-lines",
-            type: "line",
-            source: "overlay",
-            filter: ofKind("party-line"),
-            paint: {
-              "line-color": ["match", ["get", "status"], ["absent", "unsigned"], "#b3261e", "#1f2933"],
-              "line-width": 2,
-              "line-dasharray": [2, 1.5],
-            },
-          });
-          m.addLayer({
             id: "ticket-points",
             type: "circle",
             source: "tickets",
@@ -480,6 +496,7 @@ export function CaseMap(props: {
             filter: ofKind("case"),
             paint: MARKER_PAINT as never,
           });
+          showPartyLines(m, latest.current.selectedCase !== null);
           for (const layer of ["case-markers", "meeting-places"]) {
             m.on("click", layer, (e) => {
               const key = e.features?.[0]?.properties?.key;
@@ -536,7 +553,9 @@ export function CaseMap(props: {
   }, [props.first]);
 
   useEffect(() => {
-    (mapRef.current?.getSource("overlay") as GeoJSONSource | undefined)?.setData(overlayOf(props) as never);
+    const map = mapRef.current;
+    (map?.getSource("overlay") as GeoJSONSource | undefined)?.setData(overlayOf(props) as never);
+    if (map) showPartyLines(map, props.selectedCase !== null);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- what overlayOf reads
   }, [props.cases, props.selectedCase, props.hotSpots]);
 
