@@ -1,5 +1,6 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig, type Plugin } from "vite";
+import { clientChunk } from "./server/http/client-chunks";
 import { precompressFiles } from "./server/http/static-files";
 
 declare module "@remix-run/node" {
@@ -25,7 +26,7 @@ function precompress(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ isSsrBuild }) => ({
   plugins: [
     remix({
       // Parallel work on one machine may build into separate folders; the server and tests read the same variable.
@@ -51,4 +52,6 @@ export default defineConfig({
     exclude: ["@node-rs/argon2", "@libsql/client", "libsql"],
   },
   server: { fs: { allow: ["."] } },
-});
+  // Fewer files for each page to wait for (server/http/client-chunks.ts); the server's build is one file anyway.
+  build: isSsrBuild ? {} : { rollupOptions: { output: { manualChunks: clientChunk } } },
+}));

@@ -17,7 +17,6 @@ import { requirePermission } from "~/lib/auth.server";
 import { loadOrThrow } from "~/lib/forms.server";
 import { keysOf } from "~/lib/keys";
 import { selectedFilterChoices } from "~/lib/ticket-filters.server";
-import mapboxStyles from "mapbox-gl/dist/mapbox-gl.css?url";
 import styles from "~/styles/map.css?url";
 import { firstClusters, mapCases, mapFilterSchema, MAX_ZOOM } from "../../server/map";
 import type { Database } from "../../db/client";
@@ -29,7 +28,6 @@ import { queueRole } from "../../server/tickets";
 const T = t.map;
 
 export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: mapboxStyles },
   { rel: "stylesheet", href: styles },
   // Fetched by the map's style once mapbox-gl has loaded: asked for with the page instead.
   { rel: "preload", href: "/geo/beijing-districts.geojson", as: "fetch", crossOrigin: "anonymous" },
