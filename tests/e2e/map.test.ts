@@ -115,6 +115,13 @@ describe("the case map", () => {
     expect(counted + singles.length).toBe(total);
     expect(await page.locator(".cluster-count").count()).toBe(clusters.length);
     expect(await page.locator(".district-label", { hasText: "西城区" }).count()).toBe(1);
+    // Names and counts are set in the page's fonts, not mapbox-gl.css's Latin ones (no fallback per character).
+    const fonts = await page.evaluate(() =>
+      [document.body, document.querySelector(".cluster-count")!, document.querySelector(".district-label")!].map(
+        (e) => getComputedStyle(e).fontFamily,
+      ),
+    );
+    expect(new Set(fonts).size).toBe(1);
     // The districts are drawn under the canvas as SVG, where the map puts them (at street zoom too, below).
     expect(await districtOffset(page)).toEqual({ worst: expect.any(Number), outlines: 16 });
     expect((await districtOffset(page)).worst).toBeLessThan(1);
