@@ -33,6 +33,10 @@ async function signedInWatching(username: string, viewport?: { width: number; he
 async function openMap(page: Page, query = "") {
   await page.goto(`${env.portal.url}/map${query}`);
   await page.locator('.case-map[data-state="ready"]').waitFor({ timeout: 20_000 });
+  // Over our own base the canvas is hidden until it has drawn its data; "ready" means it shows.
+  expect(await page.locator(".case-map canvas.mapboxgl-canvas").evaluate((c) => getComputedStyle(c).visibility)).toBe(
+    "visible",
+  );
   await page.waitForFunction(() => {
     const map = (window as unknown as { roundtableMap?: { loaded(): boolean } }).roundtableMap;
     return !!map && map.loaded();

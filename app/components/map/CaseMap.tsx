@@ -1,7 +1,15 @@
 import type * as MapboxGl from "mapbox-gl";
 import type { GeoJSONSource, Map as MapboxMap, Marker } from "mapbox-gl";
 import { useEffect, useRef, useState } from "react";
-import { createMap, isOfflineBase, loadMapbox, styleFor, useMapBase, whenStyled } from "~/components/map/base";
+import {
+  createMap,
+  isOfflineBase,
+  loadMapbox,
+  revealWhenLoaded,
+  styleFor,
+  useMapBase,
+  whenStyled,
+} from "~/components/map/base";
 import { overlayDistricts, type DistrictFeature } from "~/components/map/district-overlay";
 import preloadedMapbox from "~/components/map/mapbox.client";
 import { t } from "~/i18n";
@@ -331,6 +339,8 @@ export function CaseMap(props: {
           return;
         }
         mapRef.current = map;
+        // Over a configured base its tiles show as they arrive; over ours the first map comes whole.
+        const drawn = svgDistricts ? revealWhenLoaded(map) : Promise.resolve();
         // A handle for the browser console and the browser tests, which check what is drawn.
         (window as unknown as { roundtableMap?: MapboxMap }).roundtableMap = map;
         map.touchZoomRotate.disableRotation();
@@ -368,8 +378,8 @@ export function CaseMap(props: {
             countMarkers.push(new mapboxgl.Marker({ element: label }).setLngLat(f.geometry.coordinates).addTo(m));
           }
           latest.current.onTotal(data.total);
-          // Ready once the districts are drawn too: the first map is the whole map.
-          void districtsDrawn.then(() => {
+          // Ready once the districts and the canvas are drawn too: the first map is the whole map.
+          void Promise.all([districtsDrawn, drawn]).then(() => {
             if (!cancelled) setState("ready");
           });
         };

@@ -151,3 +151,29 @@ export function createMap(mapboxgl: typeof MapboxGl, options: MapboxOptions): Ma
     throw error;
   }
 }
+
+/**
+ * Keeps the map's canvas hidden until mapbox-gl has drawn it with everything it has to show (its
+ * `load`), and resolves then. Over our own base the districts and names are HTML and SVG under the
+ * canvas, so the page shows the city at once and the markers join it in one frame. The reason is
+ * speed on machines without a GPU: Chromium then composites in software and reads every frame a
+ * visible WebGL canvas shows back from the GPU process before the page may go on (15–50 ms a frame on
+ * the bench machine), while the first frames have nothing of ours to show yet. A hidden canvas is
+ * never read back, so nothing makes the GPU process run those frames' commands: they are flushed as
+ * they are drawn, and the software rasteriser compiles the map's programs while the page works on
+ * instead of all in the last frame (decision 0013, "Session 19").
+ */
+export function revealWhenLoaded(map: MapboxMap): Promise<void> {
+  const canvas = map.getCanvas();
+  const gl = canvas.getContext("webgl");
+  const flush = () => gl?.flush();
+  canvas.style.visibility = "hidden";
+  map.on("render", flush);
+  return new Promise((resolve) => {
+    map.once("load", () => {
+      map.off("render", flush);
+      canvas.style.visibility = "";
+      resolve();
+    });
+  });
+}
