@@ -1,19 +1,23 @@
 import { zhCN, type Messages } from "./zh-CN";
 
+export { formatCount } from "./numbers";
+
 export type { Messages };
 export const defaultLocale = "zh-CN";
 
 /** The active messages. Only zh-CN ships today; a locale switch selects another `Messages` here. */
 export const t: Messages = zhCN;
 
-/** Made once: constructing a formatter costs ~0.1 ms, a page of 50 tickets formats 100 times (load bench). */
-const dateTime = new Intl.DateTimeFormat("zh-CN", {
-  dateStyle: "medium",
-  timeStyle: "short",
-  timeZone: "Asia/Shanghai",
-});
+/**
+ * Made once, on first use. Once made a formatter costs ~0.1 ms, and a page of 50 tickets formats 100
+ * times (load bench). The first one a browser tab makes costs ~14 ms (it loads the locale's calendar
+ * data), which a page that shows no dates, like the map, should not pay before it can run (decision
+ * 0013, "Session 19").
+ */
+let dateTime: Intl.DateTimeFormat | undefined;
 
 export function formatDateTime(value: Date | string | number): string {
+  dateTime ??= new Intl.DateTimeFormat("zh-CN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" });
   return dateTime.format(new Date(value));
 }
 

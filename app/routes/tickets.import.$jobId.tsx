@@ -1,13 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
-import { formatDateTime, t } from "~/i18n";
+import { formatCount, formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { loadOrThrow, parseId } from "~/lib/forms.server";
 import { getJob, sampleRejections } from "../../server/tickets/import";
 
 const T = t.imports;
-const n = (value: number) => value.toLocaleString("zh-CN");
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const actor = requirePermission(context, request, "import:ticket");
@@ -57,32 +56,34 @@ export default function ImportJob() {
         <dl className="stats import-stats" aria-live="polite">
           <div>
             <dt>{T.job.read}</dt>
-            <dd>{T.job.rows(n(job.rowsRead))}</dd>
+            <dd>{T.job.rows(formatCount(job.rowsRead))}</dd>
           </div>
           <div>
             <dt>{T.job.imported}</dt>
-            <dd>{n(job.imported)}</dd>
+            <dd>{formatCount(job.imported)}</dd>
           </div>
           <div>
             <dt>{T.job.duplicates}</dt>
-            <dd>{n(job.duplicates)}</dd>
+            <dd>{formatCount(job.duplicates)}</dd>
           </div>
           <div>
             <dt>{T.job.rejected}</dt>
-            <dd>{n(job.rejected)}</dd>
+            <dd>{formatCount(job.rejected)}</dd>
           </div>
           <div>
             <dt>{T.job.done}</dt>
             <dd>
               {T.job.percent(job.percent)}
-              {job.rowsPerSecond ? <small className="muted"> · {T.job.speed(n(job.rowsPerSecond))}</small> : null}
+              {job.rowsPerSecond ? (
+                <small className="muted"> · {T.job.speed(formatCount(job.rowsPerSecond))}</small>
+              ) : null}
             </dd>
           </div>
         </dl>
         {running ? <p className="muted">{T.job.runningNote}</p> : null}
         {job.state === "done" && seconds != null ? (
           <p className="form-ok" role="status">
-            {T.job.doneNote(n(job.imported), seconds.toFixed(1))}
+            {T.job.doneNote(formatCount(job.imported), seconds.toFixed(1))}
           </p>
         ) : null}
         {job.state === "failed" ? (

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError } from "~/components/Field";
-import { formatDateTime, t } from "~/i18n";
+import { formatCount, formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
 import { handleForm, loadOrThrow } from "~/lib/forms.server";
 import { receiveUpload } from "~/lib/upload.server";
@@ -90,8 +90,7 @@ export default function ImportStart() {
                     <span className={`import-state import-state-${job.state}`}>{T.states[job.state]}</span>
                   </td>
                   <td className="nowrap">
-                    {job.imported.toLocaleString("zh-CN")} / {job.duplicates.toLocaleString("zh-CN")} /{" "}
-                    {job.rejected.toLocaleString("zh-CN")}
+                    {formatCount(job.imported)} / {formatCount(job.duplicates)} / {formatCount(job.rejected)}
                   </td>
                 </tr>
               ))}

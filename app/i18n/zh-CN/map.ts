@@ -1,3 +1,5 @@
+import { formatCount } from "../numbers";
+
 /** Strings of the map page (zh-CN). */
 export const map = {
   title: "案件地图",
@@ -12,7 +14,7 @@ export const map = {
   loading: "地图加载中…",
   unavailable: "此设备无法显示地图（需要 WebGL）。可在工单列表中按同样条件查看。",
   failed: "地图数据加载失败，请稍后重试。",
-  inView: (n: number) => `视野内 ${n.toLocaleString("zh-CN")} 件工单`,
+  inView: (n: number) => `视野内 ${formatCount(n)} 件工单`,
   openList: "在工单列表中查看",
   cluster: (n: number) => `${n} 件工单，点击放大`,
   stacked: (n: number) => `同一位置 ${n} 件工单`,
@@ -27,7 +29,7 @@ export const map = {
       review: "评价",
     } as Record<string, string>,
     bounded: (n: number) =>
-      `这一范围内进行中的议事或吹哨超过 ${n.toLocaleString("zh-CN")} 个，地图和各环节的数目只算最近更新的 ${n.toLocaleString("zh-CN")} 个；缩小区域或时间范围可看全。`,
+      `这一范围内进行中的议事或吹哨超过 ${formatCount(n)} 个，地图和各环节的数目只算最近更新的 ${formatCount(n)} 个；缩小区域或时间范围可看全。`,
   },
   case: {
     kinds: { problem: "每月一题", whistle: "吹哨报到", council: "圆桌议事" } as Record<string, string>,
