@@ -54,7 +54,14 @@ map.on("load", async () => {
  */
 function cjkFont(): string | null {
   try {
-    return execFileSync("fc-list", [":lang=zh", "family"], { encoding: "utf8" }).split(/[\n,]/)[0]?.trim() || null;
+    const installed = execFileSync("fc-list", [":lang=zh", "family"], { encoding: "utf8" })
+      .split(/[\n,]/)
+      .map((family) => family.trim())
+      .filter(Boolean);
+    if (!installed.length) return null;
+    // The one fontconfig picks for Chinese text (a family's Mono variant may be listed first).
+    const picked = execFileSync("fc-match", ["-f", "%{family[0]}", "sans-serif:lang=zh-cn"], { encoding: "utf8" });
+    return installed.includes(picked) ? picked : installed[0]!;
   } catch {
     return null;
   }
