@@ -11,6 +11,7 @@ import {
   type MapSelection,
   type MapView,
 } from "~/components/map/CaseMap";
+import { DISTRICTS_URL } from "~/components/map/base";
 import { TicketFilterFields } from "~/components/tickets/TicketFilterFields";
 import { formatDateTime, t } from "~/i18n";
 import { requirePermission } from "~/lib/auth.server";
@@ -30,7 +31,7 @@ const T = t.map;
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
   // Fetched by the map's style once mapbox-gl has loaded: asked for with the page instead.
-  { rel: "preload", href: "/geo/beijing-districts.geojson", as: "fetch", crossOrigin: "anonymous" },
+  { rel: "preload", href: DISTRICTS_URL, as: "fetch", crossOrigin: "anonymous" },
 ];
 export const meta: MetaFunction = () => [{ title: `${T.title} · ${t.app.name}` }];
 

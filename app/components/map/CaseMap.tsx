@@ -3,6 +3,7 @@ import type { GeoJSONSource, Map as MapboxMap, Marker } from "mapbox-gl";
 import { useEffect, useRef, useState } from "react";
 import {
   createMap,
+  DISTRICTS_URL,
   isOfflineBase,
   loadMapbox,
   revealWhenLoaded,
@@ -13,6 +14,7 @@ import {
 import { overlayDistricts, type DistrictFeature } from "~/components/map/district-overlay";
 import preloadedMapbox from "~/components/map/mapbox.client";
 import { t } from "~/i18n";
+import { fetchOnce } from "~/lib/fetch-once";
 import type { Bounds } from "../../../server/map";
 
 const T = t.map;
@@ -311,10 +313,9 @@ export function CaseMap(props: {
     let removeDistricts = () => undefined as void;
     // On our own base the districts are SVG under the canvas; over a configured base, layers on top of it.
     const svgDistricts = isOfflineBase(base);
-    // The page preloads the districts (its links): names, and on our own base the outlines too.
-    const districts = fetch("/geo/beijing-districts.geojson")
-      .then((response) => response.json() as Promise<{ features: DistrictFeature[] }>)
-      .catch(() => null);
+    // The page preloads the districts (its links): names, and on our own base the outlines too. Fetched
+    // once a page: a map made again (another visit to /map) reuses them.
+    const districts = fetchOnce<{ features: DistrictFeature[] }>(DISTRICTS_URL).catch(() => null);
 
     loadMapbox(base, preloadedMapbox)
       .then(async (mapboxgl: typeof MapboxGl) => {

@@ -65,7 +65,10 @@ const districtLayers = (overBase: boolean): AnyLayer[] =>
         },
       ];
 
-const districtSource = { type: "geojson", data: "/geo/beijing-districts.geojson", generateId: true } as const;
+/** Beijing's districts (public/geo): the base style's source, and what the case map draws and names. */
+export const DISTRICTS_URL = "/geo/beijing-districts.geojson";
+
+const districtSource = { type: "geojson", data: DISTRICTS_URL, generateId: true } as const;
 
 /**
  * The style to create a map with: the configured style URL, or our own style
