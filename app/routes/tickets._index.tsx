@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useMemo } from "react";
 import { Field, SelectField } from "~/components/Field";
 import { DeadlineBadges } from "~/components/tickets/Deadline";
 import { TicketFilterFields } from "~/components/tickets/TicketFilterFields";
@@ -9,6 +10,8 @@ import { requirePermission } from "~/lib/auth.server";
 import { loadOrThrow } from "~/lib/forms.server";
 import { keysOf } from "~/lib/keys";
 import { withQuery } from "~/lib/href";
+import { fromJsonText, toJsonText } from "~/lib/json-text";
+import { useLinkDelegation } from "~/lib/link-delegation";
 import { selectedFilterChoices } from "~/lib/ticket-filters.server";
 import { can } from "../../server/identity";
 import { listTickets, queueRole, queueSets, type Queue } from "../../server/tickets";
@@ -18,6 +21,35 @@ const T = t.tickets;
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? T.queues[data.queue] : T.title} · ${T.title} · ${t.app.name}` },
 ];
+
+type ListedTicket = Awaited<ReturnType<typeof listTickets>>["rows"][number];
+
+/**
+ * What a row shows, and nothing more: the rows travel twice, as HTML and as
+ * the data the page hydrates from (as JSON text, lib/json-text.ts).
+ */
+function rowView(r: ListedTicket) {
+  return {
+    id: r.id,
+    number: r.number,
+    status: r.status,
+    type: r.type,
+    urgency: r.urgency,
+    summary: r.summary,
+    supervisionCount: r.supervisionCount,
+    pendingExtensionDays: r.pendingExtensionDays,
+    excluded: r.excluded,
+    categoryName: r.categoryName,
+    place: [r.streetName, r.communityName].filter(Boolean).join(" › "),
+    address: r.address,
+    leadName: r.leadName,
+    receivedAt: r.receivedAt.getTime(),
+    deadlineAt: r.deadlineAt?.getTime() ?? null,
+    overdue: r.overdue,
+    nearDeadline: r.nearDeadline,
+    reporterName: r.reporterName,
+  };
+}
 
 /** Filters the page keeps in the URL; everything else (cursor, queue) is handled apart. */
 const filterKeys = ["q", "status", "type", "urgency", "categoryId", "regionCode", "from", "to", "sort", "leadOrgId"];
@@ -48,7 +80,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     staff,
     filters,
     paged: !!cursor,
-    rows: result.rows,
+    rows: toJsonText(result.rows.map(rowView)),
     nextCursor: result.nextCursor,
     choices,
     canCreate: can(actor, "create:ticket"),
@@ -63,8 +95,10 @@ function hrefWith(filters: Record<string, string>, changes: Record<string, strin
 
 export default function TicketQueue() {
   const data = useLoaderData<typeof loader>();
-  const { queue, queues, filters, rows, staff } = data;
+  const { queue, queues, filters, staff } = data;
+  const rows = useMemo(() => fromJsonText(data.rows), [data.rows]);
   const busy = useNavigation().state === "loading";
+  const rowLinks = useLinkDelegation<HTMLTableSectionElement>();
   const heading = staff ? T.list.heading : T.list.mineHeading;
   return (
     <main id="main" className="page tickets-page">
@@ -163,13 +197,13 @@ export default function TicketQueue() {
                 <th scope="col">{T.list.reporter}</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody ref={rowLinks}>
               {rows.map((r) => (
                 <tr key={r.id}>
                   <td className="nowrap">
-                    <Link to={`/tickets/${r.id}`} className="ticket-number">
+                    <a href={`/tickets/${r.id}`} className="ticket-number" data-discover="true">
                       {r.number}
-                    </Link>
+                    </a>
                     <br />
                     <span className={`status status-${r.status}`}>{T.statuses[r.status]}</span>
                   </td>
@@ -193,7 +227,7 @@ export default function TicketQueue() {
                   </td>
                   <td>{r.categoryName}</td>
                   <td>
-                    {[r.streetName, r.communityName].filter(Boolean).join(" › ") || T.list.none}
+                    {r.place || T.list.none}
                     <br />
                     <small className="muted">{r.address}</small>
                   </td>

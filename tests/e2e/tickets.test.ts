@@ -424,6 +424,44 @@ describe("the queue's filters", () => {
   });
 });
 
+describe("the queue's ticket links", () => {
+  it("open a ticket within the page, and leave a modified click to the browser", async () => {
+    const { context, page, problems } = await signedIn(env, "operator");
+    const documents: string[] = [];
+    page.on("request", (r) => {
+      if (r.resourceType() === "document") documents.push(new URL(r.url()).pathname);
+    });
+    await page.goto(`${env.portal.url}/tickets?queue=all`);
+    const body = page.locator("table.ticket-table tbody");
+    const link = body.locator("a.ticket-number").first();
+    const [href, number] = [(await link.getAttribute("href"))!, (await link.textContent())!];
+    expect(href).toMatch(/^\/tickets\/\d+$/);
+    // A link is a link before the page is interactive too; the row links carry route discovery as a Link does.
+    expect(await link.getAttribute("data-discover")).toBe("true");
+    // Hydrated (React has claimed the rows) and its effects run: the click is the page's to handle.
+    await page.waitForFunction(() => {
+      const rows = document.querySelector("table.ticket-table tbody");
+      return !!rows && Object.keys(rows).some((k) => k.startsWith("__reactFiber"));
+    });
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+
+    // Ctrl-click: a new tab with the ticket; this page stays.
+    const [tab] = await Promise.all([context.waitForEvent("page"), link.click({ modifiers: ["Control"] })]);
+    await tab.waitForLoadState();
+    expect(new URL(tab.url()).pathname).toBe(href);
+    await tab.close();
+    expect(new URL(page.url()).pathname).toBe("/tickets");
+
+    // A plain click: the ticket opens in this page, without loading a new document.
+    await link.click();
+    await page.waitForURL(`${env.portal.url}${href}`);
+    await expect.poll(() => page.title()).toMatch(new RegExp(`^${number} · `));
+    expect(documents).toEqual(["/tickets"]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
 describe("a step the ticket has moved past", () => {
   it("shows the service's reason at the top and keeps what was typed", async () => {
     const database = env.portal.portal.database;
