@@ -22,7 +22,9 @@ export function useLinkDelegation<T extends HTMLElement>() {
       const path = inAppTarget(event, element);
       if (path === null) return;
       event.preventDefault();
-      navigate(path);
+      // As a Link: a link to where the page already is replaces the entry instead of adding one.
+      const here = window.location.pathname + window.location.search + window.location.hash;
+      navigate(path, { replace: path === here });
     };
     element.addEventListener("click", onClick);
     return () => element.removeEventListener("click", onClick);
