@@ -1,5 +1,5 @@
 import { useNavigate } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect, useState } from "react";
 
 /**
  * In-app navigation for the plain anchors inside one element — a long
@@ -11,12 +11,14 @@ import { useEffect, useRef } from "react";
  * new tab" and the page before hydration work as for any link. They carry
  * `data-discover` as a `Link` does, so the routes they lead to are discovered
  * ahead of the click.
+ *
+ * Returns a callback ref: the element may come and go with the page's data
+ * (a list that was empty, then is not), and the listener follows it.
  */
 export function useLinkDelegation<T extends HTMLElement>() {
-  const ref = useRef<T>(null);
+  const [element, setElement] = useState<T | null>(null);
   const navigate = useNavigate();
   useEffect(() => {
-    const element = ref.current;
     if (!element) return;
     const onClick = (event: MouseEvent) => {
       const path = inAppTarget(event, element);
@@ -28,8 +30,8 @@ export function useLinkDelegation<T extends HTMLElement>() {
     };
     element.addEventListener("click", onClick);
     return () => element.removeEventListener("click", onClick);
-  }, [navigate]);
-  return ref;
+  }, [element, navigate]);
+  return setElement;
 }
 
 /**

@@ -425,7 +425,7 @@ describe("the queue's filters", () => {
 });
 
 describe("the queue's ticket links", () => {
-  it("open a ticket within the page, and leave a modified click to the browser", async () => {
+  it("open a ticket within the page, also after the list was empty, and leave a modified click to the browser", async () => {
     const { context, page, problems } = await signedIn(env, "operator");
     const documents: string[] = [];
     page.on("request", (r) => {
@@ -434,7 +434,7 @@ describe("the queue's ticket links", () => {
     await page.goto(`${env.portal.url}/tickets?queue=all`);
     const body = page.locator("table.ticket-table tbody");
     const link = body.locator("a.ticket-number").first();
-    const [href, number] = [(await link.getAttribute("href"))!, (await link.textContent())!];
+    const href = (await link.getAttribute("href"))!;
     expect(href).toMatch(/^\/tickets\/\d+$/);
     // A link is a link before the page is interactive too; the row links carry route discovery as a Link does.
     expect(await link.getAttribute("data-discover")).toBe("true");
@@ -452,10 +452,19 @@ describe("the queue's ticket links", () => {
     await tab.close();
     expect(new URL(page.url()).pathname).toBe("/tickets");
 
+    // The rows come and go with the page's data: after an empty result and back, the links still open in the page.
+    await page.locator("details.filters summary").click();
+    await page.locator("#filter-q").fill("zzqqxxyy");
+    await page.getByRole("button", { name: T.list.apply }).click();
+    await expect.poll(() => page.locator("table.ticket-table").count()).toBe(0);
+    await page.getByRole("link", { name: T.list.reset }).click();
+    await expect.poll(() => link.count()).toBe(1);
+    const [again, againNumber] = [(await link.getAttribute("href"))!, (await link.textContent())!];
+
     // A plain click: the ticket opens in this page, without loading a new document.
     await link.click();
-    await page.waitForURL(`${env.portal.url}${href}`);
-    await expect.poll(() => page.title()).toMatch(new RegExp(`^${number} · `));
+    await page.waitForURL(`${env.portal.url}${again}`);
+    await expect.poll(() => page.title()).toMatch(new RegExp(`^${againNumber} · `));
     expect(documents).toEqual(["/tickets"]);
     expect(problems).toEqual([]);
     await context.close();
