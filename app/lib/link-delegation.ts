@@ -1,4 +1,4 @@
-import { useNavigate } from "@remix-run/react";
+import { createPath, useNavigate } from "@remix-run/react";
 import { useEffect, useState } from "react";
 
 /**
@@ -25,8 +25,7 @@ export function useLinkDelegation<T extends HTMLElement>() {
       if (path === null) return;
       event.preventDefault();
       // As a Link: a link to where the page already is replaces the entry instead of adding one.
-      const here = window.location.pathname + window.location.search + window.location.hash;
-      navigate(path, { replace: path === here });
+      navigate(path, { replace: path === createPath(window.location) });
     };
     element.addEventListener("click", onClick);
     return () => element.removeEventListener("click", onClick);
@@ -47,5 +46,5 @@ function inAppTarget(event: MouseEvent, within: HTMLElement): string | null {
   if ((anchor.target && anchor.target !== "_self") || anchor.hasAttribute("download")) return null;
   const url = new URL(anchor.href);
   if (url.origin !== window.location.origin) return null;
-  return url.pathname + url.search + url.hash;
+  return createPath(url);
 }
