@@ -21,6 +21,7 @@ describe("route matching, patched to reuse its work (decision 0026)", () => {
     const source = readFileSync(routerPath, "utf8");
     expect(source).toContain("rankedBranchesCache");
     expect(source).toContain("compiledPaths");
+    expect(source).toContain("copyMatches");
   });
 
   it("is matched against one route tree per build: the render's tree and its data routes are made once", () => {
@@ -61,6 +62,29 @@ describe("route matching, patched to reuse its work (decision 0026)", () => {
     expect(ids(matchRoutes(one, "/plans/print"))).toEqual(["a"]);
     expect(ids(matchRoutes(two, "/plans/print"))).toEqual(["c"]);
     expect(ids(matchRoutes(one, "/plans/print"))).toEqual(["a"]);
+  });
+
+  it("keeps a tree's answer per path, and gives every caller its own copy", () => {
+    const tree = [{ id: "root", path: "/", children: [{ id: "ticket", path: "tickets/:ticketId" }] }];
+    const first = matchRoutes(tree, "/tickets/7")!;
+    // One params object per answer, as the stock matcher makes it; a caller may change it.
+    expect(first[0]!.params).toBe(first[1]!.params);
+    (first[1]!.params as Record<string, string>).ticketId = "changed";
+    first.pop();
+    const again = matchRoutes(tree, "/tickets/7")!;
+    expect(ids(again)).toEqual(["root", "ticket"]);
+    expect(again[1]!.params).toEqual({ ticketId: "7" });
+    expect(again[0]!.params).toBe(again[1]!.params);
+    expect(matchRoutes(tree, "/councils")).toBeNull();
+    expect(matchRoutes(tree, "/councils")).toBeNull();
+    expect(matchRoutes(tree, "/tickets/7/print")).toBeNull();
+  });
+
+  it("still answers after more paths than a tree keeps", () => {
+    const tree = [{ id: "ticket", path: "/tickets/:ticketId" }];
+    for (let i = 0; i < 1_200; i++)
+      expect(matchRoutes(tree, `/tickets/${i}`)?.[0]?.params).toEqual({ ticketId: String(i) });
+    expect(matchRoutes(tree, "/tickets/0")?.[0]?.params).toEqual({ ticketId: "0" });
   });
 
   it("compiles a path apart for each case sensitivity and end", () => {
