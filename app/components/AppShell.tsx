@@ -1,6 +1,7 @@
-import { Form, NavLink, useRouteLoaderData } from "@remix-run/react";
+import { Form, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { useState, type ReactNode } from "react";
 import { t } from "../i18n";
+import { isCurrentPath, useLinkDelegation } from "../lib/link-delegation";
 import type { NavItem, ShellUser } from "../lib/shell";
 
 interface ShellData {
@@ -10,18 +11,34 @@ interface ShellData {
   unread?: number;
 }
 
-/** Header, navigation and the account menu around every page. */
+/**
+ * Header, navigation and the account menu around every page. Its links are
+ * plain anchors, navigated in the page by one listener on the header
+ * (lib/link-delegation.ts): every page renders them.
+ */
 export function AppShell({ children, data }: { children: ReactNode; data?: ShellData }) {
   const loaded = useRouteLoaderData<ShellData>("root");
   const { user, nav, unread = 0 } = data ?? loaded ?? { user: null, nav: [] };
   const [menuOpen, setMenuOpen] = useState(false);
+  const { pathname } = useLocation();
+  const headerLinks = useLinkDelegation<HTMLElement>();
+  /** A navigation anchor's attributes; the current page's is marked, as a `NavLink` marks it. */
+  const navAnchor = (to: string, options: { end?: boolean; className?: string } = {}) => {
+    const current = isCurrentPath(pathname, to, options.end);
+    return {
+      href: to,
+      "data-discover": "true",
+      "aria-current": current ? ("page" as const) : undefined,
+      className: [options.className, current ? "active" : null].filter(Boolean).join(" ") || undefined,
+    };
+  };
 
   return (
     <>
       <a className="skip-link" href="#main">
         {t.app.skipToContent}
       </a>
-      <header className="site-header">
+      <header className="site-header" ref={headerLinks}>
         <a className="brand" href="/">
           <span className="brand-mark" aria-hidden="true">
             圆
@@ -44,9 +61,9 @@ export function AppShell({ children, data }: { children: ReactNode; data?: Shell
                 {nav.map((item) => (
                   <li key={item.key}>
                     {item.available ? (
-                      <NavLink to={item.href} end={item.href === "/"} onClick={() => setMenuOpen(false)}>
+                      <a {...navAnchor(item.href, { end: item.href === "/" })} onClick={() => setMenuOpen(false)}>
                         {t.nav[item.key] as string}
-                      </NavLink>
+                      </a>
                     ) : (
                       <span className="nav-soon" aria-disabled="true" title={t.nav.comingSoon}>
                         {t.nav[item.key] as string}
@@ -62,9 +79,9 @@ export function AppShell({ children, data }: { children: ReactNode; data?: Shell
                 {user.displayName}
                 <small>{user.roles.map((r) => t.roles[r]).join("、")}</small>
               </span>
-              <NavLink to="/notifications" className="notifications-link">
+              <a {...navAnchor("/notifications", { className: "notifications-link" })}>
                 {t.councils.notifications.link(unread)}
-              </NavLink>
+              </a>
               <Form method="post" action="/logout">
                 <button type="submit" className="link-button">
                   {t.nav.logout}
@@ -76,10 +93,10 @@ export function AppShell({ children, data }: { children: ReactNode; data?: Shell
           <nav className="primary-nav guest" aria-label={t.nav.account}>
             <ul>
               <li>
-                <NavLink to="/login">{t.nav.login}</NavLink>
+                <a {...navAnchor("/login")}>{t.nav.login}</a>
               </li>
               <li>
-                <NavLink to="/register">{t.nav.register}</NavLink>
+                <a {...navAnchor("/register")}>{t.nav.register}</a>
               </li>
             </ul>
           </nav>

@@ -1,9 +1,10 @@
-import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { useLinkDelegation } from "~/lib/link-delegation";
 
 /**
  * A row of links that switch what a list shows (a queue, a scope, a state), the current one marked for
- * screen readers and styled as chosen.
+ * screen readers and styled as chosen. Plain anchors with one listener (lib/link-delegation.ts); `href`
+ * gives absolute paths.
  */
 export function Tabs<K extends string>(props: {
   label: string;
@@ -12,18 +13,20 @@ export function Tabs<K extends string>(props: {
   href: (tab: K) => string;
   children: (tab: K) => ReactNode;
 }) {
+  const links = useLinkDelegation<HTMLUListElement>();
   return (
     <nav aria-label={props.label}>
-      <ul className="queue-tabs">
+      <ul className="queue-tabs" ref={links}>
         {props.tabs.map((tab) => (
           <li key={tab}>
-            <Link
-              to={props.href(tab)}
+            <a
+              href={props.href(tab)}
+              data-discover="true"
               aria-current={tab === props.current ? "page" : undefined}
               className={tab === props.current ? "active" : undefined}
             >
               {props.children(tab)}
-            </Link>
+            </a>
           </li>
         ))}
       </ul>

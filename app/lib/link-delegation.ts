@@ -3,14 +3,17 @@ import { useEffect, useState } from "react";
 
 /**
  * In-app navigation for the plain anchors inside one element — a long
- * table's row links — through a single click listener, as a router `Link`
- * navigates. A `Link` runs the router's hooks (resolving its path, a click
- * handler, prefetch state) for every row on every server render, ~40 µs each;
- * fifty of them were a tenth of the queue page's cost (decision 0026,
- * session 20). The anchors stay real links: keyboard, middle click, "open in
- * new tab" and the page before hydration work as for any link. They carry
- * `data-discover` as a `Link` does, so the routes they lead to are discovered
- * ahead of the click.
+ * table's row links, the header's navigation, a row of tabs — through a
+ * single click listener, as a router `Link` navigates. A `Link` runs the
+ * router's hooks (resolving its path, a click handler, prefetch state) on
+ * every server render, ~40 µs each, a `NavLink` more; fifty row links were a
+ * tenth of the queue page's cost, and the header's and tabs' fifteen another
+ * ~1 ms of every page (decision 0026, sessions 20 and 21). The anchors stay
+ * real links: keyboard, middle click, "open in new tab" and the page before
+ * hydration work as for any link. They carry `data-discover` as a `Link`
+ * does, so the routes they lead to are discovered ahead of the click. Their
+ * paths are absolute: a plain anchor resolves against the address, not the
+ * route.
  *
  * Returns a callback ref: the element may come and go with the page's data
  * (a list that was empty, then is not), and the listener follows it.
@@ -31,6 +34,19 @@ export function useLinkDelegation<T extends HTMLElement>() {
     return () => element.removeEventListener("click", onClick);
   }, [element, navigate]);
   return setElement;
+}
+
+/**
+ * Whether a link to `to` is the current page, by a `NavLink`'s rule: the same
+ * path, or (unless `end`) a path below it; letter case aside.
+ */
+export function isCurrentPath(pathname: string, to: string, end = false): boolean {
+  const here = pathname.toLowerCase();
+  const there = to.toLowerCase();
+  if (here === there) return true;
+  if (end) return false;
+  const slashAt = there !== "/" && there.endsWith("/") ? there.length - 1 : there.length;
+  return here.startsWith(there) && here.charAt(slashAt) === "/";
 }
 
 /**

@@ -424,7 +424,7 @@ describe("the queue's filters", () => {
   });
 });
 
-describe("the queue's ticket links", () => {
+describe("the queue's links: rows, tabs and the header", () => {
   it("open a ticket within the page, also after the list was empty, and leave a modified click to the browser", async () => {
     const { context, page, problems } = await signedIn(env, "operator");
     const documents: string[] = [];
@@ -444,6 +444,15 @@ describe("the queue's ticket links", () => {
       return !!rows && Object.keys(rows).some((k) => k.startsWith("__reactFiber"));
     });
     await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+
+    // The queue tabs are plain anchors too: a click switches the queue in the page, and marks the tab.
+    const tabs = page.getByRole("navigation", { name: T.list.queuesLabel });
+    await tabs.getByRole("link", { name: T.queues.to_dispatch, exact: true }).click();
+    await page.waitForURL(/queue=to_dispatch/);
+    await expect.poll(() => tabs.locator("a[aria-current=page]").textContent()).toBe(T.queues.to_dispatch);
+    await tabs.getByRole("link", { name: T.queues.all, exact: true }).click();
+    await page.waitForURL(/queue=all/);
+    await expect.poll(() => tabs.locator("a.active").textContent()).toBe(T.queues.all);
 
     // Ctrl-click: a new tab with the ticket; this page stays.
     const [tab] = await Promise.all([context.waitForEvent("page"), link.click({ modifiers: ["Control"] })]);
@@ -465,6 +474,14 @@ describe("the queue's ticket links", () => {
     await link.click();
     await page.waitForURL(`${env.portal.url}${again}`);
     await expect.poll(() => page.title()).toMatch(new RegExp(`^${againNumber} · `));
+
+    // The header's links: 工单 is current below /tickets, and a click on 三率 stays in the page and moves the mark.
+    const nav = page.locator("#primary-nav");
+    expect(await nav.locator("a[aria-current=page]").textContent()).toBe(zhCN.nav.tickets);
+    await nav.getByRole("link", { name: zhCN.nav.rates, exact: true }).click();
+    await page.waitForURL(`${env.portal.url}/rates`);
+    await expect.poll(() => nav.locator("a[aria-current=page]").textContent()).toBe(zhCN.nav.rates);
+    expect(await nav.locator("a.active").count()).toBe(1);
     expect(documents).toEqual(["/tickets"]);
     expect(problems).toEqual([]);
     await context.close();
