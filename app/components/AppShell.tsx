@@ -22,11 +22,10 @@ export function AppShell({ children, data }: { children: ReactNode; data?: Shell
   const [menuOpen, setMenuOpen] = useState(false);
   const { pathname } = useLocation();
   const headerLinks = useLinkDelegation<HTMLElement>();
-  /** A navigation anchor's attributes; the current page's is marked, as a `NavLink` marks it. */
-  const navAnchor = (to: string, options: { end?: boolean; className?: string } = {}) => {
+  /** A navigation anchor's other attributes: the current page's is marked, as a `NavLink` marks it. */
+  const marks = (to: string, options: { end?: boolean; className?: string } = {}) => {
     const current = isCurrentPath(pathname, to, options.end);
     return {
-      href: to,
       "data-discover": "true",
       "aria-current": current ? ("page" as const) : undefined,
       className: [options.className, current ? "active" : null].filter(Boolean).join(" ") || undefined,
@@ -61,7 +60,11 @@ export function AppShell({ children, data }: { children: ReactNode; data?: Shell
                 {nav.map((item) => (
                   <li key={item.key}>
                     {item.available ? (
-                      <a {...navAnchor(item.href, { end: item.href === "/" })} onClick={() => setMenuOpen(false)}>
+                      <a
+                        href={item.href}
+                        {...marks(item.href, { end: item.href === "/" })}
+                        onClick={() => setMenuOpen(false)}
+                      >
                         {t.nav[item.key] as string}
                       </a>
                     ) : (
@@ -79,7 +82,7 @@ export function AppShell({ children, data }: { children: ReactNode; data?: Shell
                 {user.displayName}
                 <small>{user.roles.map((r) => t.roles[r]).join("、")}</small>
               </span>
-              <a {...navAnchor("/notifications", { className: "notifications-link" })}>
+              <a href="/notifications" {...marks("/notifications", { className: "notifications-link" })}>
                 {t.councils.notifications.link(unread)}
               </a>
               <Form method="post" action="/logout">
@@ -93,10 +96,14 @@ export function AppShell({ children, data }: { children: ReactNode; data?: Shell
           <nav className="primary-nav guest" aria-label={t.nav.account}>
             <ul>
               <li>
-                <a {...navAnchor("/login")}>{t.nav.login}</a>
+                <a href="/login" {...marks("/login")}>
+                  {t.nav.login}
+                </a>
               </li>
               <li>
-                <a {...navAnchor("/register")}>{t.nav.register}</a>
+                <a href="/register" {...marks("/register")}>
+                  {t.nav.register}
+                </a>
               </li>
             </ul>
           </nav>
