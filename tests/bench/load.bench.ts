@@ -12,6 +12,8 @@
  * settings: a bare React server render of the same rows read with the same
  * query, on a bare node:http server in its own process (load-baseline.tsx).
  * Targets: the queue page at least half the baseline's throughput, p99 ≤ 20 ms.
+ * The two servers are measured in turn, five alternating slices each, so that
+ * a shared machine's drift over minutes falls on both alike.
  *
  * Throughput is measured with CONNECTIONS clients, each sending its next
  * request as soon as the last is answered: the server is never idle, and a
@@ -44,6 +46,9 @@ import { defineBench, percentile, type BenchContext, type Measurement } from "./
  */
 const CONNECTIONS = 4;
 
+/** Slices per side when the portal and its baseline are measured in turn (see `measure`). */
+const SLICES = 5;
+
 export interface LoadResult {
   requests: number;
   perSecond: number;
@@ -53,6 +58,26 @@ export interface LoadResult {
   failures: number;
   /** Of which timeouts (no answer within 10 s). */
   timeouts: number;
+  /** Each answered request's latency, ms, and the run's length, s: what runs are merged from. */
+  latencies: number[];
+  seconds: number;
+}
+
+/** Runs of one endpoint taken as one: their requests and time added up, their latencies pooled. */
+export function mergeRuns(runs: LoadResult[]): LoadResult {
+  const latencies = runs.flatMap((r) => r.latencies);
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  return {
+    requests,
+    perSecond: requests / (seconds || 1),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    failures: runs.reduce((n, r) => n + r.failures, 0),
+    timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
+    latencies,
+    seconds,
+  };
 }
 
 /**
@@ -85,6 +110,8 @@ export function hit(
           p99: percentile(latencies, 99),
           failures: result.non2xx + result.errors + result.timeouts,
           timeouts: result.timeouts,
+          latencies,
+          seconds: result.duration,
         });
       },
     );
@@ -204,28 +231,49 @@ export default defineBench({
 
       // The server's CPU per request is given beside each run: steadier than requests per second on a
       // shared machine, where another tenant's work slows a run without costing the server anything.
-      const measure = async (server: { base: string; proc: PortalProcess }, e: { path: string; headers: Record<string, string> }) => {
-        const url = `${server.base}${e.path}`;
+      type Server = { base: string; proc: PortalProcess };
+      type Side = { server: Server; path: string; headers: Record<string, string> };
+      type Measured = LoadResult & { cpuPerRequest: number };
+      const warm = async ({ server, path, headers }: Side) => {
+        const url = `${server.base}${path}`;
         // Untimed first: a route's first render, the map's tickets into memory, the JIT.
-        const first = await fetch(url, { headers: e.headers, redirect: "manual" });
-        if (first.status !== 200) throw new Error(`${e.path}: ${first.status} before the run`);
+        const first = await fetch(url, { headers, redirect: "manual" });
+        if (first.status !== 200) throw new Error(`${path}: ${first.status} before the run`);
         await first.arrayBuffer();
-        await hit(url, { headers: e.headers, amount: Math.round(amount / 5), maxSeconds });
-        const cpuBefore = cpuMs(server.proc.child.pid!);
-        const run = await hit(url, { headers: e.headers, amount, maxSeconds });
-        return { ...run, cpuPerRequest: (cpuMs(server.proc.child.pid!) - cpuBefore) / Math.max(1, run.requests + run.failures) };
+        await hit(url, { headers, amount: Math.round(amount / 5), maxSeconds });
+      };
+      /**
+       * `requests` per side, in SLICES alternating slices when there are two sides (ours and the
+       * baseline): a shared machine's speed drifts over minutes, and two back-to-back runs would hand
+       * the drift to whichever ran second. Each side's slices are then taken as one run.
+       */
+      const measure = async (sides: Side[], requests: number, connections = CONNECTIONS): Promise<Measured[]> => {
+        const slices = sides.map(() => ({ runs: [] as LoadResult[], cpu: 0 }));
+        const rounds = sides.length > 1 ? SLICES : 1;
+        for (let i = 0; i < rounds; i++) {
+          for (const [k, { server, path, headers }] of sides.entries()) {
+            const cpuBefore = cpuMs(server.proc.child.pid!);
+            slices[k]!.runs.push(await hit(`${server.base}${path}`, { headers, amount: Math.round(requests / rounds), maxSeconds, connections }));
+            slices[k]!.cpu += cpuMs(server.proc.child.pid!) - cpuBefore;
+          }
+        }
+        return slices.map(({ runs, cpu }) => {
+          const run = mergeRuns(runs);
+          return { ...run, cpuPerRequest: cpu / Math.max(1, run.requests + run.failures) };
+        });
       };
       // Failures are reported, not thrown: one slow page must not lose the other rows.
-      const runNote = (r: Awaited<ReturnType<typeof measure>>, bare?: Awaited<ReturnType<typeof measure>>) =>
+      const runNote = (r: Measured, bare?: Measured) =>
         `${CONNECTIONS} connections, ${r.requests.toLocaleString()} answered requests; p50 ${r.p50.toFixed(1)} ms; ` +
         `server CPU ${r.cpuPerRequest.toFixed(1)} ms per request${bare ? ` (bare ${bare.cpuPerRequest.toFixed(1)} ms)` : ""}` +
         (r.failures ? `; **${r.failures} failed** (${r.timeouts} timed out after 10 s)` : "");
 
-      const alone = (base: string, e: { path: string; headers: Record<string, string> }) =>
-        hit(`${base}${e.path}`, { headers: e.headers, amount: Math.round(amount / 3), maxSeconds, connections: 1 });
       for (const e of endpoints) {
-        const ours = await measure(portal, e);
-        const bare = e.baselinePath ? await measure(baseline, { path: e.baselinePath, headers: {} }) : null;
+        const sides: Side[] = [{ server: portal, path: e.path, headers: e.headers }];
+        if (e.baselinePath) sides.push({ server: baseline, path: e.baselinePath, headers: {} });
+        for (const side of sides) await warm(side);
+        const measured = await measure(sides, amount);
+        const [ours, bare] = [measured[0]!, measured[1]];
         ctx.log(
           `${e.metric}: ${Math.round(ours.perSecond)} req/s, p50 ${ours.p50.toFixed(1)} p99 ${ours.p99.toFixed(1)} ms, CPU ${ours.cpuPerRequest.toFixed(1)} ms/req` +
             (bare
@@ -243,7 +291,7 @@ export default defineBench({
             targets: [{ ratioAtLeast: 0.5 }],
             note: runNote(ours, bare),
           });
-          const [oursAlone, bareAlone] = [await alone(portal.base, e), await alone(baseline.base, { path: e.baselinePath!, headers: {} })];
+          const [oursAlone, bareAlone] = (await measure(sides, Math.round(amount / 3), 1)) as [Measured, Measured];
           ctx.log(
             `${e.metric}, one connection: p50 ${oursAlone.p50.toFixed(1)} p99 ${oursAlone.p99.toFixed(1)} ms; ` +
               `bare render p50 ${bareAlone.p50.toFixed(1)} p99 ${bareAlone.p99.toFixed(1)} ms`,
