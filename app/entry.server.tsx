@@ -7,10 +7,10 @@
  * loader defers data, so the shell is the page and streaming it gained no
  * time; it cost ~27 chunks per page, each through a web stream and a syscall.
  */
-import { Writable } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
+import { collectWrites } from "~/lib/collect-writes.server";
 import { NonceContext } from "~/lib/nonce";
 
 const ABORT_DELAY = 5_000;
@@ -25,19 +25,11 @@ export default function handleRequest(
   const nonce = loadContext.cspNonce;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
-    const chunks: Buffer[] = [];
-    const collect = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk);
-        done();
-      },
-      final(done) {
-        const body = Buffer.concat(chunks);
-        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-        responseHeaders.set("Content-Length", String(body.length));
-        resolve(new Response(body, { headers: responseHeaders, status: responseStatusCode }));
-        done();
-      },
+    const collect = collectWrites((chunks) => {
+      const body = Buffer.concat(chunks);
+      responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+      responseHeaders.set("Content-Length", String(body.length));
+      resolve(new Response(body, { headers: responseHeaders, status: responseStatusCode }));
     });
     // Cleared once the whole page has rendered: fired later, React's abort would end the
     // finished stream again and make (and drop) an error for every page served.

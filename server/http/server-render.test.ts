@@ -10,11 +10,11 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { Writable } from "node:stream";
 import { createElement as h, Suspense, type ReactNode } from "react";
 import type * as ReactDOMServer from "react-dom/server";
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import { collectWrites } from "../../app/lib/collect-writes.server";
 
 const require = createRequire(import.meta.url);
 const productionServer = join(
@@ -26,17 +26,9 @@ const { renderToPipeableStream } = require(productionServer) as typeof ReactDOMS
 /** What entry.server does: render, and collect the whole page once everything is ready. */
 function renderWhole(tree: ReactNode, when: "onAllReady" | "onShellReady" = "onAllReady") {
   return new Promise<{ html: string; writes: number }>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const collect = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk);
-        done();
-      },
-      final(done) {
-        resolve({ html: Buffer.concat(chunks).toString("utf8"), writes: chunks.length });
-        done();
-      },
-    });
+    const collect = collectWrites((chunks) =>
+      resolve({ html: Buffer.concat(chunks).toString("utf8"), writes: chunks.length }),
+    );
     const { pipe } = renderToPipeableStream(tree, {
       [when]: () => pipe(collect),
       onShellError: reject,
