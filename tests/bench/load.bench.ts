@@ -139,6 +139,16 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
+/**
+ * The machine's CPU time so far, in clock ticks: all of it, and what the hypervisor took for other guests
+ * (steal) — time in which a request on this virtual machine simply waits. From /proc/stat's first line.
+ */
+function machineTicks(): { total: number; steal: number } {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+  return { total: fields.slice(0, 8).reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+}
+
 async function startProcess(env: Record<string, string>, entry: string | undefined, ready: RegExp) {
   const proc = spawnPortal(env, entry ? { entry } : {});
   await proc.waitForOutput(ready);
@@ -291,10 +301,13 @@ export default defineBench({
             targets: [{ ratioAtLeast: 0.5 }],
             note: runNote(ours, bare),
           });
+          const ticksBefore = machineTicks();
           const [oursAlone, bareAlone] = (await measure(sides, Math.round(amount / 3), 1)) as [Measured, Measured];
+          const ticksAfter = machineTicks();
+          const steal = (100 * (ticksAfter.steal - ticksBefore.steal)) / Math.max(1, ticksAfter.total - ticksBefore.total);
           ctx.log(
             `${e.metric}, one connection: p50 ${oursAlone.p50.toFixed(1)} p99 ${oursAlone.p99.toFixed(1)} ms; ` +
-              `bare render p50 ${bareAlone.p50.toFixed(1)} p99 ${bareAlone.p99.toFixed(1)} ms`,
+              `bare render p50 ${bareAlone.p50.toFixed(1)} p99 ${bareAlone.p99.toFixed(1)} ms; steal ${steal.toFixed(1)} %`,
           );
           out.push({
             metric: `${e.metric}: p99 latency, one connection`,
@@ -303,7 +316,9 @@ export default defineBench({
             baseline: bareAlone.p99,
             baselineLabel: label,
             targets: [{ atMost: 20 }],
-            note: `each request alone with the server; p50 ${oursAlone.p50.toFixed(1)} ms (bare ${bareAlone.p50.toFixed(1)} ms)`,
+            note:
+              `each request alone with the server; p50 ${oursAlone.p50.toFixed(1)} ms (bare ${bareAlone.p50.toFixed(1)} ms); ` +
+              `the hypervisor took ${steal.toFixed(1)} % of the machine's CPU time meanwhile (steal)`,
           });
           out.push({
             metric: `${e.metric}: p99 latency, ${CONNECTIONS} connections`,
