@@ -10,6 +10,14 @@ describe("JSON text", () => {
     expect(fromJsonText(text)).toBe(rows);
   });
 
+  it("hands the value over once, then parses the text like any other", () => {
+    const text = toJsonText(rows);
+    expect(fromJsonText(text)).toBe(rows);
+    const again = fromJsonText(text);
+    expect(again).not.toBe(rows);
+    expect(again).toEqual(rows);
+  });
+
   it("parses a text it did not write, as the browser does", () => {
     const text = JSON.stringify([{ id: 8 }]) as JsonText<{ id: number }[]>;
     expect(fromJsonText(text)).toEqual([{ id: 8 }]);
