@@ -63,21 +63,28 @@ export interface LoadResult {
   seconds: number;
 }
 
+type Counted = Pick<LoadResult, "requests" | "failures" | "timeouts" | "latencies" | "seconds">;
+
+/** A run's figures from its counts and latencies: one place for the rate and the percentiles. */
+function loadResult(run: Counted): LoadResult {
+  return {
+    ...run,
+    perSecond: run.requests / (run.seconds || 1),
+    p50: percentile(run.latencies, 50),
+    p99: percentile(run.latencies, 99),
+  };
+}
+
 /** Runs of one endpoint taken as one: their requests and time added up, their latencies pooled. */
 export function mergeRuns(runs: LoadResult[]): LoadResult {
-  const latencies = runs.flatMap((r) => r.latencies);
-  const requests = runs.reduce((n, r) => n + r.requests, 0);
-  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
-  return {
-    requests,
-    perSecond: requests / (seconds || 1),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    failures: runs.reduce((n, r) => n + r.failures, 0),
-    timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
-    latencies,
-    seconds,
-  };
+  const sum = (field: "requests" | "failures" | "timeouts" | "seconds") => runs.reduce((n, r) => n + r[field], 0);
+  return loadResult({
+    requests: sum("requests"),
+    failures: sum("failures"),
+    timeouts: sum("timeouts"),
+    seconds: sum("seconds"),
+    latencies: runs.flatMap((r) => r.latencies),
+  });
 }
 
 /**
@@ -103,16 +110,15 @@ export function hit(
       (error, result) => {
         clearTimeout(limit);
         if (error) return reject(error);
-        resolveRun({
-          requests: result["2xx"],
-          perSecond: result["2xx"] / (result.duration || 1),
-          p50: percentile(latencies, 50),
-          p99: percentile(latencies, 99),
-          failures: result.non2xx + result.errors + result.timeouts,
-          timeouts: result.timeouts,
-          latencies,
-          seconds: result.duration,
-        });
+        resolveRun(
+          loadResult({
+            requests: result["2xx"],
+            failures: result.non2xx + result.errors + result.timeouts,
+            timeouts: result.timeouts,
+            latencies,
+            seconds: result.duration,
+          }),
+        );
       },
     );
     instance.on("response", (_client, status, _bytes, responseTime) => {
