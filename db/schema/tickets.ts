@@ -224,6 +224,10 @@ export const tickets = sqliteTable(
   },
   (t) => [
     index("tickets_lead_status_deadline_idx").on(t.leadOrgId, t.status, t.deadlineAt),
+    // A unit's 待签收 and 办理中, newest first (the queue page's default): without it SQLite walked the
+    // city's tickets of the status testing each one's unit (待签收 ~2.3 ms), or read each of the unit's
+    // tickets in the statuses from the table to sort them (办理中 ~28 ms at a million); now ~0.1 ms each.
+    index("tickets_lead_status_received_idx").on(t.leadOrgId, t.status, t.receivedAt),
     index("tickets_first_status_deadline_idx").on(t.firstReceiverOrgId, t.status, t.deadlineAt),
     index("tickets_status_received_idx").on(t.status, t.receivedAt),
     index("tickets_received_idx").on(t.receivedAt),

@@ -229,10 +229,13 @@ function queueCondition(queue: Queue, actor: Actor, now: Date, drive: Drive = "s
       return status("called_back");
     case "overdue":
       return and(status("accepted", "in_progress"), lt(tickets.deadlineAt, now));
+    // The unit's own queues state their statuses whatever the drive: with the unit they start
+    // tickets_lead_status_received_idx (or its deadline twin), which no other index beats. Counting 待签收
+    // up to the small-set bound by the unit alone read every ticket it ever led (~3.5 ms at a million).
     case "to_accept":
-      return and(status("dispatched"), inArray(tickets.leadOrgId, mine));
+      return and(statusIn(["dispatched"], "status"), inArray(tickets.leadOrgId, mine));
     case "in_hand":
-      return and(status("accepted", "in_progress"), inArray(tickets.leadOrgId, mine));
+      return and(statusIn(["accepted", "in_progress"], "status"), inArray(tickets.leadOrgId, mine));
     case "co_handling":
       return and(sql`${tickets.status} <> 'closed'`, coHandledBy(mine));
     case "first_received":

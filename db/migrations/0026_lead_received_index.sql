@@ -1,0 +1,1 @@
+CREATE INDEX `tickets_lead_status_received_idx` ON `tickets` (`lead_org_id`,`status`,`received_at`);
