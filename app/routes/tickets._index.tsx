@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { useMemo } from "react";
 import { Field, SelectField } from "~/components/Field";
 import { DeadlineBadges } from "~/components/tickets/Deadline";
@@ -98,22 +98,23 @@ export default function TicketQueue() {
   const { queue, queues, filters, staff } = data;
   const rows = useMemo(() => fromJsonText(data.rows), [data.rows]);
   const busy = useNavigation().state === "loading";
-  const rowLinks = useLinkDelegation<HTMLTableSectionElement>();
+  // One listener for the page's plain links: the rows', the actions', the reset and the pages'.
+  const pageLinks = useLinkDelegation<HTMLElement>();
   const heading = staff ? T.list.heading : T.list.mineHeading;
   return (
-    <main id="main" className="page tickets-page">
+    <main id="main" className="page tickets-page" ref={pageLinks}>
       <div className="page-head">
         <h1>{heading}</h1>
         <div className="page-actions">
           {data.canImport ? (
-            <Link className="button" to="/tickets/import">
+            <a className="button" href="/tickets/import" data-discover="true">
               {t.imports.title}
-            </Link>
+            </a>
           ) : null}
           {data.canCreate ? (
-            <Link className="button primary" to="/tickets/new">
+            <a className="button primary" href="/tickets/new" data-discover="true">
               {staff ? T.list.newTicket : T.list.newRequest}
-            </Link>
+            </a>
           ) : null}
         </div>
       </div>
@@ -170,9 +171,9 @@ export default function TicketQueue() {
             <button type="submit" className="button primary">
               {T.list.apply}
             </button>
-            <Link className="button" to={hrefWith({}, { queue })}>
+            <a className="button" href={hrefWith({}, { queue })} data-discover="true">
               {T.list.reset}
-            </Link>
+            </a>
           </div>
         </Form>
       </details>
@@ -197,7 +198,7 @@ export default function TicketQueue() {
                 <th scope="col">{T.list.reporter}</th>
               </tr>
             </thead>
-            <tbody ref={rowLinks}>
+            <tbody>
               {rows.map((r) => (
                 <tr key={r.id}>
                   <td className="nowrap">
@@ -208,11 +209,11 @@ export default function TicketQueue() {
                     <span className={`status status-${r.status}`}>{T.statuses[r.status]}</span>
                   </td>
                   <td className="ticket-summary">
+                    {/* Each cell's words as one text: adjacent texts cost a node and a separator each. */}
                     <span className="muted">
-                      {T.types[r.type]}
-                      {r.urgency !== "normal" ? ` · ${T.urgencies[r.urgency]}` : ""}
-                    </span>{" "}
-                    {r.summary}
+                      {r.urgency !== "normal" ? `${T.types[r.type]} · ${T.urgencies[r.urgency]}` : T.types[r.type]}
+                    </span>
+                    {` ${r.summary}`}
                     {r.supervisionCount > 0 || r.pendingExtensionDays != null || r.excluded ? (
                       <span className="flag-row">
                         {r.supervisionCount > 0 ? (
@@ -234,7 +235,7 @@ export default function TicketQueue() {
                   <td>{r.leadName ?? T.list.none}</td>
                   <td className="nowrap">{formatDateTime(r.receivedAt)}</td>
                   <td className="nowrap">
-                    {r.deadlineAt ? formatDateTime(r.deadlineAt) : T.list.none}{" "}
+                    {`${r.deadlineAt ? formatDateTime(r.deadlineAt) : T.list.none} `}
                     <DeadlineBadges overdue={r.overdue} near={r.nearDeadline} />
                   </td>
                   <td className="nowrap">{r.reporterName ?? T.list.none}</td>
@@ -245,12 +246,18 @@ export default function TicketQueue() {
         </div>
       )}
       <nav className="pagination" aria-label={T.list.pagination}>
-        {data.paged ? <Link to={hrefWith(filters, { queue })}>{T.list.first}</Link> : <span />}
+        {data.paged ? (
+          <a href={hrefWith(filters, { queue })} data-discover="true">
+            {T.list.first}
+          </a>
+        ) : (
+          <span />
+        )}
         <span className="muted">{T.list.count(rows.length)}</span>
         {data.nextCursor ? (
-          <Link to={hrefWith(filters, { queue, cursor: data.nextCursor })} rel="next">
+          <a href={hrefWith(filters, { queue, cursor: data.nextCursor })} rel="next" data-discover="true">
             {T.list.next}
-          </Link>
+          </a>
         ) : (
           <span />
         )}
