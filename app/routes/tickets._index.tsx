@@ -10,7 +10,7 @@ import { requirePermission } from "~/lib/auth.server";
 import { loadOrThrow } from "~/lib/forms.server";
 import { keysOf } from "~/lib/keys";
 import { withQuery } from "~/lib/href";
-import { fromJsonText, toJsonText } from "~/lib/json-text";
+import { fromRowsText, toRowsText } from "~/lib/json-text";
 import { useLinkDelegation } from "~/lib/link-delegation";
 import { selectedFilterChoices } from "~/lib/ticket-filters.server";
 import { can } from "../../server/identity";
@@ -26,7 +26,7 @@ type ListedTicket = Awaited<ReturnType<typeof listTickets>>["rows"][number];
 
 /**
  * What a row shows, and nothing more: the rows travel twice, as HTML and as
- * the data the page hydrates from (as JSON text, lib/json-text.ts).
+ * the data the page hydrates from (as rows text, lib/json-text.ts).
  */
 function rowView(r: ListedTicket) {
   return {
@@ -80,7 +80,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     staff,
     filters,
     paged: !!cursor,
-    rows: toJsonText(result.rows.map(rowView)),
+    rows: toRowsText(result.rows.map(rowView)),
     nextCursor: result.nextCursor,
     choices,
     canCreate: can(actor, "create:ticket"),
@@ -96,7 +96,7 @@ function hrefWith(filters: Record<string, string>, changes: Record<string, strin
 export default function TicketQueue() {
   const data = useLoaderData<typeof loader>();
   const { queue, queues, filters, staff } = data;
-  const rows = useMemo(() => fromJsonText(data.rows), [data.rows]);
+  const rows = useMemo(() => fromRowsText(data.rows), [data.rows]);
   const busy = useNavigation().state === "loading";
   // One listener for the page's plain links: the rows', the actions', the reset and the pages'.
   const pageLinks = useLinkDelegation<HTMLElement>();
