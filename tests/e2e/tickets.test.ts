@@ -424,7 +424,7 @@ describe("the queue's filters", () => {
   });
 });
 
-describe("the queue's links: rows, tabs and the header", () => {
+describe("the queue's links: rows, tabs, pages and the header", () => {
   it("open a ticket within the page, also after the list was empty, and leave a modified click to the browser", async () => {
     const { context, page, problems } = await signedIn(env, "operator");
     const documents: string[] = [];
@@ -468,6 +468,14 @@ describe("the queue's links: rows, tabs and the header", () => {
     await expect.poll(() => page.locator("table.ticket-table").count()).toBe(0);
     await page.getByRole("link", { name: T.list.reset }).click();
     await expect.poll(() => link.count()).toBe(1);
+    // The pages' links too: the next page and back to the first, in the page.
+    const firstNumber = await link.textContent();
+    await page.getByRole("link", { name: T.list.next }).click();
+    await page.waitForURL(/cursor=/);
+    await expect.poll(() => link.textContent()).not.toBe(firstNumber);
+    await page.getByRole("link", { name: T.list.first }).click();
+    await page.waitForURL((url) => !url.search.includes("cursor="));
+    await expect.poll(() => link.textContent()).toBe(firstNumber);
     const [again, againNumber] = [(await link.getAttribute("href"))!, (await link.textContent())!];
 
     // A plain click: the ticket opens in this page, without loading a new document.
