@@ -426,6 +426,19 @@ describe("the queue's filters", () => {
 
 describe("the queue's links: rows, tabs, pages and the header", () => {
   it("open a ticket within the page, also after the list was empty, and leave a modified click to the browser", async () => {
+    // The newest ticket, first in the queue, written by someone who tries markup: its rows are written as text.
+    const database = env.portal.portal.database;
+    const leaf = await database.db.query.categories.findFirst({ where: eq(categories.name, "占道停车") });
+    const hostile = `<img src=x onerror="window.__injected=1">'&"<script>x</script>`;
+    await createTicket(database, await actorOf(database, "operator"), {
+      type: "complaint",
+      categoryId: leaf!.id,
+      description: `占道停车 ${hostile}`,
+      address: `西河沿街口 ${hostile}`,
+      regionCode: "110102013901",
+      reporterName: "<b>x</b>",
+      reporterPhone: "13900005679",
+    });
     const { context, page, problems } = await signedIn(env, "operator");
     const documents: string[] = [];
     page.on("request", (r) => {
@@ -444,6 +457,17 @@ describe("the queue's links: rows, tabs, pages and the header", () => {
       return !!rows && Object.keys(rows).some((k) => k.startsWith("__reactFiber"));
     });
     await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+    const firstRow = body.locator("tr").first();
+    /** The hostile ticket's row shows what was typed, as text, and nothing in the rows ran or became an element. */
+    const writtenAsText = async () => {
+      expect(await firstRow.locator(".ticket-summary").textContent()).toContain(hostile);
+      expect(await firstRow.locator("small").textContent()).toBe(`西河沿街口 ${hostile}`);
+      // Masked for the list (first character, then stars): the "<" is text too.
+      expect(await firstRow.locator("td").last().textContent()).toBe("<*******");
+      expect(await body.locator("img, script").count()).toBe(0);
+      expect(await page.evaluate(() => (window as { __injected?: number }).__injected)).toBeUndefined();
+    };
+    await writtenAsText();
 
     // The queue tabs are plain anchors too: a click switches the queue in the page, and marks the tab.
     const tabs = page.getByRole("navigation", { name: T.list.queuesLabel });
@@ -476,6 +500,8 @@ describe("the queue's links: rows, tabs, pages and the header", () => {
     await page.getByRole("link", { name: T.list.first }).click();
     await page.waitForURL((url) => !url.search.includes("cursor="));
     await expect.poll(() => link.textContent()).toBe(firstNumber);
+    // These rows were written in the browser, from the page's data.
+    await writtenAsText();
     const [again, againNumber] = [(await link.getAttribute("href"))!, (await link.textContent())!];
 
     // A plain click: the ticket opens in this page, without loading a new document.

@@ -14,10 +14,16 @@ function flagsAt(now: number, deadline: number, started: number | null) {
   return { overdue: left < 0, near: left >= 0 && left <= Math.min(DAY, total / 4) };
 }
 
-export function DeadlineBadges({ overdue, near }: { overdue: boolean; near: boolean }) {
-  if (overdue) return <span className="badge badge-overdue">{T.badges.overdue}</span>;
-  if (near) return <span className="badge badge-near">{T.badges.near}</span>;
+/** The badge a deadline's flags show, if any: for the component below, and for the queue's rows written as markup. */
+export function deadlineBadge(overdue: boolean, near: boolean) {
+  if (overdue) return { className: "badge badge-overdue", label: T.badges.overdue };
+  if (near) return { className: "badge badge-near", label: T.badges.near };
   return null;
+}
+
+function DeadlineBadges({ overdue, near }: { overdue: boolean; near: boolean }) {
+  const badge = deadlineBadge(overdue, near);
+  return badge ? <span className={badge.className}>{badge.label}</span> : null;
 }
 
 /**
