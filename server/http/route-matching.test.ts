@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type * as Router from "@remix-run/router";
+import type * as RouterServer from "react-router-dom/server";
 import { describe, expect, it } from "vitest";
 
 const require = createRequire(import.meta.url);
@@ -99,5 +100,43 @@ describe("route matching, patched to reuse its work (decision 0026)", () => {
   it("still matches after more patterns than it keeps compiled", () => {
     for (let i = 0; i < 1_200; i++) expect(matchPath(`/n${i}/:x`, `/n${i}/y`)?.params).toEqual({ x: "y" });
     expect(matchPath("/n0/:x", "/n0/z")?.params).toEqual({ x: "z" });
+  });
+});
+
+describe("the render's static router, patched to be a class instance (decision 0026, session 24)", () => {
+  const remixServer = require.resolve("@remix-run/react/dist/server.js");
+  const staticRouterPath = createRequire(remixServer).resolve("react-router-dom/server");
+  const { createStaticHandler, createStaticRouter } = require(staticRouterPath) as typeof RouterServer;
+
+  it("is the patched build that Node loads", () => {
+    expect(readFileSync(staticRouterPath, "utf8")).toContain("class StaticDataRouter");
+  });
+
+  it("answers as the stock router did: a fresh state from the request's context, and no navigation on the server", async () => {
+    const routes = [
+      {
+        id: "root",
+        path: "/",
+        loader: () => ({ user: "street" }),
+        children: [{ id: "tickets", path: "tickets", loader: () => ({ rows: "[]" }) }],
+      },
+    ];
+    const handler = createStaticHandler(routes);
+    const context = await handler.query(new Request("http://localhost/tickets?queue=all"));
+    if (context instanceof Response) throw new Error("a redirect");
+    const router = createStaticRouter(handler.dataRoutes, context, { future: { v7_relativeSplatPath: true } });
+    expect(router.state.loaderData).toEqual({ root: { user: "street" }, tickets: { rows: "[]" } });
+    expect(router.state.location.search).toBe("?queue=all");
+    expect(router.state.matches.map((m) => m.route.id)).toEqual(["root", "tickets"]);
+    expect(router.state).not.toBe(router.state);
+    expect(router.routes).toBe(createStaticRouter(handler.dataRoutes, context).routes);
+    expect(router.future.v7_relativeSplatPath).toBe(true);
+    expect(router.basename).toBe("/");
+    expect(router.createHref(new URL("http://localhost/tickets?q=1"))).toBe("/tickets?q=1");
+    expect(router.encodeLocation("/tickets/a b")).toEqual({ pathname: "/tickets/a%20b", search: "", hash: "" });
+    expect(() => router.navigate(1)).toThrow(/stateless environment/);
+    expect(router._internalFetchControllers).not.toBe(
+      createStaticRouter(handler.dataRoutes, context)._internalFetchControllers,
+    );
   });
 });
