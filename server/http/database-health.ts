@@ -10,6 +10,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { t } from "../../app/i18n";
+import { escapeHtml } from "../../app/lib/html";
 import type { Database } from "../../db/client";
 
 /** How long a ping may take before the database counts as unavailable (a frozen server answers nothing). */
@@ -27,10 +28,6 @@ export interface DatabaseHealth {
   /** A request that failed while the database was away answers 503 too. */
   errors: ErrorRequestHandler;
   stop(): void;
-}
-
-function escapeHtml(text: string) {
-  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 }
 
 const unavailablePage = `<!doctype html>
