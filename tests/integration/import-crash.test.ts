@@ -9,7 +9,7 @@
  */
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, expect, it } from "vitest";
+import { afterAll, expect, it, onTestFailed } from "vitest";
 import { openDatabase } from "../../db/client";
 import { suggestMapping } from "../../server/tickets/import";
 import { fileInputs } from "../bench/fixtures";
@@ -79,6 +79,14 @@ it(
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
+    // What each portal printed, for a failure to show (a reset connection alone does not say whether the portal died).
+    const started: PortalProcess[] = [];
+    onTestFailed(() => {
+      for (const [k, proc] of started.entries()) {
+        const state = proc.child.exitCode ?? proc.child.signalCode ?? "still running";
+        console.error(`portal ${k + 1} (${state}), stdout:\n${proc.stdout()}\nstderr:\n${proc.stderr()}`);
+      }
+    });
     const start = async () => {
       const proc = spawnPortal({
         NODE_ENV: "production",
@@ -88,6 +96,7 @@ it(
         SEED_DEMO: "0",
         HOT_SPOT_DETECTION: "0",
       });
+      started.push(proc);
       cleanup.push(() => proc.kill());
       await proc.waitForOutput(/listening on/);
       return proc;
