@@ -4,7 +4,7 @@
  * cookie, its SHA-256 as the row id, sliding expiry, revocation by deletion.
  */
 import { eq, lt, sql } from "drizzle-orm";
-import type { Database, Tx } from "../../db/client";
+import { preparedQuery, type Database, type Tx } from "../../db/client";
 import { sessions, users } from "../../db/schema";
 import type { Actor, ActorGrant } from "./permissions";
 import { generateToken, hashToken } from "./tokens";
@@ -88,18 +88,24 @@ export async function loadActor(database: Database, userId: number): Promise<Act
   return row ? actorOf(row) : null;
 }
 
+/** Every request's statement: built once (db/client.ts `preparedQuery`). */
+const sessionById = preparedQuery((db) =>
+  db
+    .select({ expiresAt: sessions.expiresAt, ...actorColumns })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .limit(1)
+    .prepare(),
+);
+
 export async function validateSessionToken(
   database: Database,
   token: string,
   now = new Date(),
 ): Promise<ValidatedSession | null> {
   const id = hashToken(token);
-  const [row] = await database.db
-    .select({ expiresAt: sessions.expiresAt, ...actorColumns })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, id))
-    .limit(1);
+  const [row] = await sessionById(database.db).all({ id });
   if (!row) return null;
   if (row.expiresAt.getTime() <= now.getTime()) {
     await database.write((tx) => tx.delete(sessions).where(eq(sessions.id, id)));

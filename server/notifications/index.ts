@@ -4,8 +4,8 @@
  * published, review requested) and the daily digest, written only on days
  * when a user has unread notices to be told about.
  */
-import { and, count, desc, eq, gte, inArray, isNull, lt } from "drizzle-orm";
-import type { Database, Queryable, Tx } from "../../db/client";
+import { and, count, desc, eq, gte, inArray, isNull, lt, sql } from "drizzle-orm";
+import { preparedQuery, type Database, type Db, type Queryable, type Tx } from "../../db/client";
 import { notificationDigests, notifications, type NotificationKind } from "../../db/schema";
 import { NotFoundError } from "../errors";
 import { newestFirstPage } from "../keyset";
@@ -51,11 +51,17 @@ export async function listNotifications(
   return { notices: rows, next };
 }
 
-export async function unreadCount(db: Queryable, userId: number): Promise<number> {
-  const [row] = await db
+/** Every page's statement (the header's badge): built once (db/client.ts `preparedQuery`). */
+const unreadOf = preparedQuery((db) =>
+  db
     .select({ n: count() })
     .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+    .where(and(eq(notifications.userId, sql.placeholder("userId")), isNull(notifications.readAt)))
+    .prepare(),
+);
+
+export async function unreadCount(db: Db, userId: number): Promise<number> {
+  const [row] = await unreadOf(db).all({ userId });
   return row?.n ?? 0;
 }
 
