@@ -109,6 +109,22 @@ describe("kept statements of the embedded client (the @libsql/client patch)", ()
     expect([times(0), times(256), times(1)]).toEqual([1, 1, 2]);
   });
 
+  it("holds no read between executions: another connection checkpoints the whole log, and its write is seen", async () => {
+    await client.execute("pragma journal_mode = wal");
+    const sql = "select count(*) as n from t";
+    expect(await rowsOf(sql)).toEqual([{ n: 3 }]);
+    expect(await rowsOf(sql)).toEqual([{ n: 3 }]);
+    const other = createClient({ url });
+    try {
+      await other.execute("insert into t values (4, 'z')");
+      const [checkpoint] = (await other.execute("pragma wal_checkpoint(TRUNCATE)")).rows;
+      expect(checkpoint!.busy).toBe(0);
+    } finally {
+      other.close();
+    }
+    expect(await rowsOf(sql)).toEqual([{ n: 4 }]);
+  });
+
   it("shares its column lists frozen, so no caller can change the next one's", async () => {
     const first = await client.execute("select a, b from t");
     expect(() => (first.columns as string[]).push("z")).toThrow(TypeError);
