@@ -2,11 +2,11 @@
  * The load bench (issue 8, item 3): the portal as production runs it — the
  * production build, NODE_ENV=production, its own process — over the
  * million imported tickets (tests/bench/fixtures.ts queueDatabase), hit on
- * loopback by autocannon with signed-in sessions of several roles: the
- * ticket queue page with a street officer's and the centre's scope (default
- * queue and filters, first page), a ticket page, the rates page, the map's
- * points and cases, the insights page, the integration API's ticket list and
- * Open311's requests. Throughput and p50/p99 latency per endpoint.
+ * loopback by autocannon (in a process of its own, load-client.ts) with
+ * signed-in sessions of several roles: the ticket queue page with a street
+ * officer's and the centre's scope (default queue and filters, first page), a
+ * ticket page, the rates page, the map's points and cases, the insights page,
+ * the integration API's ticket list and Open311's requests. Throughput and p50/p99 latency per endpoint.
  *
  * The queue page's baseline, measured in the same run with the same
  * settings: a bare React server render of the same rows read with the same
@@ -30,14 +30,14 @@
  * the row's note.
  */
 import { readFileSync } from "node:fs";
-import autocannon from "autocannon";
 import { listTickets } from "../../server/tickets";
 import { newApiKey } from "../helpers/api";
 import { actorOf } from "../helpers/database";
 import { signIn } from "../helpers/portal";
-import { spawnPortal, type PortalProcess } from "../helpers/process";
+import { ask, spawnPortal, type PortalProcess } from "../helpers/process";
 import { productionBuild, queueDatabase } from "./fixtures";
-import { defineBench, percentile, type BenchContext, type Measurement } from "./lib";
+import { defineBench, type BenchContext, type Measurement } from "./lib";
+import { mergeRuns, type HitOptions, type LoadResult } from "./load-client";
 
 /**
  * Concurrent connections per run. Each keeps one request in flight, so the
@@ -48,85 +48,6 @@ const CONNECTIONS = 4;
 
 /** Slices per side when the portal and its baseline are measured in turn (see `measure`). */
 const SLICES = 5;
-
-export interface LoadResult {
-  requests: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  /** Answers other than 2xx, errors and timeouts. */
-  failures: number;
-  /** Of which timeouts (no answer within 10 s). */
-  timeouts: number;
-  /** Each answered request's latency, ms, and the run's length, s: what runs are merged from. */
-  latencies: number[];
-  seconds: number;
-}
-
-type Counted = Pick<LoadResult, "requests" | "failures" | "timeouts" | "latencies" | "seconds">;
-
-/** A run's figures from its counts and latencies: one place for the rate and the percentiles. */
-function loadResult(run: Counted): LoadResult {
-  return {
-    ...run,
-    perSecond: run.requests / (run.seconds || 1),
-    p50: percentile(run.latencies, 50),
-    p99: percentile(run.latencies, 99),
-  };
-}
-
-/** Runs of one endpoint taken as one: their requests and time added up, their latencies pooled. */
-export function mergeRuns(runs: LoadResult[]): LoadResult {
-  const sum = (field: "requests" | "failures" | "timeouts" | "seconds") => runs.reduce((n, r) => n + r[field], 0);
-  return loadResult({
-    requests: sum("requests"),
-    failures: sum("failures"),
-    timeouts: sum("timeouts"),
-    seconds: sum("seconds"),
-    latencies: runs.flatMap((r) => r.latencies),
-  });
-}
-
-/**
- * `amount` requests over `connections` connections, or `maxSeconds`, whichever
- * ends first. Latencies are taken from each response (autocannon's own
- * histogram keeps whole milliseconds).
- */
-export function hit(
-  url: string,
-  options: { headers?: Record<string, string>; amount: number; maxSeconds: number; connections?: number },
-): Promise<LoadResult> {
-  if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error(`load runs on loopback only, not ${url}`);
-  return new Promise((resolveRun, reject) => {
-    const latencies: number[] = [];
-    const instance = autocannon(
-      {
-        url,
-        connections: options.connections ?? CONNECTIONS,
-        amount: options.amount,
-        headers: options.headers ?? {},
-        timeout: 10,
-      },
-      (error, result) => {
-        clearTimeout(limit);
-        if (error) return reject(error);
-        resolveRun(
-          loadResult({
-            requests: result["2xx"],
-            failures: result.non2xx + result.errors + result.timeouts,
-            timeouts: result.timeouts,
-            latencies,
-            seconds: result.duration,
-          }),
-        );
-      },
-    );
-    instance.on("response", (_client, status, _bytes, responseTime) => {
-      if (status >= 200 && status < 300) latencies.push(responseTime);
-    });
-    const limit = setTimeout(() => instance.stop(), options.maxSeconds * 1000);
-  });
-}
 
 interface Endpoint {
   metric: string;
@@ -176,6 +97,21 @@ function machineTicks(): { total: number; steal: number } {
   const fields = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal (guest time is already counted in user).
   return { total: fields.slice(0, 8).reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+}
+
+/**
+ * The load generator in a process of its own (tests/bench/load-client.ts), started fresh with Node's
+ * default flags: its heap holds only its runs. Each `hit` there is one run, in turn.
+ */
+export async function startLoadClient() {
+  const proc = spawnPortal({ LOAD_CLIENT: "1" }, { entry: "tests/bench/load-client.ts", ipc: true });
+  await proc.waitForOutput(/load client ready/);
+  const hit = async (url: string, options: HitOptions): Promise<LoadResult> => {
+    const answer = await ask<{ result?: LoadResult; error?: string }>(proc, { type: "hit", url, options }, "hit-result");
+    if (answer.error !== undefined) throw new Error(`load client: ${answer.error}`);
+    return answer.result!;
+  };
+  return { proc, hit };
 }
 
 async function startProcess(env: Record<string, string>, entry: string | undefined, ready: RegExp) {
@@ -235,6 +171,8 @@ export default defineBench({
         /baseline listening on (\d+)/,
       );
       running.push(baseline.proc);
+      const client = await startLoadClient();
+      running.push(client.proc);
 
       const cookies = {
         street: await signIn(portal.base, "street"),
@@ -282,7 +220,7 @@ export default defineBench({
         // Each window's CPU per request is logged: the record of the JIT settling.
         for (let sent = 0; sent < requests; ) {
           const before = processCpu(server.proc.child.pid!);
-          const run = await hit(url, { headers, amount: Math.min(WARM_WINDOW, requests - sent), maxSeconds });
+          const run = await client.hit(url, { headers, amount: Math.min(WARM_WINDOW, requests - sent), maxSeconds, connections: CONNECTIONS });
           const after = processCpu(server.proc.child.pid!);
           if (run.requests === 0) throw new Error(`${path}: no request answered while warming up (${run.failures} failed)`);
           const answered = run.requests + run.failures;
@@ -304,7 +242,7 @@ export default defineBench({
         for (let i = 0; i < rounds; i++) {
           for (const [k, { server, path, headers }] of sides.entries()) {
             const before = processCpu(server.proc.child.pid!);
-            slices[k]!.runs.push(await hit(`${server.base}${path}`, { headers, amount: Math.round(requests / rounds), maxSeconds, connections }));
+            slices[k]!.runs.push(await client.hit(`${server.base}${path}`, { headers, amount: Math.round(requests / rounds), maxSeconds, connections }));
             const after = processCpu(server.proc.child.pid!);
             slices[k]!.cpu += after.all - before.all;
             slices[k]!.background += after.background - before.background;

@@ -24,7 +24,11 @@ export interface PortalProcess {
  * resolves with its first message of type `reply` — e.g. the realtime test
  * server's {type:"stats"} and {type:"settle"} (tests/helpers/realtime-server.ts).
  */
-export function ask<T>(proc: PortalProcess, message: { type: string }, reply: string): Promise<T> {
+export function ask<T>(
+  proc: PortalProcess,
+  message: { type: string; [field: string]: unknown },
+  reply: string,
+): Promise<T> {
   return new Promise((resolveReply) => {
     const onMessage = (m: { type: string }) => {
       if (m.type !== reply) return;

@@ -8,7 +8,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hit } from "../bench/load.bench";
+import { hit } from "../bench/load-client";
+import { startLoadClient } from "../bench/load.bench";
 import { runClients, startServer, stop } from "../bench/realtime-load.bench";
 import { orgId, openTestDatabase, type TestDatabase } from "../helpers/database";
 import { sessionCookieFor } from "../helpers/realtime";
@@ -53,6 +54,24 @@ describe("load harness", () => {
 
   it("refuses to load anything but loopback", () => {
     expect(() => hit("http://example.org/", { amount: 1, maxSeconds: 1 })).toThrow(/loopback/);
+  });
+
+  it("runs the same from the client's own process, one run after another, and passes its refusals on", async () => {
+    const client = await startLoadClient();
+    try {
+      served = 0;
+      const first = await client.hit(`${base}/ok`, { amount: 30, maxSeconds: 60, connections: 3 });
+      const second = await client.hit(`${base}/elsewhere`, { amount: 5, maxSeconds: 60 });
+      expect([first.requests, first.failures, first.latencies.length]).toEqual([30, 0, 30]);
+      expect([second.requests, second.failures]).toEqual([0, 5]);
+      expect(served).toBe(35);
+      expect(client.proc.child.pid).not.toBe(process.pid);
+      await expect(client.hit("http://example.org/", { amount: 1, maxSeconds: 1 })).rejects.toThrow(
+        /load client: .*loopback/,
+      );
+    } finally {
+      client.proc.kill();
+    }
   });
 
   it("delivers every edit of the realtime clients to every peer through our server", async () => {
