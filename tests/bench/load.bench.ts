@@ -6,7 +6,8 @@
  * signed-in sessions of several roles: the ticket queue page with a street
  * officer's and the centre's scope (default queue and filters, first page), a
  * ticket page, the rates page, the map's points and cases, the insights page,
- * the integration API's ticket list and Open311's requests. Throughput and p50/p99 latency per endpoint.
+ * the integration API's ticket list and Open311's requests. Throughput and
+ * p50/p99 latency per endpoint.
  *
  * The queue page's baseline, measured in the same run with the same
  * settings: a bare React server render of the same rows read with the same
@@ -255,7 +256,8 @@ export default defineBench({
         });
       };
       // Failures are reported, not thrown: one slow page must not lose the other rows.
-      // The other threads' share shows whether the JIT had settled (SETTLE_REQUESTS): ~0.1 ms when it had.
+      // The other threads' share shows whether the JIT had settled (SETTLE_REQUESTS): a few tenths of a
+      // millisecond once it had, ~2 ms while it compiled.
       const cpuNote = (r: Measured, bare?: Measured) =>
         `server CPU ${r.cpuPerRequest.toFixed(1)} ms per request, ${r.backgroundCpuPerRequest.toFixed(2)} ms of it off the main thread` +
         (bare ? ` (bare ${bare.cpuPerRequest.toFixed(1)}, ${bare.backgroundCpuPerRequest.toFixed(2)} ms)` : "");
