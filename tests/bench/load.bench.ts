@@ -212,23 +212,29 @@ export default defineBench({
       type Server = { base: string; proc: PortalProcess };
       type Side = { server: Server; path: string; headers: Record<string, string> };
       type Measured = LoadResult & { cpuPerRequest: number; backgroundCpuPerRequest: number };
-      const warm = async ({ server, path, headers }: Side, requests: number) => {
-        const url = `${server.base}${path}`;
+      /** One run against a side, with the server's CPU meanwhile: all of it, and what ran off its main thread. */
+      const timedRun = async ({ server, path, headers }: Side, amount: number, connections: number) => {
+        const pid = server.proc.child.pid!;
+        const before = processCpu(pid);
+        const run = await client.hit(`${server.base}${path}`, { headers, amount, maxSeconds, connections });
+        const after = processCpu(pid);
+        return { run, cpu: after.all - before.all, background: after.background - before.background };
+      };
+      const warm = async (side: Side, requests: number) => {
+        const url = `${side.server.base}${side.path}`;
         // Untimed first: a route's first render, the map's tickets into memory, the JIT.
-        const first = await fetch(url, { headers, redirect: "manual" });
-        if (first.status !== 200) throw new Error(`${path}: ${first.status} before the run`);
+        const first = await fetch(url, { headers: side.headers, redirect: "manual" });
+        if (first.status !== 200) throw new Error(`${side.path}: ${first.status} before the run`);
         await first.arrayBuffer();
         // Each window's CPU per request is logged: the record of the JIT settling.
         for (let sent = 0; sent < requests; ) {
-          const before = processCpu(server.proc.child.pid!);
-          const run = await client.hit(url, { headers, amount: Math.min(WARM_WINDOW, requests - sent), maxSeconds, connections: CONNECTIONS });
-          const after = processCpu(server.proc.child.pid!);
-          if (run.requests === 0) throw new Error(`${path}: no request answered while warming up (${run.failures} failed)`);
+          const { run, cpu, background } = await timedRun(side, Math.min(WARM_WINDOW, requests - sent), CONNECTIONS);
+          if (run.requests === 0) throw new Error(`${side.path}: no request answered while warming up (${run.failures} failed)`);
           const answered = run.requests + run.failures;
           sent += answered;
           ctx.log(
-            `warming ${url} up, ${sent} requests: CPU ${((after.all - before.all) / answered).toFixed(1)} ms per request, ` +
-              `${((after.background - before.background) / answered).toFixed(2)} ms of it off the main thread`,
+            `warming ${url} up, ${sent} requests: CPU ${(cpu / answered).toFixed(1)} ms per request, ` +
+              `${(background / answered).toFixed(2)} ms of it off the main thread`,
           );
         }
       };
@@ -241,12 +247,11 @@ export default defineBench({
         const slices = sides.map(() => ({ runs: [] as LoadResult[], cpu: 0, background: 0 }));
         const rounds = sides.length > 1 ? SLICES : 1;
         for (let i = 0; i < rounds; i++) {
-          for (const [k, { server, path, headers }] of sides.entries()) {
-            const before = processCpu(server.proc.child.pid!);
-            slices[k]!.runs.push(await client.hit(`${server.base}${path}`, { headers, amount: Math.round(requests / rounds), maxSeconds, connections }));
-            const after = processCpu(server.proc.child.pid!);
-            slices[k]!.cpu += after.all - before.all;
-            slices[k]!.background += after.background - before.background;
+          for (const [k, side] of sides.entries()) {
+            const { run, cpu, background } = await timedRun(side, Math.round(requests / rounds), connections);
+            slices[k]!.runs.push(run);
+            slices[k]!.cpu += cpu;
+            slices[k]!.background += background;
           }
         }
         return slices.map(({ runs, cpu, background }) => {
