@@ -18,13 +18,19 @@ let db: TestDatabase;
 let server: Server;
 let base: string;
 let served = 0;
+/** When the server took its first `/slow` request and finished its last answer (performance.now(), ms). */
+let slow = { first: 0, last: 0 };
 
 beforeAll(async () => {
   db = await openTestDatabase({ demo: true });
   server = createServer((req, res) => {
     served++;
     if (req.url === "/ok") res.writeHead(200).end("ok");
-    else res.writeHead(302, { location: "/login" }).end();
+    else if (req.url === "/slow") {
+      slow.first ||= performance.now();
+      res.on("finish", () => (slow.last = performance.now()));
+      setTimeout(() => res.writeHead(200).end("slow"), 50);
+    } else res.writeHead(302, { location: "/login" }).end();
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -44,6 +50,18 @@ describe("load harness", () => {
     expect(r.failures).toBe(0);
     expect(r.p50).toBeGreaterThan(0);
     expect(r.p99).toBeGreaterThanOrEqual(r.p50);
+  });
+
+  it("times a run from its start to its last answer, not to autocannon's next whole-second sample", async () => {
+    slow = { first: 0, last: 0 };
+    // 22 answers of 50 ms each, one at a time: ~1.1 s, which autocannon itself reports as 2 s.
+    const r = await hit(`${base}/slow`, { amount: 22, maxSeconds: 60, connections: 1 });
+    const span = (slow.last - slow.first) / 1000;
+    expect(r.requests).toBe(22);
+    expect(r.seconds).toBeGreaterThanOrEqual(span);
+    // What the client adds around the server's span is a connection and two loopback hops, not most of a second.
+    expect(r.seconds - span).toBeLessThan(0.5);
+    expect(r.perSecond).toBeCloseTo(22 / r.seconds);
   });
 
   it("counts answers other than 2xx as failures, not as throughput", async () => {
