@@ -285,8 +285,26 @@ function scopeAllows(scope: Scope, g: ActorGrant, actor: Actor, target: Target |
   }
 }
 
-function grantsOf(g: ActorGrant): readonly Grant[] {
-  return g.manager ? [...grantsByRole[g.role], ...managerGrants] : grantsByRole[g.role];
+/**
+ * Each permission a grant holds, with its scopes in the table's order: read from the tables above once
+ * per role (and manager flag). A page asks `can` a few dozen times (the header's menu, each form's
+ * buttons); reading the role's whole list for each question was ~0.6 % of the ticket queue's CPU.
+ */
+const scopesByGrant = new Map<string, ReadonlyMap<Permission, readonly Scope[]>>();
+
+function scopesHeld(g: ActorGrant): ReadonlyMap<Permission, readonly Scope[]> {
+  const key = g.manager ? `${g.role} manager` : g.role;
+  let held = scopesByGrant.get(key);
+  if (!held) {
+    const scopes = new Map<Permission, Scope[]>();
+    for (const grant of g.manager ? [...grantsByRole[g.role], ...managerGrants] : grantsByRole[g.role]) {
+      const at = grant.lastIndexOf(":");
+      const permission = grant.slice(0, at) as Permission;
+      scopes.set(permission, [...(scopes.get(permission) ?? []), grant.slice(at + 1) as Scope]);
+    }
+    scopesByGrant.set(key, (held = scopes));
+  }
+  return held;
 }
 
 /**
@@ -297,12 +315,8 @@ function grantsOf(g: ActorGrant): readonly Grant[] {
 export function scopedGrants(actor: Actor | null, permission: Permission): { scope: Scope; grant: ActorGrant }[] {
   if (!actor) return [];
   const out: { scope: Scope; grant: ActorGrant }[] = [];
-  for (const grant of actor.grants) {
-    for (const held of grantsOf(grant)) {
-      const at = held.lastIndexOf(":");
-      if (held.slice(0, at) === permission) out.push({ scope: held.slice(at + 1) as Scope, grant });
-    }
-  }
+  for (const grant of actor.grants)
+    for (const scope of scopesHeld(grant).get(permission) ?? []) out.push({ scope, grant });
   return out;
 }
 
