@@ -20,12 +20,29 @@ describe("rows text", () => {
     expect(fromRowsText(toRowsText(rows))).toBe(rows);
   });
 
+  // Texts that no earlier test wrote: a text written and not read stays counted.
+  const unwritten = (tag: string) => rows.map((row) => ({ ...row, place: `${row.place} ${tag}` }));
+
   it("hands the rows over once, then parses the text like any other", () => {
+    const rows = unwritten("once");
     const text = toRowsText(rows);
     expect(fromRowsText(text)).toBe(rows);
     const again = fromRowsText(text);
     expect(again).not.toBe(rows);
     expect(again).toEqual(rows);
+  });
+
+  it("hands each writer of the same text its rows, as two requests for one page interleave", () => {
+    const rows = unwritten("twice");
+    const second = rows.map((row) => ({ ...row }));
+    const text = toRowsText(rows);
+    expect(toRowsText(second)).toBe(text);
+    // Neither render parses: both read the rows kept for the text (equal, so they may be the same).
+    expect(fromRowsText(text)).toBe(rows);
+    expect(fromRowsText(text)).toBe(rows);
+    const third = fromRowsText(text);
+    expect(third).not.toBe(rows);
+    expect(third).toEqual(rows);
   });
 
   it("parses a text it did not write, as the browser does", () => {

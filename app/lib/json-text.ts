@@ -19,15 +19,19 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 /**
  * The rows the latest texts were written from. The server renders a page
  * right after its loader wrote the text, and reading the rows back from here
- * spares parsing what was just written (~0.2 ms for the queue's rows). Each
- * value is handed over once and then let go: a page's rows kept for the next
- * requests outlived a young-generation collection and had to be copied by it
- * (decision 0026, session 22). A few are kept because requests interleave, and
- * a client navigation's loader writes a text that no server render reads. A
- * text not found here (always so in the browser) is parsed. Callers treat what
- * they read as immutable, as React expects of loader data.
+ * spares parsing what was just written (~0.2 ms for the queue's rows). A text
+ * is handed over as many times as it was written, and then let go: a page's
+ * rows kept for the next requests outlived a young-generation collection and
+ * had to be copied by it (decision 0026, session 22). Two requests for the
+ * same page write the same text; counted once, the first render took the rows
+ * and the second parsed them (half the renders, with four clients on one
+ * queue). A few texts are kept because requests interleave, and a client
+ * navigation's loader writes a text that no server render reads. A text not
+ * found here (always so in the browser) is parsed. Callers treat what they
+ * read as immutable, as React expects of loader data, so equal texts may
+ * share their rows.
  */
-const writtenFrom = new Map<string, unknown>();
+const writtenFrom = new Map<string, { rows: unknown; unread: number }>();
 const KEEP = 8;
 
 export function toRowsText<T extends { [key: string]: JsonValue }>(rows: T[]): RowsText<T> {
@@ -43,17 +47,19 @@ export function toRowsText<T extends { [key: string]: JsonValue }>(rows: T[]): R
     packed.push(values as JsonValue[]);
   }
   const text = JSON.stringify(packed);
+  const kept = writtenFrom.get(text);
+  // Latest written, last out: a text written again moves to the end with its readers counted.
   writtenFrom.delete(text);
   if (writtenFrom.size >= KEEP) writtenFrom.delete(writtenFrom.keys().next().value!);
-  writtenFrom.set(text, rows);
+  writtenFrom.set(text, kept ? { rows: kept.rows, unread: kept.unread + 1 } : { rows, unread: 1 });
   return text as RowsText<T>;
 }
 
 export function fromRowsText<T>(text: RowsText<T>): T[] {
-  const rows = writtenFrom.get(text);
-  if (rows !== undefined) {
-    writtenFrom.delete(text);
-    return rows as T[];
+  const kept = writtenFrom.get(text);
+  if (kept) {
+    if (--kept.unread === 0) writtenFrom.delete(text);
+    return kept.rows as T[];
   }
   const [keys = [], ...packed] = JSON.parse(text) as [string[]?, ...JsonValue[][]];
   return packed.map((values) => {
