@@ -29,36 +29,51 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  * navigation's loader writes a text that no server render reads. A text not
  * found here (always so in the browser) is parsed. Callers treat what they
  * read as immutable, as React expects of loader data, so equal texts may
- * share their rows.
+ * share their rows. A short list, not a `Map`: a map hashes each new text
+ * (~10 µs for the queue's), where comparing it with a few others stops at
+ * their length or their first different character.
  */
-const writtenFrom = new Map<string, { rows: unknown; unread: number }>();
+const writtenFrom: { text: string; rows: unknown; unread: number }[] = [];
 const KEEP = 8;
 
 export function toRowsText<T extends { [key: string]: JsonValue }>(rows: T[]): RowsText<T> {
   const keys = rows.length ? Object.keys(rows[0]!) : [];
   const packed: JsonValue[][] = [keys];
   for (const row of rows) {
-    const values = keys.map((key) => row[key]);
-    // Another key, or one missing, would be lost on the way (a JSON value is never undefined).
-    if (values.includes(undefined) || Object.keys(row).length !== keys.length)
-      throw new Error(
-        `rows text: each row needs the first row's fields, none undefined: ${keys.join(",")} / ${Object.keys(row).join(",")}`,
-      );
-    packed.push(values as JsonValue[]);
+    // One pass over the row's own keys (a third of the queue page's 50 µs here went to mapping,
+    // searching and listing each row's keys again). Another key, or one missing, would be lost on
+    // the way, and a JSON value is never undefined.
+    const values = new Array<JsonValue>(keys.length);
+    let seen = 0;
+    for (const key in row) {
+      const at = keys[seen] === key ? seen : keys.indexOf(key);
+      if (at < 0 || row[key] === undefined) throw shapeError(keys, row);
+      values[at] = row[key];
+      seen++;
+    }
+    if (seen !== keys.length) throw shapeError(keys, row);
+    packed.push(values);
   }
   const text = JSON.stringify(packed);
-  const kept = writtenFrom.get(text);
   // Latest written, last out: a text written again moves to the end with its readers counted.
-  writtenFrom.delete(text);
-  if (writtenFrom.size >= KEEP) writtenFrom.delete(writtenFrom.keys().next().value!);
-  writtenFrom.set(text, kept ? { rows: kept.rows, unread: kept.unread + 1 } : { rows, unread: 1 });
+  const at = writtenFrom.findIndex((kept) => kept.text === text);
+  const kept = at < 0 ? undefined : writtenFrom.splice(at, 1)[0]!;
+  if (writtenFrom.length >= KEEP) writtenFrom.shift();
+  writtenFrom.push(kept ? { ...kept, unread: kept.unread + 1 } : { text, rows, unread: 1 });
   return text as RowsText<T>;
 }
 
+function shapeError(keys: string[], row: object): Error {
+  return new Error(
+    `rows text: each row needs the first row's fields, none undefined: ${keys.join(",")} / ${Object.keys(row).join(",")}`,
+  );
+}
+
 export function fromRowsText<T>(text: RowsText<T>): T[] {
-  const kept = writtenFrom.get(text);
-  if (kept) {
-    if (--kept.unread === 0) writtenFrom.delete(text);
+  const at = writtenFrom.findIndex((kept) => kept.text === text);
+  if (at >= 0) {
+    const kept = writtenFrom[at]!;
+    if (--kept.unread === 0) writtenFrom.splice(at, 1);
     return kept.rows as T[];
   }
   const [keys = [], ...packed] = JSON.parse(text) as [string[]?, ...JsonValue[][]];
