@@ -25,8 +25,8 @@ export default function handleRequest(
   const nonce = loadContext.cspNonce;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
-    const collect = collectWrites((chunks) => {
-      const body = Buffer.concat(chunks);
+    const collect = collectWrites((parts) => {
+      const body = Buffer.from(parts.join(""));
       responseHeaders.set("Content-Type", "text/html; charset=utf-8");
       responseHeaders.set("Content-Length", String(body.length));
       resolve(new Response(body, { headers: responseHeaders, status: responseStatusCode }));

@@ -26,9 +26,7 @@ const { renderToPipeableStream } = require(productionServer) as typeof ReactDOMS
 /** What entry.server does: render, and collect the whole page once everything is ready. */
 function renderWhole(tree: ReactNode, when: "onAllReady" | "onShellReady" = "onAllReady") {
   return new Promise<{ html: string; writes: number }>((resolve, reject) => {
-    const collect = collectWrites((chunks) =>
-      resolve({ html: Buffer.concat(chunks).toString("utf8"), writes: chunks.length }),
-    );
+    const collect = collectWrites((parts) => resolve({ html: parts.join(""), writes: parts.length }));
     const { pipe } = renderToPipeableStream(tree, {
       [when]: () => pipe(collect),
       onShellError: reject,
@@ -57,6 +55,26 @@ describe("the server render's writer (patched React, decision 0026)", () => {
     expect(html).toBe(renderToString(tree));
     expect(html).toContain("圆桌会议".repeat(700) + "😀");
     expect(writes).toBe(1);
+  });
+
+  it("hands the page over once, and never tells React that the client left", async () => {
+    const handed: string[][] = [];
+    const collect = collectWrites((parts) => handed.push(parts));
+    const emitted: (string | symbol)[] = [];
+    const emit = collect.emit.bind(collect);
+    collect.emit = (event, ...args) => (emitted.push(event), emit(event, ...args));
+    await new Promise<void>((resolve, reject) => {
+      const { pipe } = renderToPipeableStream(h("p", null, "圆桌"), {
+        onAllReady: () => (pipe(collect), resolve()),
+        onError: reject,
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    collect.end();
+    expect(handed).toEqual([["<p>圆桌</p>"]]);
+    // React listens for close and error and aborts the render on either; a buffer sends neither.
+    expect(collect.listenerCount("close")).toBe(1);
+    expect(emitted).toEqual([]);
   });
 
   it("still streams: a boundary that resolves after the shell arrives in a later write", async () => {
