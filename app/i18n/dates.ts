@@ -8,13 +8,14 @@
  * not pay either. Intl stays the reference: the tests compare the two over the whole range.
  */
 const HOUR = 3_600_000;
+const BEIJING_OFFSET_MS = 8 * HOUR;
 /**
  * China has kept UTC+8 without summer time since September 1991; Intl's time-zone data has the
  * summers before (1986–1991, the 1940s) and the local mean time before 1901, so it writes those.
  */
 const FIXED_FROM = Date.UTC(1992, 0, 1);
 /** Four-digit years only: Intl writes the ones past 9999 its own way. */
-const FIXED_UNTIL = Date.UTC(10_000, 0, 1) - 8 * HOUR;
+const FIXED_UNTIL = Date.UTC(10_000, 0, 1) - BEIJING_OFFSET_MS;
 
 let intl: Intl.DateTimeFormat | undefined;
 
@@ -25,7 +26,7 @@ export function formatDateTime(value: Date | string | number): string {
     intl ??= new Intl.DateTimeFormat("zh-CN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" });
     return intl.format(ms);
   }
-  const beijing = new Date(ms + 8 * HOUR);
+  const beijing = new Date(ms + BEIJING_OFFSET_MS);
   const hours = beijing.getUTCHours();
   const minutes = beijing.getUTCMinutes();
   return `${beijing.getUTCFullYear()}年${beijing.getUTCMonth() + 1}月${beijing.getUTCDate()}日 ${hours < 10 ? "0" : ""}${hours}:${minutes < 10 ? "0" : ""}${minutes}`;
@@ -33,5 +34,5 @@ export function formatDateTime(value: Date | string | number): string {
 
 /** An instant as a `datetime-local` field's value in Beijing time (YYYY-MM-DDTHH:mm), what the forms' dates are read as. */
 export function beijingInputValue(value: Date | string | number): string {
-  return new Date(new Date(value).getTime() + 8 * HOUR).toISOString().slice(0, 16);
+  return new Date(new Date(value).getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 16);
 }

@@ -57,9 +57,10 @@ export function toRowsText<T extends { [key: string]: JsonValue }>(rows: T[]): R
   const text = JSON.stringify(packed);
   // Latest written, last out: a text written again moves to the end with its readers counted.
   const at = writtenFrom.findIndex((kept) => kept.text === text);
-  const kept = at < 0 ? undefined : writtenFrom.splice(at, 1)[0]!;
+  const kept = at < 0 ? { text, rows, unread: 0 } : writtenFrom.splice(at, 1)[0]!;
+  kept.unread++;
   if (writtenFrom.length >= KEEP) writtenFrom.shift();
-  writtenFrom.push(kept ? { ...kept, unread: kept.unread + 1 } : { text, rows, unread: 1 });
+  writtenFrom.push(kept);
   return text as RowsText<T>;
 }
 

@@ -300,7 +300,9 @@ function scopesHeld(g: ActorGrant): ReadonlyMap<Permission, readonly Scope[]> {
     for (const grant of g.manager ? [...grantsByRole[g.role], ...managerGrants] : grantsByRole[g.role]) {
       const at = grant.lastIndexOf(":");
       const permission = grant.slice(0, at) as Permission;
-      scopes.set(permission, [...(scopes.get(permission) ?? []), grant.slice(at + 1) as Scope]);
+      const listed = scopes.get(permission) ?? [];
+      if (!listed.length) scopes.set(permission, listed);
+      listed.push(grant.slice(at + 1) as Scope);
     }
     scopesByGrant.set(key, (held = scopes));
   }
