@@ -78,7 +78,7 @@ export default defineBench({
         value: percentile(samples, 95),
         unit: "ms",
         targets: [{ atMost: 50 }],
-        noBaseline: "an absolute target (issue 2, item 12); the load bench serves these queues beside a bare render",
+        noBaseline: "an absolute target (issue 3, item 12); the load bench serves these queues beside a bare render",
         note: `median ${percentile(samples, 50).toFixed(1)} ms, ${found} rows on the first page`,
       });
     }
