@@ -8,7 +8,8 @@
  * not pay either. Intl stays the reference: the tests compare the two over the whole range.
  */
 const HOUR = 3_600_000;
-const BEIJING_OFFSET_MS = 8 * HOUR;
+/** Beijing's offset from UTC (no summer time since 1991): the one the server's clocks use too. */
+export const BEIJING_OFFSET_MS = 8 * HOUR;
 /**
  * China has kept UTC+8 without summer time since September 1991; Intl's time-zone data has the
  * summers before (1986–1991, the 1940s) and the local mean time before 1901, so it writes those.

@@ -28,6 +28,7 @@ import { shiftHalfMonth } from "./periods";
 import { projectX, projectY } from "./projection";
 import { recurringPlaces, type RecurringPlace } from "./recurring";
 import { risingVerdict } from "./rising";
+import { BEIJING_OFFSET_MS } from "../../app/i18n/dates";
 
 const DAY = 86_400_000;
 const dateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD");
@@ -137,7 +138,7 @@ export async function readableHotSpot(database: Database, actor: Actor, id: numb
 
 /** Monday 00:00 Beijing time of the week `at` falls in, as a Beijing date. */
 function weekOf(at: number): string {
-  const local = new Date(at + 8 * 3_600_000);
+  const local = new Date(at + BEIJING_OFFSET_MS);
   const back = (local.getUTCDay() + 6) % 7;
   return new Date(local.getTime() - back * DAY).toISOString().slice(0, 10);
 }

@@ -22,6 +22,7 @@ import type { Database } from "../../db/client";
 import { requestTypes, ticketEvents, tickets, ticketStatuses, ticketUnits } from "../../db/schema";
 import { FINEST_ZOOM, Pyramid, tileKey } from "./pyramid";
 import { Interner } from "../interner";
+import { BEIJING_OFFSET_MS } from "../../app/i18n/dates";
 
 /** Buckets are the tiles of the pyramid's finest zoom (16: ~470 m at Beijing's latitude). */
 export const BUCKET_ZOOM = FINEST_ZOOM;
@@ -31,7 +32,6 @@ const CHANGE_LOG_MAX = 100_000;
 const LOAD_PAGE = 20_000;
 const REFRESH_AFTER_MS = 1_000;
 const DAY_MS = 86_400_000;
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
 
 export const mercatorX = (lon: number) => (lon + 180) / 360;
 export function mercatorY(lat: number): number {

@@ -11,6 +11,7 @@ import { NotFoundError } from "../errors";
 import { newestFirstPage } from "../keyset";
 import type { Actor } from "../identity";
 import { beijingDate } from "../tickets";
+import { BEIJING_OFFSET_MS } from "../../app/i18n/dates";
 
 export interface Notice {
   kind: NotificationKind;
@@ -119,7 +120,7 @@ export async function composeDigest(db: Queryable, userId: number, now: Date) {
  * with something unread; users with nothing get nothing. Returns how many were written.
  */
 export async function produceDailyDigests(database: Database, now = new Date()): Promise<number> {
-  const beijingHour = new Date(now.getTime() + 8 * 60 * 60 * 1000).getUTCHours();
+  const beijingHour = new Date(now.getTime() + BEIJING_OFFSET_MS).getUTCHours();
   if (beijingHour < DIGEST_HOUR_BEIJING) return 0;
   const day = beijingDate(now);
   return database.write(async (tx) => {

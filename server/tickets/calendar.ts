@@ -6,10 +6,10 @@
  */
 import type { Queryable } from "../../db/client";
 import { calendarDays } from "../../db/schema";
+import { BEIJING_OFFSET_MS } from "../../app/i18n/dates";
 
 export type CalendarExceptions = ReadonlyMap<string, "holiday" | "workday">;
 
-const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The Beijing calendar date of an instant, as YYYY-MM-DD. */

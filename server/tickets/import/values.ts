@@ -15,8 +15,8 @@ import {
   type TicketStatus,
   type Urgency,
 } from "../../../db/schema/tickets";
+import { BEIJING_OFFSET_MS } from "../../../app/i18n/dates";
 
-const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Excel's day 0 is 1899-12-30 (the 1900 date system with its leap-year bug). */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);

@@ -1,4 +1,4 @@
-const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
+import { BEIJING_OFFSET_MS } from "../../../app/i18n/dates";
 
 /**
  * ISO 8601 in Beijing time with its offset, e.g. 2026-11-21T09:30:00+08:00:
