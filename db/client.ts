@@ -5,6 +5,7 @@ import { createClient, type Client } from "@libsql/client";
 import NativeDatabase from "libsql";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
+import { SAFETY_NET_PAGES, startCheckpointer, type Checkpointer } from "./checkpointer";
 import * as schema from "./schema";
 
 export type Db = LibSQLDatabase<typeof schema>;
@@ -60,6 +61,8 @@ export interface Database {
   writeStatements: (<T>(fn: (statement: (sql: string) => NativeStatement) => T) => Promise<T>) | null;
   /** True when the database answers a trivial query within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>;
+  /** The background checkpointer, when `checkpointInBackground` started one. */
+  checkpointer: Checkpointer | null;
   /** Runs `listener` when the database is closed (e.g. to stop a worker thread reading it). */
   onClose(listener: () => void): void;
   close(): void;
@@ -69,6 +72,7 @@ const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), "migra
 
 /** Busy timeout for the embedded file: another process (a backup, `npm run seed`) may hold the lock. */
 const BUSY_TIMEOUT_MS = 5_000;
+
 /**
  * Longest a request to a libsql server may take. The client's fetch has no
  * limit of its own, so a server that stops answering (frozen, or a network
@@ -101,17 +105,30 @@ export interface OpenOptions {
    * has no migrations folder next to it.
    */
   migrate?: boolean;
+  /**
+   * Copy the WAL back in a worker thread instead of in whichever commit passes 1,000 pages (embedded
+   * file only; db/checkpointer.ts). For the portal's long-lived process, not for short-lived tools.
+   */
+  checkpointInBackground?: boolean;
 }
 
 export async function openDatabase(
   url: string,
   authToken?: string,
-  { replica, migrate: migrating = true }: OpenOptions = {},
+  { replica, migrate: migrating = true, checkpointInBackground = false }: OpenOptions = {},
 ): Promise<Database> {
   const embedded = url.startsWith("file:") || url === ":memory:";
   /** The file of a `file:` URL (also what the native connection below opens). */
   const path = url.startsWith("file:") ? url.slice("file:".length).split("?")[0]! : null;
   if (path && path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+  const separateConnection = url.startsWith("file:") && !url.includes(":memory:") && !replica;
+  const checkpointer = separateConnection && checkpointInBackground ? startCheckpointer(path!) : null;
+  /**
+   * What every connection that writes to the embedded file is set to: commits without an fsync (WAL
+   * stays durable against a process crash), and with a background checkpointer, the connection's own
+   * checkpoint only as a safety net (db/checkpointer.ts).
+   */
+  const writerPragmas = `PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=${checkpointer ? SAFETY_NET_PAGES : 1000}`;
   const client = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS, fetch: fetchWithTimeout, ...replica });
   if (replica) {
     // The replica's file is libsql's to manage, and its schema is the server's (migrated by the portal there).
@@ -120,7 +137,7 @@ export async function openDatabase(
     // WAL persists in the file; foreign keys are on by default in libsql's
     // build and stated again here for the connection that runs migrations.
     await client.execute("PRAGMA journal_mode=WAL");
-    await client.execute("PRAGMA synchronous=NORMAL");
+    await client.executeMultiple(writerPragmas);
     await client.execute("PRAGMA foreign_keys=ON");
   }
   const db = drizzle(client, { schema });
@@ -141,8 +158,8 @@ export async function openDatabase(
       // cannot change inside a transaction: a connection the pool opened later
       // would commit with SQLite's default FULL (an fsync per commit, ~3 ms
       // here). Set it on the connection the transaction borrows next — the
-      // pool hands out the one returned last.
-      if (embedded) await client.execute("PRAGMA synchronous=NORMAL");
+      // pool hands out the one returned last. The checkpoint threshold likewise.
+      if (embedded) await client.executeMultiple(writerPragmas);
       return db;
     }, fn);
 
@@ -152,19 +169,18 @@ export async function openDatabase(
       // One connection, so its settings hold for every transaction on it.
       const own = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS, concurrency: 1 });
       await own.execute("PRAGMA foreign_keys=OFF");
-      await own.execute("PRAGMA synchronous=NORMAL");
+      await own.executeMultiple(writerPragmas);
       bulk = { client: own, db: drizzle(own, { schema }) };
     }
     return bulk.db;
   };
-  const separateConnection = url.startsWith("file:") && !url.includes(":memory:") && !replica;
 
   let native: { db: InstanceType<typeof NativeDatabase>; statement: (sql: string) => NativeStatement } | null = null;
   const nativeConnection = () => {
     if (!native) {
       const db = new NativeDatabase(path!, { timeout: BUSY_TIMEOUT_MS });
       // Its own connection: set once, these hold for every transaction on it.
-      db.exec("PRAGMA synchronous=NORMAL");
+      db.exec(writerPragmas);
       db.exec("PRAGMA foreign_keys=ON");
       const statements = new Map<string, NativeStatement>();
       const statement = (text: string) => {
@@ -210,8 +226,10 @@ export async function openDatabase(
     onClose(listener) {
       closeListeners.push(listener);
     },
+    checkpointer,
     close() {
       for (const listener of closeListeners.splice(0)) listener();
+      void checkpointer?.stop();
       bulk?.client.close();
       native?.db.close();
       client.close();

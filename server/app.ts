@@ -66,7 +66,9 @@ const HOUR = 60 * MINUTE;
 
 export async function createPortal(config: Config, options: PortalOptions = {}): Promise<Portal> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+  const database = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, {
+    checkpointInBackground: true,
+  });
   const referenceSeeded = describeReferenceCounts(await seedReference(database));
   if (referenceSeeded) log(`seeded ${referenceSeeded}`);
   if (config.SEED_DEMO && (await seedDemo(database))) {

@@ -28,7 +28,8 @@ export interface BenchDatabase {
 export async function openBenchDatabase(options: { seed?: boolean; dir?: string } = {}): Promise<BenchDatabase> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "roundtable-bench-"));
   const path = join(dir, `bench-${Date.now()}-${Math.floor(Math.random() * 1e6)}.db`);
-  const database = await openDatabase(`file:${path}`);
+  // As the portal opens its database (a bench measures what production does).
+  const database = await openDatabase(`file:${path}`, undefined, { checkpointInBackground: true });
   if (options.seed !== false) {
     await seedReference(database);
     await seedDemo(database);

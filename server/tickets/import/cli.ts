@@ -73,7 +73,7 @@ async function main() {
   if (!Number.isInteger(chunkRows) || chunkRows < 100 || chunkRows > 8_000) fail("--chunk 应为 100–8000 之间的整数");
 
   const url = values.database ?? process.env.DATABASE_URL ?? "file:./data/roundtable.db";
-  const database = await openDatabase(url, process.env.DATABASE_AUTH_TOKEN);
+  const database = await openDatabase(url, process.env.DATABASE_AUTH_TOKEN, { checkpointInBackground: true });
   try {
     // The portal seeds its reference data at start; so does this, for a database it has not seen.
     await seedReference(database);
