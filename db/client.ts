@@ -72,7 +72,6 @@ const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), "migra
 
 /** Busy timeout for the embedded file: another process (a backup, `npm run seed`) may hold the lock. */
 const BUSY_TIMEOUT_MS = 5_000;
-
 /**
  * Longest a request to a libsql server may take. The client's fetch has no
  * limit of its own, so a server that stops answering (frozen, or a network
@@ -122,13 +121,13 @@ export async function openDatabase(
   const path = url.startsWith("file:") ? url.slice("file:".length).split("?")[0]! : null;
   if (path && path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const separateConnection = url.startsWith("file:") && !url.includes(":memory:") && !replica;
-  const checkpointer = separateConnection && checkpointInBackground ? startCheckpointer(path!) : null;
+  const background = separateConnection && checkpointInBackground;
   /**
    * What every connection that writes to the embedded file is set to: commits without an fsync (WAL
    * stays durable against a process crash), and with a background checkpointer, the connection's own
    * checkpoint only as a safety net (db/checkpointer.ts).
    */
-  const writerPragmas = `PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=${checkpointer ? SAFETY_NET_PAGES : 1000}`;
+  const writerPragmas = `PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=${background ? SAFETY_NET_PAGES : 1000}`;
   const client = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS, fetch: fetchWithTimeout, ...replica });
   if (replica) {
     // The replica's file is libsql's to manage, and its schema is the server's (migrated by the portal there).
@@ -142,6 +141,8 @@ export async function openDatabase(
   }
   const db = drizzle(client, { schema });
   if (!replica && migrating) await migrate(db, { migrationsFolder });
+  // Started once the file exists in WAL mode.
+  const checkpointer = background ? startCheckpointer(path!) : null;
 
   /** The one write queue: each job starts once the one before it has settled. */
   let tail: Promise<unknown> = Promise.resolve();
