@@ -39,15 +39,11 @@ const run = () => {
   const row = db.prepare("PRAGMA wal_checkpoint(PASSIVE)").raw().get();
   return { busy: row[0], log: row[1], checkpointed: row[2] };
 };
-let timer;
-const tick = () => {
-  try { run(); } catch {}
-  timer = setTimeout(tick, workerData.intervalMs);
-};
-timer = setTimeout(tick, workerData.intervalMs);
+// A failed checkpoint (the file busy, say) is tried again at the next tick.
+const timer = setInterval(() => { try { run(); } catch {} }, workerData.intervalMs);
 parentPort.on("message", (message) => {
   if (message.stop) {
-    clearTimeout(timer);
+    clearInterval(timer);
     db.close();
     parentPort.close();
     return;
@@ -57,9 +53,9 @@ parentPort.on("message", (message) => {
 });
 `;
 
-export function startCheckpointer(path: string, intervalMs = INTERVAL_MS): Checkpointer {
+export function startCheckpointer(path: string): Checkpointer {
   const driver = createRequire(import.meta.url).resolve("libsql");
-  const worker = new Worker(WORKER, { eval: true, workerData: { driver, path, intervalMs } });
+  const worker = new Worker(WORKER, { eval: true, workerData: { driver, path, intervalMs: INTERVAL_MS } });
   // It never keeps the process alive, and the database's close stops it.
   worker.unref();
   let next = 0;

@@ -5,7 +5,7 @@ import type { Queryable } from "../../db/client";
 import { whistleReportRules, type WhistleGround } from "../../db/schema";
 import { ConflictError } from "../errors";
 import { can, type Actor, type Permission, type Target } from "../identity";
-import { BEIJING_OFFSET_MS } from "../../app/i18n/dates";
+import { beijingInputValue } from "../../app/i18n/dates";
 
 export { score, text } from "../validation";
 export const optionalText = (max: number) =>
@@ -68,5 +68,5 @@ export async function reportRule(db: Queryable, ground: WhistleGround) {
 
 /** "2026-11-21 14:30", Beijing time: for notices, which are plain text. */
 export function beijingTime(at: Date): string {
-  return new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
+  return beijingInputValue(at).replace("T", " ");
 }

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { Client } from "@libsql/client";
 import { runImport, suggestMapping, type ImportSummary } from "../../server/tickets/import";
 import { indexText } from "../../server/tickets/search";
-import { fileInputs, openBenchDatabase } from "./fixtures";
+import { fileInputs, openBenchDatabase, type BenchDatabase } from "./fixtures";
 import { defineBench, withRssPeak, type BenchContext, type Measurement } from "./lib";
 import { FILE_HEADERS, writeTicketFile } from "./ticket-file";
 
@@ -89,11 +89,11 @@ async function stageSearchRows(client: Client) {
  * a live table can use.
  */
 async function sqliteAlone(
-  from: { client: Client; path: string },
+  from: BenchDatabase,
   to: Client,
   perTransaction: number,
 ): Promise<{ rows: number; ms: number }> {
-  const [top] = (await from.client.execute("select coalesce(max(id), 0) as top, count(*) as rows from tickets")).rows;
+  const [top] = (await from.database.client.execute("select coalesce(max(id), 0) as top, count(*) as rows from tickets")).rows;
   const statements = [];
   for (let lo = 0; lo < Number(top!.top); lo += perTransaction) {
     const ids = (column: string) => `${column} > ${lo} and ${column} <= ${lo + perTransaction}`;
@@ -179,7 +179,7 @@ export default defineBench({
     const alone = [];
     for (const perTransaction of [CHUNK, Number.MAX_SAFE_INTEGER]) {
       const into = await openBenchDatabase({ dir: ctx.tmpDir });
-      const copy = await sqliteAlone({ client: full.database.client, path: full.path }, into.database.client, perTransaction);
+      const copy = await sqliteAlone(full, into.database.client, perTransaction);
       ctx.log(`SQLite alone, ${perTransaction === CHUNK ? `${CHUNK.toLocaleString()} rows per transaction` : "the whole file in one transaction"}: ${copy.rows.toLocaleString()} tickets in ${(copy.ms / 1000).toFixed(1)} s`);
       alone.push(copy.rows / (copy.ms / 1000));
       into.close();
